@@ -1,0 +1,53 @@
+"""The context a handler sees for one turn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+from sqlalchemy.orm import Session
+
+from dialogs._types import Incoming, Reply
+from dialogs.state import DialogState
+from dialogs.store.models import User
+from nlu import ParseResult
+
+if TYPE_CHECKING:
+    from dialogs.assistant import Assistant
+
+
+@dataclass
+class Context:
+    """One turn: the message, what the NLU understood, the user's stored state, the DB session, the
+    time. Handlers mutate ``state`` and may add ``sources`` (clause references cited by the reply)."""
+
+    assistant: Assistant
+    incoming: Incoming
+    parsed: ParseResult
+    session: Session
+    user: User
+    state: DialogState
+    now: datetime
+    sources: list[str] = field(default_factory=list)
+    fallback: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.incoming.text
+
+
+Handler = Callable[[Context], list[Reply]]
+
+
+class Flow(Protocol):
+    """A multi-turn flow (self-check, materials confirmation…). ``handle`` returns the replies when it
+    consumed the message, or ``None`` to let the normal intent routing answer it (a side question);
+    ``resume`` re-asks the pending question after a side question was answered."""
+
+    name: str
+
+    def handle(self, ctx: Context) -> list[Reply] | None: ...
+
+    def resume(self, ctx: Context) -> list[Reply]: ...

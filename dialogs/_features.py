@@ -1,0 +1,4 @@
+"""Imports every feature module so that it registers its handlers and flows (see ``_registry``).
+Add one line per feature module."""
+
+from __future__ import annotations

@@ -1,0 +1,39 @@
+"""Where features register their intent handlers, flows and slash commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dialogs._context import Flow, Handler
+
+INTENT_HANDLERS: dict[str, Handler] = {}
+FLOWS: dict[str, Flow] = {}
+# Slash commands (Telegram, web, terminal) map to intents: "/selfcheck" -> "selfcheck_start".
+COMMANDS: dict[str, str] = {
+    "/start": "greet",
+    "/help": "help",
+    "/selfcheck": "selfcheck_start",
+    "/report": "selfcheck_result",
+    "/materials": "materials_status",
+    "/deadline": "deadline",
+    "/remind": "remind_subscribe",
+    "/forget": "forget_me",
+}
+
+
+def intent_handler(*intents: str) -> Callable[[Handler], Handler]:
+    """Decorator: ``@intent_handler("condition_assets", ...)`` registers a handler for those intents."""
+
+    def wrap(fn: Handler) -> Handler:
+        for name in intents:
+            INTENT_HANDLERS[name] = fn
+        return fn
+
+    return wrap
+
+
+def register_flow(flow: Flow) -> Flow:
+    FLOWS[flow.name] = flow
+    return flow
+
+

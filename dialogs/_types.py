@@ -1,0 +1,60 @@
+"""Values that cross the boundary between the core and the channels. No channel is known here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the channel may show as a button; sending ``payload`` as text has the same effect."""
+
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the channel may send (e.g. the self-check report as HTML)."""
+
+    filename: str
+    mime_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message to the user. ``text`` is plain text with full-width punctuation; paragraphs are
+    separated by blank lines (channels may split there)."""
+
+    text: str
+    buttons: tuple[Button, ...] = ()
+    multi_select: bool = False
+    attachment: Attachment | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A message from a user on some channel. ``user_id`` is the channel's own id for that user."""
+
+    channel: str
+    user_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The core's answer to one incoming message, plus what it understood (for ``ask --json``)."""
+
+    replies: tuple[Reply, ...]
+    intent: str | None = None
+    confidence: float = 0.0
+    fallback: bool = False
+    sources: tuple[str, ...] = ()
+    engine: str = "builtin"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(r.text for r in self.replies)

@@ -1,0 +1,125 @@
+"""The assistant core: one ``handle`` for every channel. It knows no channel."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dialogs import _features  # noqa: F401  (importing registers the features' handlers)
+from dialogs._context import Context
+from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS
+from dialogs._types import Incoming, Reply, Turn
+from dialogs.state import DialogState
+from dialogs.store import Conversation, Store, UnansweredQuestion, User
+from knowledge import render
+from knowledge.errors import StorageUnavailableError
+from nlu import FALLBACK_INTENT, IntentScore, ParseResult
+from nlu import parse as nlu_parse
+
+MAX_MESSAGE_CHARS = 4096
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (keep newlines), normalise width (NFKC keeps Chinese as it is)."""
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return kept.strip()
+
+
+class Assistant:
+    """Channel → core → NLU/knowledge → store → templates → channel."""
+
+    def __init__(self, store: Store, *, clock: Clock = utc_now,
+                 parser: Callable[[str], ParseResult] = nlu_parse) -> None:
+        self.store = store
+        self.clock = clock
+        self.parser = parser
+
+    def handle(self, incoming: Incoming) -> Turn:
+        """Answer one message and persist the user's state in the same transaction."""
+        text = clean_text(incoming.text)
+        if not text:
+            return Turn(replies=(Reply(render("system/empty")),), intent=None)
+        if len(text) > MAX_MESSAGE_CHARS:
+            return Turn(replies=(Reply(render("system/too_long", length=len(text), limit=MAX_MESSAGE_CHARS)),))
+        incoming = Incoming(incoming.channel, incoming.user_id, text)
+        parsed = self.understand(text)
+        try:
+            with self.store.session() as session:
+                return self._handle_in_session(session, incoming, parsed)
+        except StorageUnavailableError:
+            return Turn(replies=(Reply(render("system/storage_down")),), intent=parsed.intent,
+                        confidence=parsed.confidence, engine=parsed.engine)
+
+    def understand(self, text: str) -> ParseResult:
+        """Slash commands and ``/intent`` payloads bypass the NLU, as in Rasa."""
+        command = text.split()[0].split("@")[0].lower() if text.startswith("/") else ""
+        intent = COMMANDS.get(command) or (command[1:] if command[1:] in INTENT_HANDLERS else "")
+        if intent:
+            return ParseResult(text=text, intent=intent, confidence=1.0,
+                               intent_ranking=(IntentScore(intent, 1.0),), engine="command")
+        return self.parser(text)
+
+    def _handle_in_session(self, session: Session, incoming: Incoming, parsed: ParseResult) -> Turn:
+        now = self.clock()
+        user = self._user(session, incoming, now)
+        conv = session.get(Conversation, user.id)
+        state = DialogState.from_json(conv.state_json if conv else None)
+        ctx = Context(self, incoming, parsed, session, user, state, now)
+        replies = self.route(ctx)
+        self._save(session, user, conv, ctx.state, now)
+        if ctx.fallback:
+            session.add(UnansweredQuestion(user_id=user.id, text=incoming.text[:1000], intent=parsed.intent,
+                                           confidence=parsed.confidence, created_at=now))
+        return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
+                    fallback=ctx.fallback, sources=tuple(dict.fromkeys(ctx.sources)), engine=parsed.engine)
+
+    def route(self, ctx: Context) -> list[Reply]:
+        """The active flow first; a message it does not consume is answered by intent, then the flow
+        repeats its pending question."""
+        flow = FLOWS.get(ctx.state.flow or "")
+        if flow is not None:
+            consumed = flow.handle(ctx)
+            if consumed is not None:
+                return consumed
+        replies = self.answer_intent(ctx)
+        flow_after = FLOWS.get(ctx.state.flow or "")
+        if flow is not None and flow_after is flow:
+            replies += flow.resume(ctx)
+        return replies
+
+    def answer_intent(self, ctx: Context) -> list[Reply]:
+        handler = INTENT_HANDLERS.get(ctx.parsed.intent) or INTENT_HANDLERS.get(FALLBACK_INTENT)
+        if handler is None:
+            ctx.fallback = True
+            return [Reply(render("system/empty"))]
+        return handler(ctx)
+
+    def _user(self, session: Session, incoming: Incoming, now: datetime) -> User:
+        stmt = select(User).where(User.channel == incoming.channel, User.external_id == incoming.user_id)
+        user = session.scalars(stmt).first()
+        if user is None:
+            user = User(channel=incoming.channel, external_id=incoming.user_id, created_at=now,
+                        last_active_at=now)
+            session.add(user)
+            session.flush()
+        else:
+            user.last_active_at = now
+        return user
+
+    @staticmethod
+    def _save(session: Session, user: User, conv: Conversation | None, state: DialogState,
+              now: datetime) -> None:
+        if conv is None:
+            session.add(Conversation(user_id=user.id, state_json=state.to_json(), updated_at=now))
+        else:
+            conv.state_json = state.to_json()
+            conv.updated_at = now

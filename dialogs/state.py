@@ -1,0 +1,42 @@
+"""Per-user conversation state, persisted as JSON after every turn."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATE_VERSION = 1
+
+
+@dataclass
+class DialogState:
+    """What the assistant remembers of one user between turns.
+
+    ``flow`` names the active multi-turn flow (``None`` when idle); ``step`` is the pending question of
+    that flow; ``slots`` holds the flow's data (for the self-check: the profile collected so far).
+    """
+
+    flow: str | None = None
+    step: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    privacy_notice_shown: bool = False
+    version: int = STATE_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str | None) -> DialogState:
+        if not raw:
+            return cls()
+        data = json.loads(raw)
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    def reset_flow(self) -> None:
+        self.flow = None
+        self.step = None
+        self.slots = {}
+        self.history = []

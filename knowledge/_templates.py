@@ -1,0 +1,41 @@
+"""Jinja2 templates of replies, by key. User text is only ever passed as a variable, never as source."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from knowledge._loader import KNOWLEDGE_DIR
+
+TEMPLATES_DIR = KNOWLEDGE_DIR / "templates"
+
+
+@functools.cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["num"] = format_number
+    return env
+
+
+def format_number(value: Any) -> str:
+    """120.0 -> "120", 1.5 -> "1.5", 1200000 -> "1200000" (no exponent, no trailing zeros)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def render(key: str, **variables: Any) -> str:
+    """Render ``knowledge/templates/<key>.j2`` (or ``<key>`` when it has an extension)."""
+    name = key if "." in key.rsplit("/", 1)[-1] else f"{key}.j2"
+    return environment().get_template(name).render(**variables).strip()

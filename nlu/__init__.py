@@ -1,0 +1,19 @@
+"""Chinese NLU for shenbao: ``from nlu import parse`` is the contract.
+
+``parse(text)`` returns a :class:`ParseResult` in Rasa's ``/model/parse`` shape. The engine is the
+built-in one unless ``SHENBAO_NLU=rasa`` selects a Rasa server; internals may move.
+"""
+
+from nlu._api import engine_name, get_engine, parse, reset_engine
+from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
+
+__all__ = [
+    "FALLBACK_INTENT",
+    "Entity",
+    "IntentScore",
+    "ParseResult",
+    "engine_name",
+    "get_engine",
+    "parse",
+    "reset_engine",
+]

@@ -1,0 +1,56 @@
+"""Chooses the NLU engine once per process and exposes ``parse``."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Protocol
+
+from nlu._types import ParseResult
+
+
+class Engine(Protocol):
+    name: str
+
+    def parse(self, text: str) -> ParseResult: ...
+
+
+_lock = threading.Lock()
+_engine: Engine | None = None
+
+
+def get_engine() -> Engine:
+    """The process-wide engine, built on first use from ``SHENBAO_NLU`` (``builtin`` or ``rasa``)."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = _build(os.environ.get("SHENBAO_NLU", "builtin").strip().lower() or "builtin")
+        return _engine
+
+
+def _build(kind: str) -> Engine:
+    if kind == "rasa":
+        from nlu._rasa import RasaEngine
+
+        rasa: Engine = RasaEngine.from_env()
+        return rasa
+    from nlu._builtin import BuiltinEngine
+
+    builtin: Engine = BuiltinEngine.load()
+    return builtin
+
+
+def reset_engine(engine: Engine | None = None) -> None:
+    """Replace the process-wide engine (tests, or after the training data changed)."""
+    global _engine
+    with _lock:
+        _engine = engine
+
+
+def engine_name() -> str:
+    return get_engine().name
+
+
+def parse(text: str) -> ParseResult:
+    """Understand one message: intent, confidence, entities, ranking (Rasa's parse shape)."""
+    return get_engine().parse(text)

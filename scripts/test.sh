@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: lint and types, every test on SQLite, then the database tests again on
+# PostgreSQL (started here when this machine has none running). Used by `make test` and .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+BIN="$VENV/bin"
+
+echo "== ruff"
+"$BIN/ruff" check .
+echo "== mypy"
+"$BIN/mypy"
+
+echo "== pytest (SQLite)"
+"$BIN/pytest" -q -m "not rasa and not browser"
+
+PG_URL=$(bash scripts/ensure-postgres.sh)
+echo "== pytest (PostgreSQL: $PG_URL)"
+set +e
+SHENBAO_TEST_DATABASE_URL="$PG_URL" "$BIN/pytest" -q -m "db and not rasa and not browser"
+rc=$?
+set -e
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then exit "$rc"; fi
