@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from knowledge.errors import ShenbaoError, UserInputError
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "_cmd_db",
 )
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
@@ -71,6 +73,25 @@ class Store:
             command.upgrade(self.alembic_config(), revision)
         except SAOperationalError as exc:
             raise StorageUnavailableError(f"数据库无法连接：{exc.orig}") from exc
+
+    def downgrade(self, revision: str) -> None:
+        """Undo migrations down to ``revision`` (``base`` drops every table)."""
+        try:
+            command.downgrade(self.alembic_config(), revision)
+        except SAOperationalError as exc:
+            raise StorageUnavailableError(f"数据库无法连接：{exc.orig}") from exc
+
+    def current_revision(self) -> str | None:
+        """The revision the database is at (``None`` before the first migration)."""
+        try:
+            with self.engine.connect() as conn:
+                return MigrationContext.configure(conn).get_current_revision()
+        except SAOperationalError as exc:
+            raise StorageUnavailableError(f"数据库无法连接：{exc.orig}") from exc
+
+    def head_revision(self) -> str | None:
+        """The newest revision in ``migrations/versions``."""
+        return ScriptDirectory.from_config(self.alembic_config()).get_current_head()
 
     @contextmanager
     def session(self) -> Iterator[Session]:

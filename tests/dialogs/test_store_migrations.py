@@ -1,0 +1,91 @@
+"""The schema comes only from Alembic migrations: one head, models and migrations agree (no drift), every
+migration can be undone, and ``shenbao db`` drives them. Runs on SQLite and (``db`` marker) PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Column, MetaData, String, inspect
+
+from bot.cli import main
+from dialogs.store import Base, Store
+
+
+def drift(store: Store, metadata: MetaData = Base.metadata) -> list[Any]:
+    with store.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+        return list(compare_metadata(ctx, metadata))
+
+
+def schema(store: Store) -> dict[str, Any]:
+    """Tables, columns, indexes and foreign keys as plain data, for before/after comparisons."""
+    insp = inspect(store.engine)
+    out: dict[str, Any] = {}
+    for table in sorted(insp.get_table_names()):
+        if table == "alembic_version":
+            continue
+        out[table] = {
+            "columns": sorted((c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(table)),
+            "indexes": sorted((i["name"], tuple(i["column_names"])) for i in insp.get_indexes(table)),
+            "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"], str(f.get("options")))
+                          for f in insp.get_foreign_keys(table)),
+        }
+    return out
+
+
+def test_there_is_exactly_one_head(store: Store) -> None:
+    heads = ScriptDirectory.from_config(store.alembic_config()).get_heads()
+    assert len(heads) == 1, f"several Alembic heads {heads}: set down_revision to the current head"
+
+
+def test_models_and_migrations_agree(store: Store) -> None:
+    assert drift(store) == [], "a model changed without a migration (or the reverse)"
+
+
+def test_a_model_column_without_migration_is_detected(store: Store) -> None:
+    changed = MetaData()
+    for table in Base.metadata.tables.values():
+        table.to_metadata(changed)
+    changed.tables["users"].append_column(Column("nickname", String(40)))
+    found = drift(store, changed)
+    assert [d[0] for d in found] == ["add_column"] and found[0][3].name == "nickname"
+
+
+def test_every_migration_is_reversible(db_url: str) -> None:
+    store = Store(db_url, migrate=False)
+    script = ScriptDirectory.from_config(store.alembic_config())
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    before = schema(store)
+    for rev in revisions:
+        store.upgrade(rev)
+        after_up = schema(store)
+        store.downgrade("-1")
+        assert schema(store) == before, f"downgrade of {rev} does not restore the schema"
+        store.upgrade(rev)
+        assert schema(store) == after_up
+        before = after_up
+    store.downgrade("base")
+    assert schema(store) == {}
+    store.upgrade()
+    assert drift(store) == []
+    store.dispose()
+
+
+def test_cli_db_upgrade_and_current(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["db", "--database-url", db_url, "current"]) == 0
+    assert "base" in capsys.readouterr().out
+    assert main(["db", "--database-url", db_url, "upgrade"]) == 0
+    head = Store(db_url, migrate=False).head_revision()
+    assert f"upgraded to: {head}" in capsys.readouterr().out
+    assert main(["db", "--database-url", db_url, "current"]) == 0
+    assert capsys.readouterr().out.strip() == f"{head}（最新 / up to date）"
+
+
+def test_cli_db_reports_an_unreachable_database(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2"
+    assert main(["db", "--database-url", url, "upgrade"]) == 1
+    assert "数据库无法连接" in capsys.readouterr().err
