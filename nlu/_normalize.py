@@ -1,0 +1,46 @@
+"""Text normalisation shared by the entity extractor and the classifier.
+
+``normalize(text)`` returns a string of exactly the same length as ``text`` (one character for one
+character), so offsets found in the normalised text are offsets into the original: traditional characters
+become simplified ones (zhconv), full-width ASCII becomes half-width, ASCII letters are lower-cased.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import zhconv
+
+_FULLWIDTH_OFFSET = 0xFEE0
+
+
+def _halfwidth(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        return chr(code - _FULLWIDTH_OFFSET)
+    if code == 0x3000:
+        return " "
+    return ch
+
+
+@functools.lru_cache(maxsize=4096)
+def _to_simplified_char(ch: str) -> str:
+    out: str = zhconv.convert(ch, "zh-hans")
+    return out if len(out) == 1 else ch
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified, keeping the length: a phrase-level conversion is used when it keeps the
+    length (it knows more context), otherwise each character is converted on its own."""
+    if text.isascii():
+        return text
+    whole: str = zhconv.convert(text, "zh-hans")
+    if len(whole) == len(text):
+        return whole
+    return "".join(_to_simplified_char(ch) for ch in text)
+
+
+def normalize(text: str) -> str:
+    """Same-length normal form: simplified, half-width, lower-case ASCII."""
+    half = "".join(_halfwidth(ch) for ch in text)
+    return to_simplified(half).lower()
