@@ -1,0 +1,49 @@
+"""The self-check: indicators (typed view of ``knowledge/indicators.yml``), value checks, the rule engine and
+the report. ``from dialogs.selfcheck import evaluate`` is the contract; the private modules may move.
+
+    result = evaluate({"legal_person": True, "total_assets_wan": 80, ...})
+    result.verdict, result.failed, result.missing, result.functions_met, result.items, result.to_dict()
+"""
+
+from dialogs.selfcheck._indicators import (
+    Condition,
+    Function,
+    Indicator,
+    Indicators,
+    Qualitative,
+    Requirement,
+    load_indicators,
+    parse_indicators,
+)
+from dialogs.selfcheck._rules import (
+    VERDICT_LABELS,
+    FunctionResult,
+    FunctionStatus,
+    ItemResult,
+    SelfCheckResult,
+    Status,
+    Verdict,
+    evaluate,
+)
+from dialogs.selfcheck._values import validate_profile, validate_value
+
+__all__ = [
+    "VERDICT_LABELS",
+    "Condition",
+    "Function",
+    "FunctionResult",
+    "FunctionStatus",
+    "Indicator",
+    "Indicators",
+    "ItemResult",
+    "Qualitative",
+    "Requirement",
+    "SelfCheckResult",
+    "Status",
+    "Verdict",
+    "evaluate",
+    "load_indicators",
+    "parse_indicators",
+    "validate_profile",
+    "validate_value",
+]
