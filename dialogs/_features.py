@@ -2,3 +2,8 @@
 Add one line per feature module."""
 
 from __future__ import annotations
+
+from dialogs import (
+    admin,  # noqa: F401
+    privacy,  # noqa: F401
+)

@@ -6,13 +6,14 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from dialogs import _features  # noqa: F401  (importing registers the features' handlers)
 from dialogs._context import Context
 from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS
 from dialogs._types import Incoming, Reply, Turn
+from dialogs.privacy import privacy_notice
 from dialogs.state import DialogState
 from dialogs.store import Conversation, Store, UnansweredQuestion, User
 from knowledge import render
@@ -75,6 +76,13 @@ class Assistant:
         state = DialogState.from_json(conv.state_json if conv else None)
         ctx = Context(self, incoming, parsed, session, user, state, now)
         replies = self.route(ctx)
+        parsed = ctx.parsed  # a handler may hand the message on (e.g. an admin command from a non-admin)
+        if inspect(user).was_deleted:  # /forget: nothing of this user may be written again
+            return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
+                        engine=parsed.engine)
+        if not ctx.state.privacy_notice_shown:
+            replies.insert(0, Reply(privacy_notice()))
+            ctx.state.privacy_notice_shown = True
         self._save(session, user, conv, ctx.state, now)
         if ctx.fallback:
             session.add(UnansweredQuestion(user_id=user.id, text=incoming.text[:1000], intent=parsed.intent,

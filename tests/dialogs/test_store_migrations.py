@@ -3,16 +3,20 @@ migration can be undone, and ``shenbao db`` drives them. Runs on SQLite and (``d
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, MetaData, String, inspect
+from sqlalchemy import Column, MetaData, String, func, inspect, select
 
 from bot.cli import main
-from dialogs.store import Base, Store
+from dialogs.store import Base, Conversation, Store
+from dialogs.store._engine import MIGRATIONS_DIR
 
 
 def drift(store: Store, metadata: MetaData = Base.metadata) -> list[Any]:
@@ -89,3 +93,44 @@ def test_cli_db_reports_an_unreachable_database(capsys: pytest.CaptureFixture[st
     url = "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2"
     assert main(["db", "--database-url", url, "upgrade"]) == 1
     assert "数据库无法连接" in capsys.readouterr().err
+
+
+LATER_MIGRATION = '''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(sa.Column("nickname", sa.String(40), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("nickname")
+'''
+
+
+def test_a_later_migration_altering_users_keeps_every_users_rows(store: Store, tmp_path: Path) -> None:
+    """On SQLite, altering ``users`` re-creates the table; that must not cascade into the other tables."""
+    from dialogs import Assistant, Incoming
+
+    Assistant(store).handle(Incoming("web", "keep-me", "/privacy"))
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "9999_later.py").write_text(LATER_MIGRATION.format(head=store.head_revision()))
+    cfg = store.alembic_config()
+    cfg.set_main_option("path_separator", "os")
+    cfg.set_main_option("version_locations", os.pathsep.join([str(MIGRATIONS_DIR / "versions"), str(versions)]))
+    command.upgrade(cfg, "9999")
+    command.downgrade(cfg, "-1")
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(Conversation)) == 1
+    with store.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1, "foreign keys are on again"

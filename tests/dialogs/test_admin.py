@@ -1,0 +1,86 @@
+"""Administrators (SHENBAO_ADMIN_IDS, Telegram) get /stats and /export; nobody else sees anything of it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from dialogs import Assistant, Incoming, Store
+from nlu import FALLBACK_INTENT, IntentScore, ParseResult
+
+NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
+
+
+def out_of_scope(text: str) -> ParseResult:
+    return ParseResult(text=text, intent=FALLBACK_INTENT, confidence=0.1,
+                       intent_ranking=(IntentScore(FALLBACK_INTENT, 0.1),))
+
+
+@pytest.fixture
+def bot(store: Store, monkeypatch: pytest.MonkeyPatch) -> Assistant:
+    monkeypatch.setenv("SHENBAO_ADMIN_IDS", "1001, 1002")
+    a = Assistant(store, clock=lambda: NOW, parser=out_of_scope)
+    for who in ("1001", "2002", "3003"):
+        a.handle(Incoming("telegram", who, "你好"))  # past the privacy notice
+    a.handle(Incoming("web", "w1", "火星上能申报吗"))
+    a.handle(Incoming("web", "w2", "火星上能申报吗"))
+    a.handle(Incoming("web", "w2", "月球呢"))
+    return a
+
+
+def test_admin_gets_stats(bot: Assistant) -> None:
+    turn = bot.handle(Incoming("telegram", "1001", "/stats"))
+    assert turn.intent == "admin_stats"
+    assert "用户：5 人" in turn.text and "未能回答的问题：6 条" in turn.text
+
+
+@pytest.mark.parametrize(("channel", "user"), [("telegram", "2002"), ("web", "1001"), ("cli", "1001")])
+@pytest.mark.parametrize("command", ["/stats", "/export", "/stats@shenbao_bot"])
+def test_nobody_else_reaches_admin_commands(bot: Assistant, channel: str, user: str, command: str) -> None:
+    bot.handle(Incoming(channel, user, "你好"))
+    unknown = bot.handle(Incoming(channel, user, "/nosuchcommand"))
+    turn = bot.handle(Incoming(channel, user, command))
+    assert turn.text == unknown.text, "treated exactly like any unknown command"
+    assert turn.intent == FALLBACK_INTENT and turn.fallback
+    assert all(r.attachment is None for r in turn.replies)
+    assert "用户：" not in turn.text
+
+
+def test_admin_export_is_a_csv_attachment(bot: Assistant) -> None:
+    turn = bot.handle(Incoming("telegram", "1002", "/export"))
+    attachment = turn.replies[-1].attachment
+    assert attachment is not None and attachment.mime_type == "text/csv"
+    assert attachment.filename == "selfcheck_results_20261126.csv"
+    rows = list(csv.reader(io.StringIO(attachment.content.decode("utf-8-sig"))))
+    assert rows and "id" in rows[0]
+    assert f"共 {len(rows) - 1} 条" in turn.text
+
+
+def test_cli_unanswered_lists_the_most_frequent_first(bot: Assistant, capsys: pytest.CaptureFixture[str]) -> None:
+    bot.handle(Incoming("web", "w3", "火星上能申报吗"))
+    bot.handle(Incoming("web", "w3", "火星上能申报吗"))  # 4 times; "你好" 3 times (out of scope here)
+    assert main(["admin", "--database-url", bot.store.url, "unanswered", "--limit", "2"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("4\t2026-11-26\t火星上能申报吗")
+    assert lines[1].startswith("3\t")
+    with pytest.raises(SystemExit) as exited:
+        main(["admin", "--database-url", bot.store.url, "unanswered", "--limit", "0"])
+    assert exited.value.code == 2
+    assert "正整数" in capsys.readouterr().err
+
+
+def test_cli_stats_and_export(bot: Assistant, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["admin", "--database-url", bot.store.url, "stats"]) == 0
+    assert "用户 5" in capsys.readouterr().out
+    out = tmp_path / "results.csv"
+    assert main(["admin", "--database-url", bot.store.url, "export", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith("\ufeff".encode())
+    assert "已导出" in capsys.readouterr().out
+    assert main(["admin", "--database-url", bot.store.url, "export", "--out", str(tmp_path / "no" / "x.csv")]) == 2
+    assert "无法写入" in capsys.readouterr().err
