@@ -15,6 +15,7 @@ from knowledge.errors import ShenbaoError, UserInputError
 COMMAND_MODULES: tuple[str, ...] = (
     "_cmd_db",
     "_cmd_admin",
+    "_cmd_kb",
 )
 
 

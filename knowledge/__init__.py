@@ -4,8 +4,12 @@
 the typed views over the data live in private modules and are re-exported here.
 """
 
+from knowledge._answers import Answer, compose, has_answer
+from knowledge._figures import FigureCheck
+from knowledge._kb import AnswerSpec, Clause, KnowledgeBase, Material, Threshold, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, load_file, read_yaml
 from knowledge._templates import format_number, render
+from knowledge._validation import Summary, load_knowledge, validate
 from knowledge.errors import (
     ConfigError,
     KnowledgeError,
@@ -17,14 +21,27 @@ from knowledge.errors import (
 
 __all__ = [
     "KNOWLEDGE_DIR",
+    "Answer",
+    "AnswerSpec",
+    "Clause",
     "ConfigError",
+    "FigureCheck",
+    "KnowledgeBase",
     "KnowledgeError",
+    "Material",
     "NluUnavailableError",
     "ShenbaoError",
     "StorageUnavailableError",
+    "Summary",
+    "Threshold",
     "UserInputError",
+    "compose",
     "format_number",
+    "has_answer",
+    "knowledge_base",
     "load_file",
+    "load_knowledge",
     "read_yaml",
     "render",
+    "validate",
 ]

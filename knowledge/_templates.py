@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -14,8 +15,13 @@ TEMPLATES_DIR = KNOWLEDGE_DIR / "templates"
 
 @functools.cache
 def environment() -> Environment:
+    return make_environment(TEMPLATES_DIR)
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    """The reply environment over one templates folder (``kb check`` validates copies of the data too)."""
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=FileSystemLoader(str(templates_dir)),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         trim_blocks=True,

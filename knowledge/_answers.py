@@ -1,0 +1,51 @@
+"""One answer to one understood question: the figures checked, the template filled, the clauses cited.
+
+User text is never template source: it reaches a template only as the value of a variable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from knowledge._figures import EntityLike, FigureCheck, check_figures
+from knowledge._kb import KnowledgeBase, knowledge_base
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Reply text (paragraphs separated by blank lines), the clauses it cites, whether it is a fallback."""
+
+    intent: str
+    text: str
+    sources: tuple[str, ...]
+    fallback: bool
+    buttons: tuple[tuple[str, str], ...] = ()
+    checks: tuple[FigureCheck, ...] = ()
+
+
+def has_answer(intent: str, kb: KnowledgeBase | None = None) -> bool:
+    return intent in (kb or knowledge_base()).answers
+
+
+def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), today: date | None = None,
+            kb: KnowledgeBase | None = None) -> Answer:
+    """The answer for ``intent`` (``nlu_fallback`` when it has none), checking the question's figures."""
+    kb = kb or knowledge_base()
+    if intent not in kb.answers:
+        intent = FALLBACK_INTENT
+    spec = kb.answers[intent]
+    checks = check_figures(kb, spec.figures, text, entities, today or date.today()) if spec.figures else []
+    sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))
+    parts = []
+    if checks:
+        parts.append(kb.environment.get_template("answers/_figures.j2").render(checks=checks).strip())
+    parts.append(kb.render_answer(intent))
+    if sources:
+        label = "相关条款" if kb.kind(intent) == "open" else "依据"
+        parts.append(f"{label}：{'；'.join(sources)}")
+    return Answer(intent=intent, text="\n\n".join(parts), sources=sources, fallback=spec.fallback,
+                  buttons=spec.buttons, checks=tuple(checks))

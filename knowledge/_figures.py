@@ -1,0 +1,118 @@
+"""Figures a user gives in a question ("满意度85%", "9个人", "资产80万") checked against the thresholds.
+
+The NLU extracts entities; this module maps each onto an indicator by the rules of answers.yml and compares
+it with the inclusive minimum of indicators.yml. It never reads thresholds from anywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from knowledge._kb import FigureRule, KnowledgeBase, Threshold
+
+_CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?、\s]")
+
+
+class EntityLike(Protocol):
+    """What the NLU's ``Entity`` offers (duck-typed so knowledge/ does not depend on nlu/)."""
+
+    @property
+    def entity(self) -> str: ...
+    @property
+    def value(self) -> float | int | str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def unit(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class FigureCheck:
+    """One user figure compared with one threshold. ``gap`` is how much is missing (0 when it passes)."""
+
+    key: str
+    label: str
+    said: str
+    value: float
+    unit: str
+    minimum: float
+    wording: str
+    clause: str
+    in_range: bool
+    passed: bool
+    gap: float
+
+
+def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: Iterable[EntityLike],
+                  today: date) -> list[FigureCheck]:
+    """Every figure of the question that can be matched to one of ``keys``, each key at most once."""
+    checks: list[FigureCheck] = []
+    used: set[str] = set()
+    for ent in entities:
+        for key in _candidates(kb, keys, text, ent):
+            if key in used:
+                continue
+            value = _value(kb.figure_rules[key], ent, today)
+            if value is not None:
+                used.add(key)
+                checks.append(_compare(kb.thresholds[key], ent.text, value))
+    return checks
+
+
+def _candidates(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLike) -> list[str]:
+    rules = [kb.figure_rules[k] for k in keys if k in kb.figure_rules and _fits(kb.figure_rules[k], ent)]
+    if len(rules) <= 1:
+        return [r.key for r in rules]
+    around = _clause_around(text, ent)
+    narrowed = [r for r in rules if any(w in around for w in r.keywords)]
+    if len(narrowed) == 1 or (narrowed and len({kb.thresholds[r.key].minimum for r in narrowed}) == 1):
+        return [r.key for r in narrowed]
+    if not narrowed and len({kb.thresholds[r.key].minimum for r in rules}) == 1:
+        return [r.key for r in rules]
+    return []  # ambiguous with different thresholds: better say nothing than judge the wrong item
+
+
+def _fits(rule: FigureRule, ent: EntityLike) -> bool:
+    if ent.entity not in rule.entities:
+        return False
+    return ent.entity != "count" or not ent.unit or not rule.units or ent.unit in rule.units
+
+
+def _clause_around(text: str, ent: EntityLike) -> str:
+    """The stretch of the sentence around the entity, between punctuation marks."""
+    start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, ent.start)), default=0)
+    nxt = _CLAUSE_SPLIT.search(text, ent.end)
+    return text[start: nxt.start() if nxt else len(text)]
+
+
+def _value(rule: FigureRule, ent: EntityLike, today: date) -> float | None:
+    if ent.entity == "date":
+        return _years_since(str(ent.value), today)
+    if isinstance(ent.value, bool) or not isinstance(ent.value, int | float):
+        return None
+    return float(ent.value) * rule.scale
+
+
+def _years_since(iso: str, today: date) -> float | None:
+    try:
+        start = datetime.strptime(iso[:10], "%Y-%m-%d").date()
+    except ValueError:
+        return None
+    return round((today - start).days / 365.2425, 1)
+
+
+def _compare(th: Threshold, said: str, value: float) -> FigureCheck:
+    in_range = th.low <= value <= th.high
+    passed = in_range and value >= th.minimum
+    gap = round(th.minimum - value, 4) if in_range and not passed else 0.0
+    return FigureCheck(key=th.key, label=th.label, said=said, value=round(value, 4), unit=th.unit,
+                       minimum=th.minimum, wording=th.wording, clause=th.clause, in_range=in_range,
+                       passed=passed, gap=gap)

@@ -1,0 +1,211 @@
+"""Every answer intent: renders from the data, cites its clauses, full-width punctuation, exact thresholds."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge import compose, knowledge_base, load_file, load_knowledge
+from knowledge._kb import contacts_path
+from nlu import Entity
+
+INTENTS = load_file("intents.yml")["intents"]
+ANSWERED = sorted(name for name, spec in INTENTS.items() if spec["kind"] in ("answer", "open", "smalltalk"))
+CITED = [name for name in ANSWERED if INTENTS[name]["kind"] in ("answer", "open")]
+OPEN = [name for name in ANSWERED if INTENTS[name]["kind"] == "open"]
+REFS = {c["ref"] for c in load_file("clauses.yml")["clauses"]}
+# ASCII punctuation that must not appear in a Chinese reply (a decimal point between digits is fine).
+ASCII_PUNCT = re.compile(r"[,;:?!()\[\]]|(?<!\d)\.|\.(?!\d)")
+
+
+def minimum(key: str) -> str:
+    """The threshold as written in indicators.yml (read here directly, not through the code under test)."""
+    ind = load_file("indicators.yml")
+    items = [*ind["basic"], *(it for fn in ind["functions"] for it in fn["items"])]
+    value = next(it["require"]["min"] for it in items if it["key"] == key)
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@pytest.mark.parametrize("intent", ANSWERED)
+def test_answer_renders_cleanly(intent: str) -> None:
+    answer = compose(intent)
+    assert answer.intent == intent
+    assert answer.text.strip()
+    assert "None" not in answer.text and "{{" not in answer.text and "{%" not in answer.text
+    assert not ASCII_PUNCT.search(answer.text), ASCII_PUNCT.search(answer.text)
+    assert not answer.fallback
+
+
+@pytest.mark.parametrize("intent", CITED)
+def test_answer_cites_its_clauses(intent: str) -> None:
+    answer = compose(intent)
+    assert answer.sources, "an answer about the notice must cite a clause"
+    assert set(answer.sources) <= REFS
+    last = answer.text.splitlines()[-1]
+    assert re.match(r"^(依据|相关条款)：", last)
+    for ref in answer.sources:
+        assert ref in last
+
+
+@pytest.mark.parametrize("intent", OPEN)
+def test_open_questions_say_the_notice_is_silent(intent: str) -> None:
+    answer = compose(intent)
+    assert "本通知未作规定" in answer.text
+    assert "《管理办法》" in answer.text or "申报通知" in answer.text
+    assert "推荐单位" in answer.text or "经济和信息化" in answer.text
+
+
+THRESHOLD_TEXTS = [
+    ("condition_years", "years_operating", "{}年以上"),
+    ("condition_assets", "total_assets_wan", "不低于{}万元"),
+    ("condition_sme_served", "smes_served_last_year", "{}家以上"),
+    ("condition_satisfaction", "satisfaction_pct", "{}%以上"),
+    ("condition_aggregation", "aggregated_orgs", "{}家以上"),
+    ("condition_public_welfare", "public_welfare_pct", "不少于总服务量的{}%"),
+    ("condition_staff", "service_staff", "不少于{}人"),
+    ("condition_qualified_staff", "qualified_staff_pct", "{}%以上"),
+    ("function_training", "trainees_per_year", "年培训{}人次以上"),
+    ("function_tech", "tech_activities", "{}次以上"),
+    ("function_info", "info_offline_smes", "{}家以上"),
+    ("function_financing", "financing_lectures", "融资知识讲座{}次以上"),
+    ("function_startup", "startup_activities", "推介活动{}次以上"),
+    ("conditions_overview", "total_assets_wan", "不低于{}万元"),
+    ("conditions_overview", "service_staff", "不少于{}人"),
+    ("functions_overview", "trainees_per_year", "年培训{}人次以上"),
+    ("who_can_apply", "years_operating", "运营{}年以上"),
+]
+
+
+@pytest.mark.parametrize(("intent", "key", "pattern"), THRESHOLD_TEXTS)
+def test_thresholds_in_answers_equal_indicators(intent: str, key: str, pattern: str) -> None:
+    assert pattern.format(minimum(key)) in compose(intent).text
+
+
+def test_fallback_is_marked_and_cites_nothing() -> None:
+    answer = compose("nlu_fallback")
+    assert answer.fallback
+    assert answer.sources == ()
+    assert "超出" in answer.text and "依据" not in answer.text
+    assert "自测" in answer.text
+
+
+def test_unknown_intent_gets_the_fallback_not_a_clause() -> None:
+    answer = compose("weather_forecast")
+    assert answer.fallback and answer.intent == "nlu_fallback" and answer.sources == ()
+
+
+def test_help_lists_what_the_assistant_does() -> None:
+    text = compose("help").text
+    for word in ("自测", "材料清单", "截止", "提醒"):
+        assert word in text
+
+
+@pytest.mark.parametrize(("intent", "words"), [
+    ("materials_overview", ["基地", "附件2", "推荐单位确认", "附件1"]),
+    ("material_application_report", ["小型微型企业创业创新示范基地申请报告", "确认"]),
+    ("material_cases", ["基地", "可附照片"]),
+    ("background", ["藏经信发〔2021〕83号", "《管理办法》", "错漏"]),
+    ("condition_aggregation", ["工业", "多余"]),
+    ("condition_growth", ["本助手", "理解"]),
+])
+def test_flaws_of_the_notice_are_flagged(intent: str, words: list[str]) -> None:
+    text = compose(intent).text
+    for word in words:
+        assert word in text
+
+
+def test_materials_overview_lists_all_nine_with_requirements() -> None:
+    text = compose("materials_overview").text
+    for n in range(1, 10):
+        assert f"{n}．" in text
+    for req in ("复印件", "上一年度", "3000字", "可附照片", "加盖申报单位公章"):
+        assert req in text
+
+
+def test_publicity_and_cycle_figures() -> None:
+    process = load_file("process.yml")
+    assert f"公示{process['publicity']['working_days']}个工作日" in compose("publicity").text
+    assert "门户网站" in compose("publicity").text and "有关媒体" in compose("publicity").text
+    assert f"每年开展{process['cycle']['per_year']}次" in compose("annual_cycle").text
+
+
+def test_handoff_without_contact_points_to_the_prefecture_bureau() -> None:
+    text = compose("human_handoff").text
+    assert "没有配置" in text and "地（市）经济和信息化局" in text
+
+
+def test_configured_contact_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    contact = tmp_path / "contacts.yml"
+    contact.write_text('contact:\n  organisation: 拉萨市经济和信息化局\n  phone: "0891-1234567"\n', encoding="utf-8")
+    monkeypatch.setenv("SHENBAO_CONTACTS_FILE", str(contact))
+    assert contacts_path(Path("x")) == contact
+    kb = load_knowledge(knowledge_base().directory)
+    for intent in ("human_handoff", "open_submission"):
+        text = compose(intent, kb=kb).text
+        assert "拉萨市经济和信息化局" in text and "0891-1234567" in text
+
+
+def ent(kind: str, value: float | str, text: str, question: str, unit: str | None = None) -> Entity:
+    start = question.index(text)
+    return Entity(entity=kind, value=value, start=start, end=start + len(text), text=text, unit=unit)
+
+
+FIGURES = [
+    # (intent, question, entity, must contain)
+    ("condition_satisfaction", "我们满意度85%，满足吗", ("percent", 85, "85%", None), ["85%计，满足", "80%以上"]),
+    ("condition_satisfaction", "满意度79.5%行不行", ("percent", 79.5, "79.5%", None), ["不满足", "还差0.5个百分点"]),
+    ("condition_satisfaction", "满意度刚好80%", ("percent", 80, "80%", None), ["满足“"]),
+    ("condition_staff", "服务人员9个人够吗", ("count", 9, "9个人", "人"), ["9人计，不满足", "还差1人", "不少于10人"]),
+    ("condition_assets", "资产80万可以吗", ("money", 800000, "80万", None), ["80万元计，不满足", "还差20万元"]),
+    ("condition_assets", "资产一百二十万够不够", ("money", 1200000, "一百二十万", None), ["120万元计，满足"]),
+    ("condition_years", "我们运营了1.5年", ("duration", 1.5, "1.5年", None), ["不满足", "还差0.5年"]),
+    ("condition_sme_served", "一年服务了25家企业", ("count", 25, "25家", "家"), ["满足"]),
+    ("function_training", "年培训500人次行吗", ("count", 500, "500人次", "人次"), ["还差100人次"]),
+    ("condition_satisfaction", "满意度180%", ("percent", 180, "180%", None), ["不在合理范围"]),
+]
+
+
+@pytest.mark.parametrize(("intent", "question", "spec", "expected"), FIGURES, ids=[f[1] for f in FIGURES])
+def test_figures_in_questions_are_checked(intent: str, question: str, spec: tuple[str, float, str, str | None],
+                                          expected: list[str]) -> None:
+    kind, value, text, unit = spec
+    answer = compose(intent, question, [ent(kind, value, text, question, unit)], date(2026, 11, 26))
+    first = answer.text.split("\n\n")[0]
+    for word in expected:
+        assert word in answer.text
+    assert answer.checks and answer.checks[0].said == text
+    assert answer.checks[0].label in first  # the verdict on the user's figure comes first
+
+
+def test_overview_maps_several_figures_by_context() -> None:
+    q = "我们资产150万，满意度78%，公益服务占25%，能申报吗"
+    ents = [ent("money", 1500000, "150万", q), ent("percent", 78, "78%", q), ent("percent", 25, "25%", q)]
+    answer = compose("conditions_overview", q, ents, date(2026, 11, 26))
+    by_key = {c.key: c for c in answer.checks}
+    assert by_key["total_assets_wan"].passed
+    assert not by_key["satisfaction_pct"].passed and by_key["satisfaction_pct"].gap == 2
+    assert by_key["public_welfare_pct"].passed
+    assert "二、申报条件（一）第2项" in answer.sources
+
+
+def test_ambiguous_figure_is_not_judged() -> None:
+    q = "我们有70%，够吗"
+    answer = compose("conditions_overview", q, [ent("percent", 70, "70%", q)], date(2026, 11, 26))
+    assert answer.checks == ()
+
+
+def test_founding_date_counts_years_to_today() -> None:
+    q = "我们2025年3月成立的，可以申报吗"
+    answer = compose("condition_years", q, [ent("date", "2025-03-31", "2025年3月", q)], date(2026, 11, 26))
+    assert answer.checks and not answer.checks[0].passed
+
+
+def test_user_text_is_never_template_source() -> None:
+    q = "资产{{ 7*7 }}万{% raw %}够吗"
+    answer = compose("condition_assets", q, [ent("money", 490000, "{{ 7*7 }}万", q)], date(2026, 11, 26))
+    assert "49万元计" in answer.text  # the entity's value, not an evaluation of the text
+    answer = compose("condition_satisfaction", "{{ 7*7 }}", [], date(2026, 11, 26))
+    assert "49" not in answer.text

@@ -1,0 +1,141 @@
+"""``kb check`` and the validator: the shipped data is valid; a broken copy names the right file and key."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge import KNOWLEDGE_DIR, KnowledgeError, validate
+
+
+def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:  # type: ignore[type-arg]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def test_shipped_knowledge_is_valid() -> None:
+    summary = validate(KNOWLEDGE_DIR)
+    assert summary.clauses >= 30
+    assert summary.materials == 10
+    assert summary.thresholds == 15
+
+
+def _drop_answer(d: dict) -> None:  # type: ignore[type-arg]
+    del d["answers"]["condition_assets"]
+
+
+def _bad_source(d: dict) -> None:  # type: ignore[type-arg]
+    d["answers"]["publicity"]["sources"] = ["四、申报审批流程（六）"]
+
+
+def _bad_material_clause(d: dict) -> None:  # type: ignore[type-arg]
+    d["materials"][6]["clause"] = "三、申请材料（二）第10项"
+
+
+def _bad_threshold(d: dict) -> None:  # type: ignore[type-arg]
+    d["basic"][3]["require"] = {"min": "一百"}
+
+
+def _bad_indicator_clause(d: dict) -> None:  # type: ignore[type-arg]
+    d["basic"][2]["clause"] = "二、申报条件（一）第9项"
+
+
+def _unknown_intent_answer(d: dict) -> None:  # type: ignore[type-arg]
+    d["answers"]["weather"] = {"template": "answers/greet", "sources": []}
+
+
+def _bad_publicity(d: dict) -> None:  # type: ignore[type-arg]
+    d["publicity"]["working_days"] = 0
+
+
+def _bad_placeholder(d: dict) -> None:  # type: ignore[type-arg]
+    d["clauses"][2]["text"] = "运营{{ t.no_such_key }}年以上"
+
+
+CASES = [
+    ("answers.yml", _drop_answer, "answers.yml", "answers.condition_assets"),
+    ("answers.yml", _bad_source, "answers.yml", "answers.publicity.sources[0]"),
+    ("materials.yml", _bad_material_clause, "materials.yml", "cases.clause"),
+    ("indicators.yml", _bad_threshold, "indicators.yml", "total_assets_wan.require.min"),
+    ("indicators.yml", _bad_indicator_clause, "indicators.yml", "years_operating.clause"),
+    ("answers.yml", _unknown_intent_answer, "answers.yml", "answers.weather"),
+    ("process.yml", _bad_publicity, "process.yml", "publicity.working_days"),
+    ("clauses.yml", _bad_placeholder, "clauses.yml", "二、申报条件（一）第1项.text"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "file", "key"), CASES, ids=[c[3] for c in CASES])
+def test_broken_copy_names_file_and_key(kb_copy: Path, name: str, change: Callable[[dict], None],  # type: ignore[type-arg]
+                                        file: str, key: str) -> None:
+    edit_yaml(kb_copy / name, change)
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy)
+    assert (err.value.file, err.value.key) == (file, key)
+
+
+def test_missing_template_is_reported(kb_copy: Path) -> None:
+    (kb_copy / "templates" / "answers" / "publicity.j2").unlink()
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy)
+    assert err.value.file == "templates/answers/publicity.j2"
+    assert err.value.key == "answers.publicity"
+
+
+def test_template_with_unknown_variable_is_reported(kb_copy: Path) -> None:
+    (kb_copy / "templates" / "answers" / "greet.j2").write_text("您好，{{ t.no_such_threshold }}。", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy)
+    assert err.value.key == "answers.greet"
+
+
+def test_yaml_syntax_error_names_the_file(kb_copy: Path) -> None:
+    (kb_copy / "process.yml").write_text("steps: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy)
+    assert err.value.file.endswith("process.yml")
+
+
+def test_nlu_file_must_match_intents(kb_copy: Path, tmp_path: Path) -> None:
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - 你好\n', encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy, nlu)
+    assert err.value.file == "intents.yml"  # every other intent lacks examples
+    intents = yaml.safe_load((kb_copy / "intents.yml").read_text(encoding="utf-8"))["intents"]
+    lines = ['version: "3.1"', "nlu:"]
+    for name in [*intents, "weather_talk"]:
+        lines += [f"- intent: {name}", "  examples: |", "    - 例句"]
+    nlu.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy, nlu)
+    assert (err.value.file, err.value.key) == ("nlu/nlu.yml", "intent: weather_talk")
+
+
+def _kb_check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot", "kb", "check", *args], capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def test_kb_check_command_ok_and_error(kb_copy: Path) -> None:
+    ok = _kb_check()
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("OK") and "材料 10 项" in ok.stdout
+    edit_yaml(kb_copy / "answers.yml", _bad_source)
+    bad = _kb_check("--dir", str(kb_copy), "--nlu", str(kb_copy / "absent.yml"))
+    assert bad.returncode == 1
+    assert "answers.yml" in bad.stderr and "answers.publicity.sources[0]" in bad.stderr
+    assert "Traceback" not in bad.stderr
