@@ -1,15 +1,23 @@
-"""The built-in NLU engine: intent classifier plus rule-based entity extraction, in Rasa's parse shape."""
+"""The built-in NLU engine: a linear intent classifier on jieba words and character n-grams with a calibrated
+out-of-scope rule, plus rule-based entity extraction, returning Rasa's parse shape."""
 
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
+
+import numpy as np
 
 from nlu._entities import extract_entities
-from nlu._types import FALLBACK_INTENT, IntentScore, ParseResult
+from nlu._features import Featurizer
+from nlu._model import IntentModel, load_or_train
+from nlu._training_data import OUT_OF_SCOPE_INTENT, load_training_data
+from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
-__all__ = ["BuiltinEngine"]
+__all__ = ["BuiltinEngine", "has_meaningful_text"]
 
 MAX_PARSE_CHARS = 4096
+RANKING_SIZE = 10
 
 
 def has_meaningful_text(text: str) -> bool:
@@ -19,19 +27,48 @@ def has_meaningful_text(text: str) -> bool:
 
 
 class BuiltinEngine:
-    """Understands one message: intent with confidence and ranking, and entities."""
+    """Understands one message: intent with confidence and ranking (top 10), and entities."""
 
     name = "builtin"
 
+    def __init__(self, model: IntentModel, featurizer: Featurizer) -> None:
+        self.model = model
+        self.featurizer = featurizer
+
     @classmethod
-    def load(cls) -> BuiltinEngine:
-        return cls()
+    def load(cls, path: Path | None = None) -> BuiltinEngine:
+        """Train from ``nlu/nlu.yml`` (or ``path``), or load the model cached for that exact data."""
+        data = load_training_data(path)
+        featurizer = Featurizer(data.synonyms, data.lookups)
+        return cls(load_or_train(data, featurizer), featurizer)
 
     def parse(self, text: str) -> ParseResult:
         if not isinstance(text, str):
             text = ""
-        clipped = text[:MAX_PARSE_CHARS]
-        entities = extract_entities(clipped) if has_meaningful_text(clipped) else ()
-        ranking = (IntentScore(FALLBACK_INTENT, 1.0),)
-        return ParseResult(text=text, intent=FALLBACK_INTENT, confidence=1.0, entities=entities,
-                           intent_ranking=ranking, engine=self.name)
+        if len(text) > MAX_PARSE_CHARS or not has_meaningful_text(text):
+            return self._fallback(text, (), 1.0, ())
+        entities = extract_entities(text)
+        content = self.featurizer.content(text, entities)
+        prediction = self.model.predict(self.featurizer.features(content), content)
+        probs = prediction.probabilities
+        order = [int(i) for i in np.argsort(-probs)]
+        ranking = _merged_ranking([(self.model.labels[i], float(probs[i])) for i in order])
+        if self.model.is_out_of_scope(prediction):
+            top_in_scope = next((s.confidence for s in ranking if s.name != FALLBACK_INTENT), 0.0)
+            return self._fallback(text, entities, 1.0 - top_in_scope, ranking)
+        top = ranking[0]
+        return ParseResult(text=text, intent=top.name, confidence=top.confidence, entities=entities,
+                           intent_ranking=ranking[:RANKING_SIZE], engine=self.name)
+
+    def _fallback(self, text: str, entities: tuple[Entity, ...], confidence: float,
+                  ranking: tuple[IntentScore, ...]) -> ParseResult:
+        others = tuple(s for s in ranking if s.name != FALLBACK_INTENT)
+        head = IntentScore(FALLBACK_INTENT, confidence)
+        return ParseResult(text=text, intent=FALLBACK_INTENT, confidence=confidence, entities=entities,
+                           intent_ranking=(head, *others)[:RANKING_SIZE], engine=self.name)
+
+
+def _merged_ranking(scored: list[tuple[str, float]]) -> tuple[IntentScore, ...]:
+    """The ranking with ``out_of_scope`` reported under Rasa's name ``nlu_fallback``."""
+    return tuple(IntentScore(FALLBACK_INTENT if name == OUT_OF_SCOPE_INTENT else name, prob)
+                 for name, prob in scored)

@@ -204,6 +204,8 @@ class _Scanner:
         return _Found("percent", _clean(value), start, unit.end()) if unit else None
 
     def _count(self, value: float, start: int, end: int) -> _Found | None:
+        if self.norm[start:end] == "一":
+            return None  # 一家、一个、一位 are articles ("我们是一家科技公司"), not counts
         rest = self.norm[end:].lstrip(" ")
         offset = end + len(self.norm[end:]) - len(rest)
         if rest.startswith(("个月", "个多月")):

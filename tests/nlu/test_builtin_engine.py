@@ -32,3 +32,32 @@ def test_parse_shape_is_rasas(engine: BuiltinEngine) -> None:
     assert out["entities"][0]["entity"] == "money"
     assert out["entities"][0]["value"] == 1_200_000
     assert 1 <= len(out["intent_ranking"]) <= 10
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("资产要多少", "condition_assets"),
+        ("满意度要达到多少", "condition_satisfaction"),
+        ("需要提交哪些材料", "materials_overview"),
+        ("公示几天", "publicity"),
+        ("你好", "greet"),
+        ("转人工", "human_handoff"),
+        ("今天拉萨天气怎么样", FALLBACK_INTENT),
+        ("asdfghjkl", FALLBACK_INTENT),
+    ],
+)
+def test_plain_questions_are_understood(engine: BuiltinEngine, text: str, intent: str) -> None:
+    assert engine.parse(text).intent == intent
+
+
+def test_traditional_and_simplified_agree(engine: BuiltinEngine) -> None:
+    assert engine.parse("資產總額要多少萬元").intent == engine.parse("资产总额要多少万元").intent == "condition_assets"
+
+
+def test_ranking_is_sorted_and_out_of_scope_is_reported_as_nlu_fallback(engine: BuiltinEngine) -> None:
+    result = engine.parse("服务人员要几个人")
+    confidences = [s.confidence for s in result.intent_ranking]
+    assert confidences == sorted(confidences, reverse=True)
+    assert len(result.intent_ranking) == 10
+    assert "out_of_scope" not in {s.name for s in result.intent_ranking}

@@ -1,0 +1,127 @@
+"""Features of a question for the built-in classifier: character n-grams and jieba words of the normalised
+text, in which the quantities found by the entity extractor are replaced by one placeholder per kind and the
+synonyms of ``nlu.yml`` by their canonical form; plus one feature per lookup table that matches."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import logging
+import os
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import jieba
+import platformdirs
+
+from nlu._normalize import normalize
+from nlu._types import Entity
+
+__all__ = ["Featurizer", "cache_dir", "placeholder_text"]
+
+_PLACEHOLDERS = {
+    ("money", None): "Ⓜ",
+    ("percent", None): "Ⓟ",
+    ("duration", None): "Ⓨ",
+    ("date", None): "Ⓓ",
+    ("count", "家"): "Ⓚ",
+    ("count", "人"): "Ⓡ",
+    ("count", "人次"): "Ⓢ",
+    ("count", "次"): "Ⓒ",
+}
+_COUNT_DEFAULT = "Ⓒ"
+# Words of the notice that a general dictionary cuts badly; jieba keeps them whole.
+_DOMAIN_WORDS = (
+    "示范平台", "申报", "满意度", "营业执照", "法人证书", "审计报告", "专项审计", "不动产权证书", "租赁合同",
+    "真实性声明", "创业辅导师", "典型案例", "推荐表", "管委会", "经信局", "经信厅", "公益性服务", "低收费服务",
+    "独立法人", "资产总额", "服务人员", "中级职称", "银企对接", "产融对接", "专家库", "项目库", "创业项目库",
+    "公示期", "工作日", "自测", "转人工", "专精特新", "小巨人", "高新技术企业", "附件1", "附件2", "运营年限",
+    "集聚", "服务机构", "稳步增长", "品牌影响力", "人次", "收费优惠", "小微企业", "小型微型企业", "截止",
+)
+_JIEBA_MIN_FREQ = 50
+_log = logging.getLogger(__name__)
+_jieba_lock = threading.Lock()
+
+
+def cache_dir() -> Path:
+    """Where trained models and the reduced jieba dictionary are cached (never committed)."""
+    configured = os.environ.get("SHENBAO_CACHE_DIR")
+    path = Path(configured) if configured else Path(platformdirs.user_cache_dir("shenbao"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _small_dictionary() -> Path:
+    """jieba's dictionary without its rare words: a quarter of the memory, the same cuts for common words."""
+    target = cache_dir() / f"jieba_min{_JIEBA_MIN_FREQ}.txt"
+    if not target.exists():
+        source = Path(jieba.__file__).resolve().parent / "dict.txt"
+        kept = [line for line in source.read_text(encoding="utf-8").splitlines()
+                if len(parts := line.split()) >= 2 and parts[1].isdigit() and int(parts[1]) >= _JIEBA_MIN_FREQ]
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        os.replace(tmp, target)
+    return target
+
+
+@functools.cache
+def _tokenizer() -> jieba.Tokenizer:
+    with _jieba_lock:
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer(str(_small_dictionary()))
+        tokenizer.tmp_dir = str(cache_dir())
+        tokenizer.initialize()
+        for word in _DOMAIN_WORDS:
+            tokenizer.add_word(word, freq=100_000)
+        return tokenizer
+
+
+def placeholder_text(norm: str, entities: Iterable[Entity]) -> str:
+    """Replace each quantity by its placeholder character; ``norm`` has the original text's offsets."""
+    out = list(norm)
+    for ent in sorted(entities, key=lambda e: e.start, reverse=True):
+        mark = _PLACEHOLDERS.get((ent.entity, ent.unit))
+        if mark is None and ent.entity == "count":
+            mark = _COUNT_DEFAULT
+        if mark is not None:
+            out[ent.start:ent.end] = [mark]
+    return "".join(out)
+
+
+def _content(text: str) -> str:
+    """Letters, digits and placeholders only (punctuation, spaces, emoji and control characters dropped)."""
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or ch in "ⓂⓅⓎⒹⓀⓇⓈⒸ")
+
+
+class Featurizer:
+    """Turns a question into feature strings; the same object serves training and parsing."""
+
+    def __init__(self, synonyms: Mapping[str, str], lookups: Mapping[str, Sequence[str]]) -> None:
+        table = {normalize(k): normalize(v) for k, v in synonyms.items()}
+        table.update({v: v for v in list(table.values())})
+        self._synonyms = table
+        alternatives = sorted(table, key=len, reverse=True)
+        self._synonym_re = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
+        self._lookups = {name: tuple(normalize(t) for t in terms) for name, terms in lookups.items()}
+        for terms in self._lookups.values():
+            for term in terms:
+                _tokenizer().add_word(term, freq=100_000)
+
+    def content(self, text: str, entities: Iterable[Entity]) -> str:
+        """The normalised text the features are computed from."""
+        marked = placeholder_text(normalize(text), entities)
+        if self._synonym_re is not None:
+            marked = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], marked)
+        return _content(marked)
+
+    def features(self, content: str) -> list[str]:
+        padded = f"^{content}$"
+        feats = [padded[i:i + n] for n in (1, 2, 3) for i in range(len(padded) - n + 1)]
+        words = [w for w in _tokenizer().lcut(content, HMM=True) if w.strip()]
+        feats.extend(f"w:{w}" for w in words)
+        feats.extend(f"b:{a}|{b}" for a, b in itertools.pairwise(words))
+        feats.extend(f"L:{name}" for name, terms in self._lookups.items() if any(t in content for t in terms))
+        return feats
