@@ -21,3 +21,6 @@ SHENBAO_TEST_DATABASE_URL="$PG_URL" "$BIN/pytest" -q -m "db and not rasa and not
 rc=$?
 set -e
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then exit "$rc"; fi
+
+# the tests marked `rasa` against a real Rasa server (in CI, or with SHENBAO_TEST_RASA=1)
+bash scripts/rasa-tests.sh
