@@ -16,6 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "_cmd_db",
     "_cmd_admin",
     "_cmd_kb",
+    "_cmd_selfcheck",
 )
 
 

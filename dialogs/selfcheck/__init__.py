@@ -5,6 +5,8 @@ the report. ``from dialogs.selfcheck import evaluate`` is the contract; the priv
     result.verdict, result.failed, result.missing, result.functions_met, result.items, result.to_dict()
 """
 
+from dialogs.selfcheck._batch import BatchSummary, run_batch
+from dialogs.selfcheck._cells import parse_cell
 from dialogs.selfcheck._indicators import (
     Condition,
     Function,
@@ -15,6 +17,7 @@ from dialogs.selfcheck._indicators import (
     load_indicators,
     parse_indicators,
 )
+from dialogs.selfcheck._report import render_report
 from dialogs.selfcheck._rules import (
     VERDICT_LABELS,
     FunctionResult,
@@ -29,6 +32,7 @@ from dialogs.selfcheck._values import validate_profile, validate_value
 
 __all__ = [
     "VERDICT_LABELS",
+    "BatchSummary",
     "Condition",
     "Function",
     "FunctionResult",
@@ -43,7 +47,10 @@ __all__ = [
     "Verdict",
     "evaluate",
     "load_indicators",
+    "parse_cell",
     "parse_indicators",
+    "render_report",
+    "run_batch",
     "validate_profile",
     "validate_value",
 ]

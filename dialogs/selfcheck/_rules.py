@@ -186,7 +186,6 @@ def _judge_condition(ind: Indicators, indicator: Indicator, cond: Condition, val
     gap = render(
         "selfcheck/gap", kind="condition", unit=indicator.unit or "", greater=greater, than=than,
         greater_label=ind[cond.greater].label, than_label=ind[cond.than].label,
-        interpretation=cond.interpretation.rstrip("。"),
     )
     return _item(indicator, "fail", own, gap)
 
