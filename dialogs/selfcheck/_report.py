@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from dialogs.selfcheck._indicators import Indicators, load_indicators
 from dialogs.selfcheck._rules import ItemResult, SelfCheckResult
-from knowledge import format_number, render
+from knowledge import KnowledgeError, format_number, load_file, render
 
 ReportFormat = Literal["text", "markdown", "html", "chat"]
 TEMPLATES: Mapping[str, str] = {
@@ -67,7 +67,9 @@ def render_report(result: SelfCheckResult, profile: Mapping[str, Any] | None = N
 
 def report_context(result: SelfCheckResult, ind: Indicators) -> dict[str, Any]:
     met = [f.name for f in result.functions if f.status == "met"]
+    steps = render("selfcheck/next_steps", verdict=result.verdict, materials=applicant_materials())
     return {
+        "next_steps": [line for line in steps.splitlines() if line.strip()],
         "result": result,
         "verdict": result.verdict,
         "verdict_label": result.verdict_label,
@@ -84,6 +86,17 @@ def report_context(result: SelfCheckResult, ind: Indicators) -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "function_status": FUNCTION_STATUS_LABELS,
     }
+
+
+def applicant_materials() -> list[str]:
+    """Names of the materials the applicant prepares (三、申请材料（二）), from knowledge/materials.yml."""
+    try:
+        data = load_file("materials.yml")
+    except KnowledgeError:
+        return []
+    entries = data.get("materials", []) if isinstance(data, dict) else []
+    mine = [m for m in entries if isinstance(m, dict) and m.get("filled_by") == "applicant" and m.get("name")]
+    return [str(m["name"]) for m in sorted(mine, key=lambda m: m.get("seq", 0))]
 
 
 def _failed_line(result: SelfCheckResult, ind: Indicators, key: str) -> Line:

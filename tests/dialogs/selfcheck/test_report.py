@@ -107,3 +107,11 @@ def test_html_escapes_what_it_shows() -> None:
 def test_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError):
         report({}, "pdf")
+
+
+def test_next_steps_list_the_applicant_materials_of_materials_yml() -> None:
+    names = [m["name"] for m in load_file("materials.yml")["materials"] if m["filled_by"] == "applicant"]
+    text = report(profile("info"), "chat")
+    steps = text[text.index("下一步："):]
+    assert f"所列的 {len(names)} 项材料：{'、'.join(names)}。" in steps
+    assert "推荐表" not in steps  # filled in by the recommending body, not by the applicant
