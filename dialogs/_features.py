@@ -6,4 +6,5 @@ from __future__ import annotations
 from dialogs import (
     admin,  # noqa: F401
     privacy,  # noqa: F401
+    qa,  # noqa: F401
 )

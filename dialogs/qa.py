@@ -1,0 +1,42 @@
+"""Questions about the notice: one handler for every answer/open/smalltalk intent and for ``nlu_fallback``.
+
+The reply comes from ``knowledge.compose``: the template of the intent filled from the notice's data, the
+user's own figures checked against the thresholds, and the clauses cited (also in ``Turn.sources``).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dialogs._context import Context
+from dialogs._registry import intent_handler
+from dialogs._types import Button, Reply
+from knowledge import compose, load_file
+from nlu import FALLBACK_INTENT
+
+__all__ = ["QA_INTENTS", "answer_question"]
+
+QA_INTENTS: tuple[str, ...] = tuple(
+    name for name, spec in load_file("intents.yml")["intents"].items()
+    if spec.get("kind") in ("answer", "open", "smalltalk")
+)
+
+
+def local_today(ctx: Context) -> date:
+    """Today in ``SHENBAO_TIMEZONE`` (default Asia/Shanghai), for figures such as a founding date."""
+    try:
+        zone = ZoneInfo(os.environ.get("SHENBAO_TIMEZONE", "").strip() or "Asia/Shanghai")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("Asia/Shanghai")
+    return ctx.now.astimezone(zone).date() if ctx.now.tzinfo else ctx.now.date()
+
+
+@intent_handler(*QA_INTENTS, FALLBACK_INTENT)
+def answer_question(ctx: Context) -> list[Reply]:
+    """Answer from knowledge/; an intent without an answer (or out of scope) gets the fallback reply."""
+    answer = compose(ctx.parsed.intent, ctx.text, ctx.parsed.entities, local_today(ctx))
+    ctx.sources.extend(answer.sources)
+    ctx.fallback = answer.fallback
+    return [Reply(answer.text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]
