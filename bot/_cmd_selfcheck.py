@@ -6,6 +6,7 @@ Exit status 0 whatever the verdict; 2 on bad input (one stderr line naming the k
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
 import json
 import re
@@ -47,6 +48,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--profile", metavar="FILE", help="档案文件（JSON/YAML），- 表示标准输入 / profile file")
     source.add_argument("--csv", metavar="IN.csv", help="批量自测的 CSV 文件 / CSV file, one organisation per row")
     p.add_argument("--out", metavar="OUT.csv", help="批量结果写入的文件（默认标准输出）/ where to write the result CSV")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date,
+                   help="批量中按成立年月计算运营年限的日期（默认今天）/ date for ages given as founding dates")
     p.add_argument("--json", action="store_true", help="输出 JSON（即 --format json）/ same as --format json")
     p.add_argument("--format", choices=FORMATS, help="报告格式 / report format: text (default), markdown, html, json")
     p.set_defaults(func=run, _parser=p)
@@ -59,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     if args.csv:
         if args.json or args.format:
             parser.error("--csv 的结果是 CSV 文件，不能与 --json/--format 同用")
-        return run_csv(args.csv, args.out)
+        return run_csv(args.csv, args.out, args.as_of)
     if args.out:
         parser.error("--out 只用于 --csv 批量自测 / --out goes with --csv")
     profile = load_profile(args.profile)
@@ -105,10 +108,17 @@ def load_profile(name: str) -> Any:
     return loaded
 
 
-def run_csv(name: str, out_name: str | None) -> int:
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD，收到 {text!r}") from exc
+
+
+def run_csv(name: str, out_name: str | None, as_of: datetime.date | None = None) -> int:
     data = read_input(name)
     buffer = io.StringIO(newline="")
-    summary = run_batch(data, buffer, progress=_progress if sys.stderr.isatty() else None)
+    summary = run_batch(data, buffer, today=as_of, progress=_progress if sys.stderr.isatty() else None)
     if out_name and out_name != "-":
         try:
             # With a BOM, as Excel expects to recognise UTF-8.

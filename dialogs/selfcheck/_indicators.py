@@ -86,6 +86,10 @@ class Indicators:
     functions_label: str
     functions: tuple[Function, ...]
     qualitative: tuple[Qualitative, ...]
+    _by_key: Mapping[str, Indicator] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_key", MappingProxyType({i.key: i for i in self}))
 
     def __iter__(self) -> Iterator[Indicator]:
         """Every indicator, basic conditions first, then the function items, in the order of the notice."""
@@ -94,7 +98,7 @@ class Indicators:
             yield from fn.items
 
     def get(self, key: str) -> Indicator | None:
-        return _index(self).get(key)
+        return self._by_key.get(key)
 
     def __getitem__(self, key: str) -> Indicator:
         found = self.get(key)
@@ -112,11 +116,6 @@ class Indicators:
 
     def condition(self, key: str) -> Condition | None:
         return next((c for c in self.conditions if c.key == key), None)
-
-
-@functools.cache
-def _index(ind: Indicators) -> Mapping[str, Indicator]:
-    return MappingProxyType({i.key: i for i in ind})
 
 
 @functools.cache

@@ -58,19 +58,23 @@ def _expected(indicator: Indicator, what: str, value: Any) -> UserInputError:
 
 def _number(indicator: Indicator, value: Any) -> int | float:
     low, high = indicator.range or (0.0, math.inf)
-    kind = "整数" if indicator.type == "integer" else "数值"
-    unit = f"，单位：{indicator.unit}" if indicator.unit else ""
-    what = f" {format_number(low)} 到 {format_number(high)} 之间的{kind}（含本数{unit}）"
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise _expected(indicator, what, value)
+        raise _range_error(indicator, value)
     if indicator.type == "integer":
         if not float(value).is_integer():
-            raise _expected(indicator, what, value)
+            raise _range_error(indicator, value)
         value = int(value)
     if not low <= value <= high:
-        raise _expected(indicator, what, value)
+        raise _range_error(indicator, value)
     number: int | float = value
     return number
+
+
+def _range_error(indicator: Indicator, value: Any) -> UserInputError:
+    low, high = indicator.range or (0.0, math.inf)
+    kind = "整数" if indicator.type == "integer" else "数值"
+    unit = f"，单位：{indicator.unit}" if indicator.unit else ""
+    return _expected(indicator, f" {format_number(low)} 到 {format_number(high)} 之间的{kind}（含本数{unit}）", value)
 
 
 def _functions(ind: Indicators, value: Any) -> tuple[str, ...]:

@@ -162,3 +162,39 @@ def test_csv_with_a_report_format_is_a_usage_error(tmp_path: Path, capsys: pytes
 def test_profile_and_csv_are_exclusive_and_one_is_required(capsys: pytest.CaptureFixture[str]) -> None:
     assert run([], capsys)[0] == 2
     assert run(["--profile", "a.json", "--csv", "b.csv"], capsys)[0] == 2
+
+
+def test_csv_founding_month_counts_to_the_as_of_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write(tmp_path, "in.csv", "id,运营年限\n1,2024年11月\n")
+    for as_of, failed in [("2026-11-29", "years_operating"), ("2026-11-30", "")]:
+        dst = tmp_path / f"{as_of}.csv"
+        assert run(["--csv", src, "--out", str(dst), "--as-of", as_of], capsys)[0] == 0
+        row = next(csv.DictReader(io.StringIO(dst.read_text(encoding="utf-8-sig"))))
+        assert row["failed"] == failed
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    # Without a terminal there is none: see test_csv_gb18030_with_a_bad_row (stderr stays empty).
+    import os
+    import pty
+
+    src = write(tmp_path, "big.csv", "id,total_assets_wan\n" + "".join(f"{i},{i}\n" for i in range(250)))
+    cmd = [sys.executable, "-m", "bot", "selfcheck", "--csv", src, "--out", str(tmp_path / "o.csv")]
+    leader, follower = pty.openpty()
+    try:
+        tty = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=follower, timeout=60, check=False)
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    assert tty.returncode == 0
+    assert "自测中 [" in seen.decode() and "250/250" in seen.decode()
+    assert "共 250 行" in tty.stdout.decode()
