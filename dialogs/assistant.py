@@ -17,11 +17,13 @@ from dialogs.privacy import privacy_notice
 from dialogs.state import DialogState
 from dialogs.store import Conversation, Store, UnansweredQuestion, User
 from knowledge import render
-from knowledge.errors import StorageUnavailableError
+from knowledge.errors import StorageUnavailableError, UserInputError
 from nlu import FALLBACK_INTENT, IntentScore, ParseResult
 from nlu import parse as nlu_parse
 
 MAX_MESSAGE_CHARS = 4096
+MAX_ID_CHARS = 128  # users.external_id
+MAX_CHANNEL_CHARS = 32  # users.channel
 Clock = Callable[[], datetime]
 
 
@@ -35,6 +37,16 @@ def clean_text(text: str) -> str:
     return kept.strip()
 
 
+def check_sender(incoming: Incoming) -> None:
+    """Channel and user ids are stored as sent: printable, non-empty, within the columns' sizes."""
+    checks = (("渠道", incoming.channel, MAX_CHANNEL_CHARS), ("用户标识", incoming.user_id, MAX_ID_CHARS))
+    for name, value, limit in checks:
+        if not isinstance(value, str) or not value.strip() or len(value) > limit or not value.isprintable():
+            size = len(value) if isinstance(value, str) else 0
+            raise UserInputError(f"{name}应为 1 至 {limit} 个可打印字符（不含换行等控制字符），收到 {size} 个字符",
+                                 key="sender")
+
+
 class Assistant:
     """Channel → core → NLU/knowledge → store → templates → channel."""
 
@@ -45,7 +57,9 @@ class Assistant:
         self.parser = parser
 
     def handle(self, incoming: Incoming) -> Turn:
-        """Answer one message and persist the user's state in the same transaction."""
+        """Answer one message and persist the user's state in the same transaction. A sender id the store
+        cannot keep as sent raises UserInputError (channels answer 4xx with its message)."""
+        check_sender(incoming)
         text = clean_text(incoming.text)
         if not text:
             return Turn(replies=(Reply(render("system/empty")),), intent=None)

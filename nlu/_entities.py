@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -84,7 +85,11 @@ def _cn_value(text: str) -> float | None:
         value = cn2an.cn2an(text.replace(",", ""), "smart")
     except (ValueError, KeyError, IndexError):
         return None
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # hundreds of digits: not a value anyone means
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _year_of(text: str) -> int | None:
@@ -178,6 +183,8 @@ class _Scanner:
         mult = match.group("mult")
         if mult:
             value *= _MULTIPLIERS[mult]
+        if not math.isfinite(value):
+            return None
         start, end = match.start(), match.end()
         for classify in self._classifiers():
             found = classify(value, start, end)

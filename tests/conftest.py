@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
@@ -18,6 +19,12 @@ from sqlalchemy.pool import NullPool
 from dialogs.store import Store
 
 PG_URL = os.environ.get("SHENBAO_TEST_DATABASE_URL", "")
+
+# Property-based tests stay modest so `make test` stays fast; SHENBAO_HYPOTHESIS_EXAMPLES=2000 for a long hunt.
+settings.register_profile("shenbao", max_examples=int(os.environ.get("SHENBAO_HYPOTHESIS_EXAMPLES", "60")),
+                          deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                HealthCheck.too_slow])
+settings.load_profile("shenbao")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -39,7 +39,8 @@ def validate_value(key: str, value: Any, indicators: Indicators | None = None) -
     indicator = ind.get(key)
     if indicator is None:
         examples = ", ".join(ind.all_keys()[:3])
-        raise UserInputError(f"未知的指标键 {key}：请使用 indicators.yml 中的键，如 {examples} 等", key=key)
+        name = key if key.isprintable() and len(key) <= 40 else shown(key)  # one line, whatever was sent
+        raise UserInputError(f"未知的指标键 {name}：请使用 indicators.yml 中的键，如 {examples} 等", key=key)
     if indicator.type == "bool":
         if not isinstance(value, bool):
             raise _expected(indicator, " true 或 false", value)
@@ -58,14 +59,15 @@ def _expected(indicator: Indicator, what: str, value: Any) -> UserInputError:
 
 def _number(indicator: Indicator, value: Any) -> int | float:
     low, high = indicator.range or (0.0, math.inf)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _range_error(indicator, value)
+    # compare before any float(): an int of hundreds of digits (JSON allows it) must not overflow
+    if (isinstance(value, float) and not math.isfinite(value)) or not low <= value <= high:
         raise _range_error(indicator, value)
     if indicator.type == "integer":
-        if not float(value).is_integer():
+        if isinstance(value, float) and not value.is_integer():
             raise _range_error(indicator, value)
         value = int(value)
-    if not low <= value <= high:
-        raise _range_error(indicator, value)
     number: int | float = value
     return number
 
