@@ -103,8 +103,12 @@ def _failed_line(result: SelfCheckResult, ind: Indicators, key: str) -> Line:
     if key == ind.functions_key:
         offered = result.functions_offered
         label = "功能要求（至少满足一项）"
-        gap = ("您未提供通知所列五项功能中的任何一项" if offered == () else
-               "您所提供的功能均有未达标的项目，尚无一项功能要求得到满足")
+        if offered is None:
+            gap = f"通知所列 {len(result.functions)} 项功能均有未达标的项目，尚无一项功能要求得到满足"
+        elif offered:
+            gap = "您所提供的功能均有未达标的项目，尚无一项功能要求得到满足"
+        else:
+            gap = f"您未提供通知所列 {len(result.functions)} 项功能中的任何一项"
         return Line(key, label, FUNCTIONS_CLAUSE, f"{label}：{gap}")
     item = result.item(key)
     cond = ind.condition(key)

@@ -21,8 +21,7 @@ def report(p: dict[str, Any], fmt: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["chat", "text"])
 def test_eligible_says_initially_eligible_on_checkable_conditions_only(fmt: str) -> None:
-    text = report(profile("training"), fmt)
-    body = text.split("\n\n", 1)[1] if fmt == "text" else text
+    body = report(profile("training"), fmt)
     assert body.startswith("自测结论：初步符合。")
     assert "培训服务" in body and "不等于通过认定" in body and "专家评审" in body
     assert "三、申请材料（二）" in body and "地(市)经济和信息化局" in body and "园区管委会" in body
@@ -115,3 +114,16 @@ def test_next_steps_list_the_applicant_materials_of_materials_yml() -> None:
     steps = text[text.index("下一步："):]
     assert f"所列的 {len(names)} 项材料：{'、'.join(names)}。" in steps
     assert "推荐表" not in steps  # filled in by the recommending body, not by the applicant
+
+
+@pytest.mark.parametrize(
+    ("p", "wording"),
+    [
+        (profile(), "您未提供通知所列 5 项功能中的任何一项"),
+        (profile("tech", tech_activities=0), "您所提供的功能均有未达标的项目"),
+        (profile(offered=False, info_activities=0, tech_activities=0, startup_activities=0, trainees_per_year=0,
+                 financing_lectures=0), "通知所列 5 项功能均有未达标的项目"),
+    ],
+)
+def test_the_function_requirement_failure_is_worded_for_the_case(p: dict[str, Any], wording: str) -> None:
+    assert f"功能要求（至少满足一项）：{wording}" in report(p, "chat")
