@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from knowledge.errors import ShenbaoError, UserInputError
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "_cmd_nlu",
     "_cmd_db",
     "_cmd_admin",
     "_cmd_kb",

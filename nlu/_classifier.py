@@ -92,14 +92,18 @@ def gram(x: Sparse) -> npt.NDArray[np.float64]:
     return kernel
 
 
-def fit_dual(kernel: npt.NDArray[np.float64], labels: IntArray, n_classes: int, l2: float) -> npt.NDArray[np.float64]:
+def fit_dual(kernel: npt.NDArray[np.float64], labels: IntArray, n_classes: int, l2: float,
+             class_boost: dict[int, float] | None = None) -> npt.NDArray[np.float64]:
     """Class-balanced ridge regression on one-hot targets, in the dual: ``A = (K + λ S⁻¹)⁻¹ Y`` where S holds
-    the sample weights (each class weighs the same in total)."""
+    the sample weights (each class weighs the same in total, times its ``class_boost``)."""
     n = len(labels)
     targets = np.zeros((n, n_classes), dtype=np.float64)
     targets[np.arange(n), labels] = 1.0
     counts = np.bincount(labels, minlength=n_classes).astype(np.float64)
-    weights = n / (n_classes * counts[labels])
+    boost = np.ones(n_classes)
+    for label, factor in (class_boost or {}).items():
+        boost[label] = factor
+    weights = n * boost[labels] / (n_classes * counts[labels])
     system = (kernel + np.diag(l2 / weights)).astype(np.float32)
     return np.asarray(np.linalg.solve(system, targets.astype(np.float32)), dtype=np.float64)
 

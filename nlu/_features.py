@@ -5,7 +5,6 @@ synonyms of ``nlu.yml`` by their canonical form; plus one feature per lookup tab
 from __future__ import annotations
 
 import functools
-import itertools
 import logging
 import os
 import re
@@ -122,6 +121,5 @@ class Featurizer:
         feats = [padded[i:i + n] for n in (1, 2, 3) for i in range(len(padded) - n + 1)]
         words = [w for w in _tokenizer().lcut(content, HMM=True) if w.strip()]
         feats.extend(f"w:{w}" for w in words)
-        feats.extend(f"b:{a}|{b}" for a, b in itertools.pairwise(words))
         feats.extend(f"L:{name}" for name, terms in self._lookups.items() if any(t in content for t in terms))
         return feats

@@ -17,9 +17,10 @@ from knowledge._loader import read_yaml
 from knowledge.errors import KnowledgeError
 from nlu._types import FALLBACK_INTENT
 
-__all__ = ["NLU_DIR", "OUT_OF_SCOPE_INTENT", "TrainingData", "load_training_data", "strip_annotations"]
+__all__ = ["EVAL_FILE", "NLU_DIR", "OUT_OF_SCOPE_INTENT", "TrainingData", "load_training_data", "strip_annotations"]
 
 NLU_DIR = Path(__file__).resolve().parent
+EVAL_FILE = NLU_DIR / "eval" / "heldout.yml"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
@@ -61,7 +62,7 @@ def _example_lines(file: str, key: str, raw: Any) -> list[str]:
     return lines
 
 
-def _item_kind(file: str, key: str, item: Any) -> str:
+def _item_kind(file: str, key: str, item: Any, allow_fallback: bool) -> str:
     if not isinstance(item, dict):
         raise KnowledgeError(file, key, "每一项必须是映射（intent/synonym/lookup/regex 与 examples）")
     kinds = [k for k in _ITEM_KINDS if k in item]
@@ -70,22 +71,23 @@ def _item_kind(file: str, key: str, item: Any) -> str:
     name = item[kinds[0]]
     if not isinstance(name, str) or not name.strip():
         raise KnowledgeError(file, f"{key}.{kinds[0]}", "名称必须是非空字符串")
-    if kinds[0] == "intent" and (not _NAME.match(name) or name == FALLBACK_INTENT):
+    if kinds[0] == "intent" and (not _NAME.match(name) or (name == FALLBACK_INTENT and not allow_fallback)):
         problem = f"意图名 {name!r} 无效（小写字母、数字、下划线；不得为 nlu_fallback）"
         raise KnowledgeError(file, f"{key}.intent", problem)
     return kinds[0]
 
 
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, allow_fallback: bool = False) -> None:
         self.file = file
+        self.allow_fallback = allow_fallback
         self.examples: list[tuple[str, str]] = []
         self.seen: dict[str, tuple[str, str]] = {}
         self.synonyms: dict[str, str] = {}
         self.lookups: dict[str, tuple[str, ...]] = {}
 
     def add(self, key: str, item: dict[str, Any]) -> None:
-        kind = _item_kind(self.file, key, item)
+        kind = _item_kind(self.file, key, item, self.allow_fallback)
         name = str(item[kind]).strip()
         lines = _example_lines(self.file, f"{key}.examples", item.get("examples"))
         if kind == "intent":
@@ -106,11 +108,12 @@ class _Builder:
             self.examples.append((text, intent))
 
 
-def parse_training_data(data: Any, file: str, digest: str = "") -> TrainingData:
-    """Validate an already-parsed Rasa NLU YAML document."""
+def parse_training_data(data: Any, file: str, digest: str = "", *, evaluation: bool = False) -> TrainingData:
+    """Validate an already-parsed Rasa NLU YAML document. An evaluation file may label examples
+    ``nlu_fallback`` (the expected output for questions out of scope); training data may not."""
     if not isinstance(data, dict) or not isinstance(data.get("nlu"), list):
         raise KnowledgeError(file, "nlu", "缺少 nlu 列表（Rasa 3 格式：version 与 nlu）")
-    builder = _Builder(file)
+    builder = _Builder(file, allow_fallback=evaluation)
     for index, item in enumerate(data["nlu"]):
         builder.add(f"nlu[{index}]", item)
     if len({intent for _, intent in builder.examples}) < 2:
@@ -118,11 +121,12 @@ def parse_training_data(data: Any, file: str, digest: str = "") -> TrainingData:
     return TrainingData(tuple(builder.examples), builder.synonyms, builder.lookups, digest)
 
 
-def load_training_data(path: Path | None = None) -> TrainingData:
-    """Read and validate ``nlu/nlu.yml`` (or another Rasa NLU YAML file)."""
+def load_training_data(path: Path | None = None, *, evaluation: bool = False) -> TrainingData:
+    """Read and validate ``nlu/nlu.yml`` (or another Rasa NLU YAML file; ``evaluation=True`` for a
+    held-out file such as ``nlu/eval/heldout.yml``)."""
     path = path or NLU_DIR / "nlu.yml"
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise KnowledgeError(str(path), "-", f"无法读取：{exc.strerror or exc}") from exc
-    return parse_training_data(read_yaml(path), str(path), hashlib.sha256(raw).hexdigest())
+    return parse_training_data(read_yaml(path), str(path), hashlib.sha256(raw).hexdigest(), evaluation=evaluation)
