@@ -8,3 +8,4 @@ from dialogs import (
     privacy,  # noqa: F401
     qa,  # noqa: F401
 )
+from dialogs.selfcheck import _handlers as _selfcheck  # noqa: F401

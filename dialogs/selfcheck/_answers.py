@@ -1,0 +1,233 @@
+"""Reading a free-text answer: yes/no, a choice, and the numbers in it mapped to indicators.
+
+Numbers, money, percentages, counts, durations and dates are found by ``nlu.extract_entities``; this module
+only decides which indicator each of them answers (the pending question, or the one named by a keyword near
+it: "我们成立5年，资产300万，去年服务了45家企业") and converts it to the indicator's unit.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dialogs.selfcheck._flowmodel import FlowModel, Question, clean
+from nlu import Entity, extract_entities
+
+Extractor = Callable[..., tuple[Entity, ...]]
+_CLAUSE_SEP = re.compile(r"[，,。；;！!？?\n、]")
+_NEGATIVE_MARKS = ("负", "-", "−", "－")
+_FOUNDING_WORDS = ("成立", "创立", "创办", "注册", "开始运营", "建立", "组建", "开办")
+_YUAN_WORDS = ("万", "亿", "元", "千", "块")
+_MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is read as 元 ("1200000")
+_NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A value for one indicator read from the user's words (already in the indicator's unit)."""
+
+    key: str
+    value: Any
+    source: str
+    note: str = ""
+
+
+@dataclass
+class Reading:
+    facts: list[Fact] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (key, message)
+
+    def covered(self) -> set[str]:
+        return {f.key for f in self.facts} | {k for k, _ in self.problems}
+
+
+def read_answer(model: FlowModel, text: str, pending: str | None, allowed: Collection[str], today: date,
+                extract: Extractor = extract_entities) -> Reading:
+    """Every value the message gives: numbers mapped to indicators, and a yes/no or a choice for the
+    pending question. ``allowed`` limits the indicators a number may be mapped to by keyword."""
+    reading = Reading()
+    entities = [e for e in extract(text, today=today) if e.entity in _NUMERIC_KINDS]
+    _map_entities(model, text, entities, pending, allowed, today, reading)
+    question = model.questions.get(pending or "")
+    if question is not None and pending not in reading.covered():
+        first = _first_clause(text, entities)
+        if question.type == "bool" and not (reading.facts and _names_another(model, first, question.key)):
+            value = read_bool(model, first)
+            if value is not None:
+                reading.facts.insert(0, Fact(question.key, value, first))
+        elif question.type == "enum":
+            choice = read_choice(model, question, text)
+            if choice is not None:
+                reading.facts.insert(0, Fact(question.key, choice, text))
+    return reading
+
+
+def read_bool(model: FlowModel, text: str) -> bool | None:
+    """是/有/具备… → True, 否/没有/不是… → False (negations first: 没有 contains 有), else None."""
+    if model.word("no", text):
+        return False
+    if model.word("yes", text):
+        return True
+    return None
+
+
+def read_choice(model: FlowModel, question: Question, text: str) -> str | None:
+    """The enum choice named by its label or a known synonym (the longest match wins)."""
+    cleaned = clean(text)
+    best: tuple[int, str] | None = None
+    for key, label in question.choices.items():
+        for word in (label, *model.org_type_synonyms.get(key, ())):
+            if word in cleaned and (best is None or len(word) > best[0]):
+                best = (len(word), key)
+    return best[1] if best else None
+
+
+def read_functions(model: FlowModel, text: str) -> list[str]:
+    """The functions named in the text, in the order of the notice ("信息服务和培训服务")."""
+    cleaned = clean(text)
+    return [key for key, words in model.function_synonyms.items() if any(w in cleaned for w in words)]
+
+
+def years_since(founded: date, today: date) -> float:
+    """Completed years from ``founded`` to ``today``, the part of the current year rounded down to
+    hundredths, so that the age is never overstated."""
+    years = today.year - founded.year - ((today.month, today.day) < (founded.month, founded.day))
+    anniversary = _add_years(founded, years)
+    following = _add_years(founded, years + 1)
+    fraction = (today - anniversary).days / (following - anniversary).days
+    return years + int(fraction * 100) / 100
+
+
+def _add_years(day: date, years: int) -> date:
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def _names_another(model: FlowModel, clause: str, key: str) -> bool:
+    """"资产是150万": the 是 belongs to another indicator, not to the pending yes/no question."""
+    return any(w in clause for k, q in model.questions.items() if k != key for w in q.keywords)
+
+
+def _first_clause(text: str, entities: list[Entity]) -> str:
+    end = min([m.start() for m in _CLAUSE_SEP.finditer(text)] + [e.start for e in entities] + [len(text)])
+    return text[:end] or text
+
+
+def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: str | None,
+                  allowed: Collection[str], today: date, reading: Reading) -> None:
+    previous: str | None = None
+    for ent in entities:
+        lo, hi = _clause_bounds(text, ent)
+        key = _keyword_key(model, text, lo, hi, ent, allowed)
+        if key is None and previous is not None and _convert(model.questions[previous], ent, text, today):
+            key = previous  # "资产120万，不对，是150万"
+        if key is None and pending is not None and pending in model.questions \
+                and _accepts_unlabelled(model, text, lo, hi, ent, pending):
+            key = pending
+        if key is None:
+            continue
+        converted = _convert(model.questions[key], ent, text, today)
+        if converted is None:
+            continue
+        value, note = converted
+        if isinstance(value, str):  # a problem, not a value
+            reading.problems.append((key, value))
+        else:
+            reading.facts = [f for f in reading.facts if f.key != key]
+            reading.facts.append(Fact(key, value, ent.text, note))
+        previous = key
+
+
+def _clause_bounds(text: str, ent: Entity) -> tuple[int, int]:
+    cuts = [m.start() for m in _CLAUSE_SEP.finditer(text)]
+    lo = max([c + 1 for c in cuts if c < ent.start], default=0)
+    hi = min([c for c in cuts if c >= ent.end], default=len(text))
+    return lo, hi
+
+
+def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str]) -> str | None:
+    """The indicator named by the keyword nearest to the entity in its clause (before it, else after it)."""
+    best: tuple[int, int, str] | None = None
+    for key in allowed:
+        question = model.questions.get(key)
+        if question is None or not question.keywords or not _compatible(question, ent):
+            continue
+        for word in question.keywords:
+            before = text.rfind(word, lo, ent.start)
+            after = text.find(word, ent.end, hi)
+            if before >= 0:
+                rank = (0, ent.start - before - len(word), key)
+            elif after >= 0:
+                rank = (1, after - ent.end, key)
+            else:
+                continue
+            if best is None or rank[:2] < best[:2]:
+                best = rank
+    return best[2] if best else None
+
+
+def _accepts_unlabelled(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, pending: str) -> bool:
+    """A number without a keyword answers the pending question; a date only when it plainly is one
+    ("2019年3月", "成立于2019年3月"), not "去年3月服务了…"."""
+    question = model.questions[pending]
+    if ent.entity == "date":
+        rest = (text[lo:ent.start] + text[ent.end:hi]).strip()
+        return pending == "years_operating" and (len(rest) <= 3 or any(w in rest for w in _FOUNDING_WORDS))
+    return _compatible(question, ent, strict_unit=False)
+
+
+def _compatible(question: Question, ent: Entity, *, strict_unit: bool = True) -> bool:
+    """Whether an entity can be a value of that indicator (a count's unit must match when the indicator
+    was found by keyword; the pending question takes any count)."""
+    if question.key == "years_operating":
+        return ent.entity in ("duration", "date", "number")
+    if question.unit == "万元":
+        return ent.entity in ("money", "number")
+    if question.type == "percent":
+        return ent.entity in ("percent", "number")
+    if question.type in ("integer", "number"):
+        unit_ok = not strict_unit or ent.unit in (None, question.unit)
+        return ent.entity == "number" or (ent.entity == "count" and unit_ok)
+    return False
+
+
+def _convert(question: Question, ent: Entity, text: str, today: date) -> tuple[Any, str] | None:
+    """(value in the indicator's unit, note) — value is a str when it is a problem to report."""
+    if question.key == "years_operating":
+        return _years(ent, text, today)
+    if not isinstance(ent.value, int | float) or ent.entity in ("date", "duration"):
+        return None
+    sign = -1 if ent.start > 0 and text[ent.start - 1] in _NEGATIVE_MARKS else 1
+    value = float(ent.value) * sign
+    if question.unit == "万元":
+        as_yuan = ent.entity == "money" or any(w in ent.text for w in _YUAN_WORDS) or value >= _MIN_YUAN_AS_PLAIN
+        return (_tidy(value / 10_000 if as_yuan else value), "")
+    if question.type in ("percent", "integer", "number"):
+        return (_tidy(value), "")
+    return None
+
+
+def _years(ent: Entity, text: str, today: date) -> tuple[Any, str] | None:
+    if ent.entity in ("duration", "number") and isinstance(ent.value, int | float):
+        sign = -1 if ent.start > 0 and text[ent.start - 1] in _NEGATIVE_MARKS else 1
+        return (_tidy(float(ent.value) * sign), "")
+    if ent.entity != "date" or not isinstance(ent.value, str):
+        return None
+    founded = date.fromisoformat(ent.value)
+    if founded > today:
+        return (f"成立时间 {founded.isoformat()} 晚于今天（{today.isoformat()}），请核对后重新回答。", "")
+    note = f"按成立时间 {founded.isoformat()} 计算至 {today.isoformat()}"
+    return (years_since(founded, today), note)
+
+
+def _tidy(value: float) -> int | float:
+    rounded = round(value, 4)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def labels_of(model: FlowModel) -> Mapping[str, str]:
+    return {k: q.label for k, q in model.questions.items()}

@@ -1,0 +1,384 @@
+"""The self-check dialogue: one question at a time, natural answers, corrections, skips, going back, side
+questions, a summary to confirm, then the verdict of the rule engine.
+
+The questions, their order and wording and the control words are data (``knowledge/selfcheck_flow.yml``);
+the state is ``DialogState`` (flow "selfcheck", ``step`` = the pending question, ``slots`` = the profile so
+far, ``history`` = the questions answered, for 上一题), saved by the Assistant after every turn.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import UTC, date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dialogs._context import Context
+from dialogs._types import Button, Reply
+from dialogs.selfcheck._answers import Extractor, Fact, Reading, read_answer, read_bool, read_choice, read_functions
+from dialogs.selfcheck._flowmodel import FlowModel, clean, load_flow
+from dialogs.selfcheck._present import T, check_value, question_reply, show_value, summary_reply
+from dialogs.selfcheck._records import latest_result, save_result
+from dialogs.selfcheck._rules import evaluate
+from dialogs.selfcheck._verdict import verdict_replies
+from knowledge import load_file, render
+from nlu import FALLBACK_INTENT, extract_entities
+
+FLOW_NAME = "selfcheck"
+CHOOSE = "_choose"
+SUMMARY = "_summary"
+SIDE_INTENT_CONFIDENCE = 0.6
+_CONTROLS = ("cancel", "restart", "back", "skip", "unknown", "correction")
+
+
+class Draft:
+    """A typed view over ``DialogState.slots`` of the self-check."""
+
+    def __init__(self, slots: dict[str, Any]) -> None:
+        self.slots = slots
+        self.profile: dict[str, Any] = slots.setdefault("profile", {})
+        self.skipped: list[str] = slots.setdefault("skipped", [])
+        self.selecting: list[str] = slots.setdefault("selecting", [])
+
+
+def local_today(ctx: Context) -> date:
+    """The date of the check in the configured time zone (Asia/Shanghai by default)."""
+    now = ctx.now if ctx.now.tzinfo else ctx.now.replace(tzinfo=UTC)
+    return now.astimezone(ZoneInfo(os.environ.get("SHENBAO_TIMEZONE", "Asia/Shanghai"))).date()
+
+
+class SelfCheckFlow:
+    name = FLOW_NAME
+
+    def __init__(self, model: Callable[[], FlowModel] = load_flow, extract: Extractor = extract_entities) -> None:
+        self._model = model
+        self.extract = extract
+
+    @property
+    def model(self) -> FlowModel:
+        return self._model()
+
+    # ----------------------------------------------------------------- entry points
+    def start(self, ctx: Context, prefill: Mapping[str, Any] | None = None, *, intro: str = "") -> list[Reply]:
+        ctx.state.reset_flow()
+        ctx.state.flow = self.name
+        draft = Draft(ctx.state.slots)
+        for key, value in (prefill or {}).items():
+            question = self.model.questions.get(key)
+            if question is not None and check_value(self.model, question, value)[1] is None:
+                draft.profile[key] = value
+        text = render(T + "start", known=len(draft.profile))
+        return self.advance(ctx, intro=f"{intro}\n\n{text}".strip())
+
+    def offer_choice(self, ctx: Context, when: str, verdict: str, count: int) -> list[Reply]:
+        ctx.state.reset_flow()
+        ctx.state.flow, ctx.state.step = self.name, CHOOSE
+        ctx.state.slots.update(choice={"when": when, "verdict": verdict, "count": count})
+        return [self._choice_reply(ctx)]
+
+    def handle(self, ctx: Context) -> list[Reply] | None:
+        if ctx.parsed.engine == "command":
+            return self._command(ctx)
+        word = next((w for w in _CONTROLS if self.model.word(w, ctx.text)), None)
+        if word == "cancel":
+            ctx.state.reset_flow()
+            return [Reply(render(T + "cancelled"))]
+        if word == "restart":
+            return self.start(ctx, intro=render(T + "restarted"))
+        if ctx.state.step == CHOOSE:
+            return self._at_choice(ctx)
+        if ctx.state.step == SUMMARY:
+            return self._at_summary(ctx, word)
+        return self._at_question(ctx, word)
+
+    def resume(self, ctx: Context) -> list[Reply]:
+        """Repeat the pending question after a side question was answered."""
+        if ctx.state.step == CHOOSE:
+            return [self._choice_reply(ctx)]
+        step = ctx.state.step
+        if step is None or step not in self.model.questions:
+            return self.advance(ctx)
+        return [self.ask(ctx, step)]
+
+    # ----------------------------------------------------------------- asking
+    def plan(self, ctx: Context) -> tuple[str, ...]:
+        return self.model.plan(Draft(ctx.state.slots).profile.get(self.model.functions_key))
+
+    def ask(self, ctx: Context, key: str, *, intro: str = "", hint: bool = False) -> Reply:
+        draft, plan = Draft(ctx.state.slots), self.plan(ctx)
+        question = self.model.questions[key]
+        current = show_value(self.model, question, draft.profile[key]) if key in draft.profile else ""
+        index = plan.index(key) + 1 if key in plan else len(plan)
+        selected = tuple(self.model.function_name(k) for k in draft.selecting)
+        return question_reply(self.model, question, index, len(plan), intro=intro, current=current, hint=hint,
+                              selected=selected)
+
+    def advance(self, ctx: Context, *, intro: str = "") -> list[Reply]:
+        """Ask the first question of the plan not yet answered nor skipped; the summary when none is left."""
+        draft = Draft(ctx.state.slots)
+        for key in self.plan(ctx):
+            if key not in draft.profile and key not in draft.skipped:
+                ctx.state.step = key
+                return [self.ask(ctx, key, intro=intro)]
+        ctx.state.step = SUMMARY
+        return [summary_reply(self.model, draft.profile, self.plan(ctx), intro=intro)]
+
+    # ----------------------------------------------------------------- turns
+    def _command(self, ctx: Context) -> list[Reply] | None:
+        if ctx.parsed.intent != "selfcheck_start":
+            return None  # /report, /help…: answered by their handler, then the pending question again
+        if self.model.word("prefill", ctx.text) or self.model.word("fresh", ctx.text):
+            return None  # the start handler decides between the last answers and a fresh start
+        count = len(Draft(ctx.state.slots).profile)
+        return [Reply(render(T + "in_progress", count=count)), *self.resume(ctx)]
+
+    def _at_question(self, ctx: Context, word: str | None) -> list[Reply] | None:
+        key = ctx.state.step or ""
+        if word == "back":
+            return self._back(ctx)
+        if word in ("skip", "unknown"):
+            return self._skip(ctx, key, unknown=word == "unknown")
+        if self._is_side_question(ctx.text):
+            return None
+        text = self._after_correction(ctx.text) if word == "correction" else ctx.text
+        if key == self.model.functions_key and text:
+            chosen = self._functions_answer(ctx, text)
+            if chosen is not None:
+                return chosen
+        reading = read_answer(self.model, text, key, self._allowed(ctx), local_today(ctx), self.extract)
+        if reading.facts or reading.problems:
+            return self._apply(ctx, reading)
+        if word == "correction":
+            return self._back(ctx)  # "不对" / "说错了" alone: the previous question again
+        return self._not_understood(ctx)
+
+    def _after_correction(self, text: str) -> str:
+        """"不对，资产是150万" → "资产是150万" (what follows the correction word)."""
+        cleaned = clean(text)
+        word = self.model.word("correction", cleaned) or ""
+        return cleaned[len(word):].lstrip("，,。；;：:、 ")
+
+    def _not_understood(self, ctx: Context) -> list[Reply] | None:
+        if ctx.parsed.intent == "selfcheck_start":
+            count = len(Draft(ctx.state.slots).profile)
+            return [Reply(render(T + "in_progress", count=count)), *self.resume(ctx)]
+        if self._is_other_intent(ctx):
+            return None
+        if ctx.state.step == SUMMARY:
+            return [Reply(render(T + "summary_hint"))]
+        key = ctx.state.step or ""
+        hint = self.model.hints[self.model.questions[key].type]
+        return [Reply(render(T + "not_understood", text=ctx.text[:40], hint=hint)), self.ask(ctx, key)]
+
+    def _at_summary(self, ctx: Context, word: str | None) -> list[Reply] | None:
+        if word == "back":
+            return self._back(ctx)
+        if self._is_side_question(ctx.text):
+            return None
+        reading = read_answer(self.model, ctx.text, None, self.plan(ctx), local_today(ctx), self.extract)
+        named = self._named_key(ctx.text)
+        if not reading.facts and not reading.problems and named is not None:
+            reading = self._edit_reading(ctx.text, named)
+        if reading.facts or reading.problems:
+            return self._apply(ctx, reading)
+        if self.model.word("confirm", ctx.text):
+            return self._finish(ctx)
+        if named is not None:
+            ctx.state.step = named
+            return [self.ask(ctx, named)]
+        return self._not_understood(ctx)
+
+    def _at_choice(self, ctx: Context) -> list[Reply] | None:
+        if self.model.word("prefill", ctx.text):
+            last = latest_result(ctx.session, ctx.user.id)
+            return self.start(ctx, dict(last.profile) if last else None)
+        if self.model.word("fresh", ctx.text):
+            return self.start(ctx)
+        if self._is_side_question(ctx.text) or self._is_other_intent(ctx):
+            return None
+        return [self._choice_reply(ctx)]
+
+    def _choice_reply(self, ctx: Context) -> Reply:
+        info = ctx.state.slots.get("choice") or {}
+        text = render(T + "choose", when=info.get("when", ""), verdict=info.get("verdict", ""),
+                      count=info.get("count", 0))
+        return Reply(text, buttons=(Button("沿用上次答案", "沿用上次答案"), Button("重新填写", "重新填写")))
+
+    # ----------------------------------------------------------------- control words
+    def _back(self, ctx: Context) -> list[Reply]:
+        history = ctx.state.history
+        if not history:
+            step = ctx.state.step
+            key = step if step is not None and step in self.model.questions else self.plan(ctx)[0]
+            ctx.state.step = key
+            return [self.ask(ctx, key, intro=render(T + "back", first=True))]
+        key = history.pop()
+        draft = Draft(ctx.state.slots)
+        if key in draft.skipped:
+            draft.skipped.remove(key)
+        ctx.state.step = key
+        return [self.ask(ctx, key, intro=render(T + "back", first=False))]
+
+    def _skip(self, ctx: Context, key: str, *, unknown: bool) -> list[Reply]:
+        draft = Draft(ctx.state.slots)
+        if key not in self.model.questions:
+            return self.advance(ctx)
+        if unknown:
+            draft.profile.pop(key, None)
+        if key not in draft.profile and key not in draft.skipped:
+            draft.skipped.append(key)
+        draft.selecting.clear()
+        ctx.state.history.append(key)
+        label = self.model.questions[key].label
+        return self.advance(ctx, intro=render(T + "skipped", label=label, unknown=unknown))
+
+    # ----------------------------------------------------------------- answers
+    def _apply(self, ctx: Context, reading: Reading) -> list[Reply]:
+        """Record every acceptable value, say at once which fail a condition, re-ask what was refused."""
+        draft, pending = Draft(ctx.state.slots), ctx.state.step or ""
+        problems = [message for _, message in reading.problems]
+        refused = {key for key, _ in reading.problems}
+        shown: list[dict[str, Any]] = []
+        for fact in reading.facts:
+            question = self.model.questions[fact.key]
+            value, reason = check_value(self.model, question, fact.value)
+            if reason is not None:
+                problems.append(reason)
+                refused.add(fact.key)
+                continue
+            value = list(value) if isinstance(value, tuple) else value
+            corrected = fact.key != pending and fact.key in draft.profile and draft.profile[fact.key] != value
+            self._record(draft, fact.key, value)
+            shown.append({"key": fact.key, "label": question.label, "note": fact.note, "corrected": corrected,
+                          "shown": show_value(self.model, question, value)})
+        gaps = self._gaps(draft.profile, [s["key"] for s in shown])
+        feedback = Reply(render(T + "recorded", facts=shown, gaps=gaps, problems=problems))
+        if pending in self.model.questions and any(s["key"] == pending for s in shown):
+            ctx.state.history.append(pending)
+            return [feedback, *self.advance(ctx)]
+        if pending in self.model.questions:
+            return [feedback, self.ask(ctx, pending, hint=pending not in refused)]
+        return [feedback, *self.advance(ctx)]
+
+    def _record(self, draft: Draft, key: str, value: Any) -> None:
+        draft.profile[key] = value
+        if key in draft.skipped:
+            draft.skipped.remove(key)
+        if key == self.model.functions_key:
+            draft.selecting.clear()
+            for fn in self.model.indicators.functions:
+                if fn.key not in value:
+                    for item in fn.items:
+                        draft.profile.pop(item.key, None)
+
+    def _gaps(self, profile: Mapping[str, Any], keys: list[str]) -> list[str]:
+        """The gap of each of ``keys`` that now fails (and of growth when one of its numbers changed)."""
+        if not keys:
+            return []
+        result = evaluate(profile, self.model.indicators)
+        wanted = list(keys)
+        for cond in self.model.indicators.conditions:
+            if cond.greater in keys or cond.than in keys:
+                wanted.append(cond.key)
+        gaps: list[str] = []
+        for key in wanted:
+            if key == self.model.functions_key:
+                if key in result.failed and not profile.get(key):
+                    gaps.append(render(T + "functions_none"))
+                continue
+            item = result.item(key)
+            if item is not None and item.status == "fail" and item.gap:
+                gaps.append(f"{item.gap}（{item.clause}）")
+        return list(dict.fromkeys(gaps))
+
+    def _functions_answer(self, ctx: Context, raw: str) -> list[Reply] | None:
+        """Multi-select: a button payload toggles one function; free text naming functions, 都有, 都没有
+        or 完成 settles the list."""
+        model, draft, text = self.model, Draft(ctx.state.slots), clean(raw)
+        all_keys = [fn.key for fn in model.indicators.functions]
+        by_name = {fn.name: fn.key for fn in model.indicators.functions}
+        if model.word("all", text):
+            return self._set_functions(ctx, all_keys)
+        if model.word("none", text):
+            return self._set_functions(ctx, [])
+        if text.removeprefix("✓").strip() in by_name:
+            key = by_name[text.removeprefix("✓").strip()]
+            chosen = set(draft.selecting) ^ {key}
+            draft.selecting[:] = [k for k in all_keys if k in chosen]
+            names = [model.function_name(k) for k in draft.selecting]
+            return [self.ask(ctx, model.functions_key, intro=render(T + "functions_selected", selected=names))]
+        named = read_functions(model, text)
+        if named or (model.word("done", text) and draft.selecting):
+            return self._set_functions(ctx, [k for k in all_keys if k in set(named) | set(draft.selecting)])
+        if model.word("done", text):
+            return [self.ask(ctx, model.functions_key, intro=render(T + "functions_selected", selected=[]))]
+        return None
+
+    def _set_functions(self, ctx: Context, keys: list[str]) -> list[Reply]:
+        fact = Fact(self.model.functions_key, keys, ctx.text)
+        return self._apply(ctx, Reading(facts=[fact]))
+
+    def _named_key(self, text: str) -> str | None:
+        """The question a summary edit names ("修改资产总额", "把满意度改成85%"): the longest label or keyword."""
+        best: tuple[int, str] | None = None
+        cleaned = clean(text)
+        for key in self.model.full_plan():
+            question = self.model.questions[key]
+            for word in (question.label, *question.keywords):
+                if word and word in cleaned and (best is None or len(word) > best[0]):
+                    best = (len(word), key)
+        return best[1] if best else None
+
+    def _edit_reading(self, text: str, key: str) -> Reading:
+        """A yes/no, a choice or functions given for a named question in the summary ("把场所改成没有")."""
+        question = self.model.questions[key]
+        cleaned = clean(text)
+        word = max((w for w in (question.label, *question.keywords) if w and w in cleaned), key=len)
+        rest = cleaned[cleaned.index(word) + len(word):]
+        for marker in ("改成", "改为", "应该是", "应为", "是"):
+            if marker in rest:
+                rest = rest[rest.index(marker) + len(marker):]
+                break
+        value: Any = None
+        if question.type == "bool":
+            value = read_bool(self.model, rest) if rest else None
+        elif question.type == "enum":
+            value = read_choice(self.model, question, rest)
+        elif question.type == "functions":
+            value = read_functions(self.model, rest) or None
+        return Reading(facts=[Fact(key, value, text)] if value is not None else [])
+
+    def _allowed(self, ctx: Context) -> tuple[str, ...]:
+        """Keys a number may be given for by keyword: the plan, plus function items while the functions
+        are not known yet."""
+        draft = Draft(ctx.state.slots)
+        if self.model.functions_key in draft.profile:
+            return self.plan(ctx)
+        return self.model.full_plan()
+
+    # ----------------------------------------------------------------- side questions
+    def _is_side_question(self, text: str) -> bool:
+        cleaned = "".join(text.split())
+        if any(m in cleaned for m in self.model.question_markers):
+            return True
+        return cleaned.rstrip("。.!！").endswith(self.model.question_endings)
+
+    def _is_other_intent(self, ctx: Context) -> bool:
+        intent = ctx.parsed.intent
+        if intent in (FALLBACK_INTENT, "selfcheck_start") or ctx.parsed.confidence < SIDE_INTENT_CONFIDENCE:
+            return False
+        known = (load_file("intents.yml") or {}).get("intents") or {}
+        return intent in known
+
+    # ----------------------------------------------------------------- verdict
+    def _finish(self, ctx: Context) -> list[Reply]:
+        profile = dict(Draft(ctx.state.slots).profile)
+        result = evaluate(profile, self.model.indicators)
+        save_result(ctx.session, ctx.user.id, profile, result, ctx.now)
+        ctx.state.reset_flow()
+        ctx.sources.extend(i.clause for i in result.items if i.status == "fail")
+        return verdict_replies(result, profile)
+
+
+FLOW = SelfCheckFlow()

@@ -1,0 +1,168 @@
+"""The self-check dialogue as data: ``knowledge/selfcheck_flow.yml`` joined with the indicators.
+
+The flow file says which questions are asked, in what order, how they are worded, which words near a number
+name each indicator, and the control vocabulary; types, ranges and thresholds come from indicators.yml only.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from dialogs.selfcheck._indicators import Indicators, load_indicators
+from knowledge import KNOWLEDGE_DIR, read_yaml
+from knowledge.errors import KnowledgeError
+
+FLOW_FILE = "knowledge/selfcheck_flow.yml"
+MatchMode = Literal["exact", "prefix", "contains"]
+QuestionType = Literal["bool", "enum", "number", "integer", "percent", "functions"]
+CONTROL_WORDS = ("cancel", "restart", "back", "skip", "unknown", "correction", "confirm", "edit", "done",
+                 "all", "none", "prefill", "fresh", "no", "yes")
+_TRAILING = " \t\n。．.！!～~，,、；;…"
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the dialogue: an indicator (or the list of functions offered) and how it is asked."""
+
+    key: str
+    label: str
+    type: QuestionType
+    prompt: str
+    keywords: tuple[str, ...]
+    unit: str | None = None
+    function: str | None = None
+    choices: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class WordList:
+    match: MatchMode
+    words: tuple[str, ...]
+
+    def found_in(self, text: str) -> str | None:
+        """The longest word of the list that matches ``text`` (already cleaned), or None."""
+        for word in sorted(self.words, key=len, reverse=True):
+            if self.match == "exact" and text == word:
+                return word
+            if self.match == "prefix" and text.startswith(word):
+                return word
+            if self.match == "contains" and word in text:
+                return word
+        return None
+
+
+@dataclass(frozen=True)
+class FlowModel:
+    indicators: Indicators
+    basic_order: tuple[str, ...]
+    questions: Mapping[str, Question]
+    org_type_synonyms: Mapping[str, tuple[str, ...]]
+    function_synonyms: Mapping[str, tuple[str, ...]]
+    hints: Mapping[str, str]
+    vocabulary: Mapping[str, WordList]
+    question_markers: tuple[str, ...]
+    question_endings: tuple[str, ...]
+
+    @property
+    def functions_key(self) -> str:
+        return self.indicators.functions_key
+
+    def plan(self, offered: tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+        """All questions in the order asked: the basic ones, the functions, then the items of the functions
+        offered (none while the functions are not known yet)."""
+        items = tuple(i.key for fn in self.indicators.functions if fn.key in (offered or ()) for i in fn.items)
+        return (*self.basic_order, *items)
+
+    def full_plan(self) -> tuple[str, ...]:
+        """Every question that can be asked (as if every function were offered)."""
+        return self.plan([fn.key for fn in self.indicators.functions])
+
+    def word(self, name: str, text: str) -> str | None:
+        return self.vocabulary[name].found_in(clean(text))
+
+    def function_name(self, key: str) -> str:
+        fn = self.indicators.function(key)
+        return fn.name if fn else key
+
+
+def clean(text: str) -> str:
+    """Drop whitespace inside and punctuation at the end, for matching control words."""
+    return "".join(text.split()).strip(_TRAILING)
+
+
+@functools.cache
+def load_flow() -> FlowModel:
+    """Load and validate ``knowledge/selfcheck_flow.yml`` against the indicators, once per process."""
+    return parse_flow(read_yaml(KNOWLEDGE_DIR / "selfcheck_flow.yml"), load_indicators())
+
+
+def parse_flow(data: Any, ind: Indicators) -> FlowModel:
+    root = _mapping(data, "-")
+    order = tuple(_strings(root.get("order"), "order"))
+    basic = {i.key for i in ind.basic}
+    if set(order) != basic | {ind.functions_key} or len(order) != len(set(order)):
+        problem = "须恰好列出 indicators.yml 的全部基本条件键和 functions_offered 各一次"
+        raise KnowledgeError(FLOW_FILE, "order", problem)
+    raw_q = _mapping(root.get("questions"), "questions")
+    questions = {key: _question(key, raw_q.get(key), ind) for key in ind.all_keys()}
+    vocab = _mapping(root.get("vocabulary"), "vocabulary")
+    hints = _mapping(root.get("hints"), "hints")
+    for kind in ("bool", "enum", "number", "integer", "percent", "functions"):
+        if not isinstance(hints.get(kind), str):
+            raise KnowledgeError(FLOW_FILE, f"hints.{kind}", "缺少该类问题的回答提示")
+    return FlowModel(
+        indicators=ind,
+        basic_order=order,
+        questions=questions,
+        org_type_synonyms=_synonyms(root, "org_type_synonyms", set(ind["org_type"].choices)),
+        function_synonyms=_synonyms(root, "function_synonyms", {fn.key for fn in ind.functions}),
+        hints={k: str(v) for k, v in hints.items()},
+        vocabulary={name: _word_list(vocab.get(name), f"vocabulary.{name}") for name in CONTROL_WORDS},
+        question_markers=tuple(_strings(root.get("question_markers"), "question_markers")),
+        question_endings=tuple(_strings(root.get("question_endings"), "question_endings")),
+    )
+
+
+def _question(key: str, raw: Any, ind: Indicators) -> Question:
+    entry = _mapping(raw, f"questions.{key}")
+    prompt = entry.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}.prompt", "缺少提问文字")
+    keywords = tuple(_strings(entry.get("keywords", []), f"questions.{key}.keywords", allow_empty=True))
+    if key == ind.functions_key:
+        return Question(key, ind.functions_label, "functions", prompt, keywords)
+    indicator = ind[key]
+    return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
+                    dict(indicator.choices))
+
+
+def _synonyms(root: Mapping[str, Any], name: str, keys: set[str]) -> dict[str, tuple[str, ...]]:
+    raw = _mapping(root.get(name), name)
+    if set(raw) != keys:
+        raise KnowledgeError(FLOW_FILE, name, f"须为以下每个键给出说法：{'、'.join(sorted(keys))}")
+    return {k: tuple(_strings(v, f"{name}.{k}")) for k, v in raw.items()}
+
+
+def _word_list(raw: Any, where: str) -> WordList:
+    entry = _mapping(raw, where)
+    match = entry.get("match")
+    if match not in ("exact", "prefix", "contains"):
+        raise KnowledgeError(FLOW_FILE, f"{where}.match", "应为 exact、prefix 或 contains")
+    return WordList(match, tuple(_strings(entry.get("words"), f"{where}.words")))
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise KnowledgeError(FLOW_FILE, where, "应为键值映射")
+    return value
+
+
+def _strings(value: Any, where: str, *, allow_empty: bool = False) -> list[str]:
+    if not isinstance(value, list) or (not value and not allow_empty):
+        raise KnowledgeError(FLOW_FILE, where, "应为非空的字符串列表")
+    if not all(isinstance(v, str) and v for v in value):
+        raise KnowledgeError(FLOW_FILE, where, "列表中每一项都应为非空字符串")
+    return [str(v) for v in value]

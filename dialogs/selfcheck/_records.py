@@ -1,0 +1,40 @@
+"""Finished self-checks in the database: the last result of a user, to show again and to re-run."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dialogs.selfcheck._indicators import load_indicators
+from dialogs.selfcheck._rules import SelfCheckResult
+from dialogs.store.models import SelfCheckRecord
+from knowledge import KNOWLEDGE_DIR
+
+
+@functools.cache
+def knowledge_version() -> str:
+    """A fingerprint of indicators.yml: a stored result says which thresholds it was judged by."""
+    return hashlib.sha256((KNOWLEDGE_DIR / "indicators.yml").read_bytes()).hexdigest()[:16]
+
+
+def save_result(session: Session, user_id: int, profile: Mapping[str, Any], result: SelfCheckResult,
+                now: datetime) -> SelfCheckRecord:
+    record = SelfCheckRecord(
+        user_id=user_id, profile=dict(profile), result=result.to_dict(), verdict=result.verdict,
+        knowledge_version=knowledge_version(), notice_year=load_indicators().notice_year, created_at=now,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def latest_result(session: Session, user_id: int) -> SelfCheckRecord | None:
+    stmt = (select(SelfCheckRecord).where(SelfCheckRecord.user_id == user_id)
+            .order_by(SelfCheckRecord.created_at.desc(), SelfCheckRecord.id.desc()).limit(1))
+    return session.scalars(stmt).first()
