@@ -93,7 +93,11 @@ class SelfCheckFlow:
         return self._at_question(ctx, word)
 
     def resume(self, ctx: Context) -> list[Reply]:
-        """Repeat the pending question after a side question was answered."""
+        """Repeat the pending question after a side question was answered. After another command
+        (/forget, /materials…) the question is not repeated, so that command's own buttons come last; the
+        next answer still continues the self-check."""
+        if ctx.parsed.engine == "command" and ctx.parsed.intent != "selfcheck_start":
+            return []
         if ctx.state.step == CHOOSE:
             return [self._choice_reply(ctx)]
         step = ctx.state.step
