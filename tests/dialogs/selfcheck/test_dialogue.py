@@ -25,7 +25,10 @@ def test_straight_run_ends_in_the_rule_engines_verdict_and_is_stored(store: Stor
     assert "请核对您的回答" in turn.text and "用户满意度：92%" in turn.text and "资产总额：120 万元" in turn.text
     assert chat.state().step == "_summary"
     verdict = chat.say("确认")
-    assert "初步符合" in verdict.text
+    assert verdict.text.startswith("自测结论：初步符合")
+    attachment = verdict.replies[-1].attachment
+    assert attachment is not None and attachment.filename == "自测报告.html"
+    assert "<svg" in attachment.content.decode("utf-8")
     [record] = chat.records()
     assert record.profile == ELIGIBLE_PROFILE
     assert record.verdict == evaluate(ELIGIBLE_PROFILE).verdict == "eligible"
@@ -79,7 +82,7 @@ def test_a_failed_condition_is_said_at_once_with_its_gap_and_the_dialogue_goes_o
 def test_growth_is_judged_when_the_second_number_arrives(store: Store) -> None:
     chat = Chat(store)
     turn = chat.run("/selfcheck", "是", "科研院所", "5年", "120万", "是", "是", "30家", "40家")
-    assert "未见增长" in turn.text and "（第 9/19 项）" in turn.text
+    assert "稳步增长" in turn.text and "30 家" in turn.text and "（第 9/19 项）" in turn.text
 
 
 def test_corrections_of_an_earlier_answer_and_of_the_last_one(store: Store) -> None:
@@ -119,7 +122,7 @@ def test_skip_unknown_and_previous_question(store: Store) -> None:
     verdict = chat.say("确认")
     assert chat.records()[0].verdict == "incomplete"
     assert "years_operating" in chat.records()[0].result["missing"]
-    assert "信息不全" in verdict.text or "待补充" in verdict.text
+    assert "信息不全" in verdict.text and "运营年限" in verdict.text
 
 
 def test_side_question_is_answered_then_the_pending_question_repeated(store: Store) -> None:
