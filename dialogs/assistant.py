@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from sqlalchemy import inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from dialogs import _features  # noqa: F401  (importing registers the features' handlers)
@@ -126,15 +128,19 @@ class Assistant:
         return handler(ctx)
 
     def _user(self, session: Session, incoming: Incoming, now: datetime) -> User:
+        """The user's row, created on first contact and locked for this turn: turns of one user are serialized
+        (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions take the write lock at BEGIN), so parallel
+        messages, even to several processes, never lose an update."""
         stmt = select(User).where(User.channel == incoming.channel, User.external_id == incoming.user_id)
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
         user = session.scalars(stmt).first()
         if user is None:
-            user = User(channel=incoming.channel, external_id=incoming.user_id, created_at=now,
-                        last_active_at=now)
-            session.add(user)
-            session.flush()
-        else:
-            user.last_active_at = now
+            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            session.execute(insert(User).values(channel=incoming.channel, external_id=incoming.user_id,
+                                                created_at=now, last_active_at=now)
+                            .on_conflict_do_nothing(index_elements=["channel", "external_id"]))
+            user = session.scalars(stmt).one()  # ours, or the one a parallel first message created
+        user.last_active_at = now
         return user
 
     @staticmethod

@@ -37,15 +37,24 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA busy_timeout=15000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+    dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN IMMEDIATE itself (see make_engine)
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
+        # SQLite locks the whole file: a deferred transaction that read before another committed cannot
+        # write any more (SQLITE_BUSY_SNAPSHOT, a spurious "try again"). Take the write lock at BEGIN instead;
+        # the driver's own transaction handling is switched off (isolation_level=None in the pragmas).
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     # pre-ping: a connection cut while the database was away is replaced, so the service recovers by itself;
     # a bounded connect timeout: an unreachable database gives a prompt "try again", not a hung turn.

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from dialogs.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _driver_pragma(connection: Connection, pragma: str) -> None:
+    """Straight on the driver's connection, outside any transaction (where SQLite ignores it)."""
+    if connection.in_transaction():
+        connection.commit()
+    connection.connection.dbapi_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
 
 def run_migrations_online() -> None:
@@ -18,8 +25,7 @@ def run_migrations_online() -> None:
         if sqlite:
             # batch mode re-creates a table to alter it; with foreign keys on, dropping the old ``users``
             # would cascade and delete every user's rows. PRAGMA is a no-op inside a transaction: set it first.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            _driver_pragma(connection, "foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -29,8 +35,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
         connection.commit()
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
+            _driver_pragma(connection, "foreign_keys=ON")
 
 
 def run_migrations_offline() -> None:
