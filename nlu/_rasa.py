@@ -162,16 +162,21 @@ def result_from_rasa(text: str, data: dict[str, Any]) -> ParseResult:
     intent = data.get("intent") or {}
     if not isinstance(intent, dict):
         raise RasaUnavailable("unexpected intent in /model/parse")
-    name = str(intent.get("name") or FALLBACK_INTENT)
+    name = _reported(str(intent.get("name") or FALLBACK_INTENT))
     confidence = _number(intent.get("confidence"), 0.0)
     ranking = tuple(
-        IntentScore(str(item["name"]), _number(item.get("confidence"), 0.0))
+        IntentScore(_reported(str(item["name"])), _number(item.get("confidence"), 0.0))
         for item in data.get("intent_ranking") or ()
         if isinstance(item, dict) and item.get("name")
     )
     entities = tuple(e for e in (_entity(text, item) for item in data.get("entities") or ()) if e is not None)
     return ParseResult(text=text, intent=name, confidence=confidence, entities=entities, intent_ranking=ranking,
                        engine="rasa")
+
+
+def _reported(name: str) -> str:
+    """nlu.yml labels questions outside the notice ``out_of_scope`` (Rasa reserves ``nlu_fallback``)."""
+    return FALLBACK_INTENT if name == "out_of_scope" else name
 
 
 def _number(value: Any, default: float) -> float:

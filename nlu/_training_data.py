@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from knowledge._loader import read_yaml
+import yaml
+
 from knowledge.errors import KnowledgeError
 from nlu._types import FALLBACK_INTENT
 
@@ -25,6 +26,7 @@ OUT_OF_SCOPE_INTENT = "out_of_scope"
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 _ITEM_KINDS = ("intent", "synonym", "lookup", "regex")
+_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,11 @@ def load_training_data(path: Path | None = None, *, evaluation: bool = False) ->
     path = path or NLU_DIR / "nlu.yml"
     try:
         raw = path.read_bytes()
+        document = yaml.load(raw.decode("utf-8"), Loader=_YAML_LOADER)
     except OSError as exc:
         raise KnowledgeError(str(path), "-", f"无法读取：{exc.strerror or exc}") from exc
-    return parse_training_data(read_yaml(path), str(path), hashlib.sha256(raw).hexdigest(), evaluation=evaluation)
+    except UnicodeDecodeError as exc:
+        raise KnowledgeError(str(path), "-", f"不是 UTF-8 文本：{exc}") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(str(path), "-", f"YAML 语法错误：{exc}") from exc
+    return parse_training_data(document, str(path), hashlib.sha256(raw).hexdigest(), evaluation=evaluation)

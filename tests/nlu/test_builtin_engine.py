@@ -15,14 +15,29 @@ def engine() -> BuiltinEngine:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   \n\t", "😀😀😀", "\x00\x01\x02\x1b[31m", "？？？！！", "啊" * 10_000, "资产" * 5_000],
+    ["", "   \n\t", "😀😀😀", "\x00\x01\x02\x1b[31m", "？？？！！", "啊" * 10_000, "资产" * 5_000,
+     "'; DROP TABLE users; --", "{{ 7*7 }}", "qwertyuiop", "\u200b\u200b"],
 )
 def test_bad_input_is_out_of_scope_and_never_raises(engine: BuiltinEngine, text: str) -> None:
     result = engine.parse(text)
     assert result.engine == "builtin"
-    if not text.strip() or not any(ch.isalnum() for ch in text):
-        assert result.intent == FALLBACK_INTENT
+    assert result.intent == FALLBACK_INTENT
     assert 0.0 <= result.confidence <= 1.0
+    assert result.intent_ranking[0].name == FALLBACK_INTENT
+
+
+@pytest.mark.parametrize("text", [None, 42, b"\xe8\xb5\x84\xe4\xba\xa7"])
+def test_non_text_is_out_of_scope(engine: BuiltinEngine, text: object) -> None:
+    assert engine.parse(text).intent == FALLBACK_INTENT  # type: ignore[arg-type]
+
+
+def test_figures_in_a_question_come_back_as_entities(engine: BuiltinEngine) -> None:
+    result = engine.parse("我们满意度85%，满足吗")
+    assert result.intent == "condition_satisfaction"
+    assert [(e.entity, e.value) for e in result.entities] == [("percent", 85)]
+    staff = engine.parse("服务人员9个人够吗")
+    assert staff.intent == "condition_staff"
+    assert [(e.entity, e.value, e.unit) for e in staff.entities] == [("count", 9, "人")]
 
 
 def test_parse_shape_is_rasas(engine: BuiltinEngine) -> None:

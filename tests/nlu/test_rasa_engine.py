@@ -196,3 +196,11 @@ def test_shenbao_nlu_rasa_selects_rasa_engine(fake_rasa: FakeRasa, monkeypatch: 
         assert nlu.engine_name() == "rasa" and result.engine == "rasa" and result.intent == "condition_assets"
     finally:
         nlu.reset_engine()
+
+
+def test_rasa_out_of_scope_training_intent_is_reported_as_nlu_fallback() -> None:
+    body = {"intent": {"name": "out_of_scope", "confidence": 0.8},
+            "intent_ranking": [{"name": "out_of_scope", "confidence": 0.8}, {"name": "greet", "confidence": 0.1}]}
+    result = result_from_rasa("明天下雨吗", body)
+    assert result.intent == "nlu_fallback"
+    assert [s.name for s in result.intent_ranking] == ["nlu_fallback", "greet"]
