@@ -17,6 +17,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "_cmd_db",
     "_cmd_admin",
     "_cmd_kb",
+    "_cmd_ask",
+    "_cmd_chat",
     "_cmd_selfcheck",
 )
 

@@ -7,13 +7,14 @@ user's own figures checked against the thresholds, and the clauses cited (also i
 from __future__ import annotations
 
 import os
+import unicodedata
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
-from knowledge import compose, load_file
+from knowledge import compose, load_file, render
 from nlu import FALLBACK_INTENT
 
 __all__ = ["QA_INTENTS", "answer_question"]
@@ -33,9 +34,17 @@ def local_today(ctx: Context) -> date:
     return ctx.now.astimezone(zone).date() if ctx.now.tzinfo else ctx.now.date()
 
 
+def has_words(text: str) -> bool:
+    """At least one letter or digit (CJK included)."""
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
 @intent_handler(*QA_INTENTS, FALLBACK_INTENT)
 def answer_question(ctx: Context) -> list[Reply]:
     """Answer from knowledge/; an intent without an answer (or out of scope) gets the fallback reply."""
+    if ctx.parsed.intent == FALLBACK_INTENT and not has_words(ctx.text):
+        ctx.fallback = True  # emoji, symbols or punctuation only: say what we can read, not "out of scope"
+        return [Reply(render("system/not_text", kind="表情或符号"))]
     answer = compose(ctx.parsed.intent, ctx.text, ctx.parsed.entities, local_today(ctx))
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
