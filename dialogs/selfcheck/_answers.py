@@ -151,7 +151,7 @@ def _clause_bounds(text: str, ent: Entity) -> tuple[int, int]:
 
 def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str]) -> str | None:
     """The indicator named by the keyword nearest to the entity in its clause (before it, else after it)."""
-    best: tuple[int, int, str] | None = None
+    best: tuple[int, int, int, str] | None = None
     for key in allowed:
         question = model.questions.get(key)
         if question is None or not question.keywords or not _compatible(question, ent):
@@ -159,15 +159,15 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
         for word in question.keywords:
             before = text.rfind(word, lo, ent.start)
             after = text.find(word, ent.end, hi)
-            if before >= 0:
-                rank = (0, ent.start - before - len(word), key)
+            if before >= 0:  # nearest first; of keywords ending at the same place the longer one
+                rank = (0, ent.start - before - len(word), -len(word), key)
             elif after >= 0:
-                rank = (1, after - ent.end, key)
+                rank = (1, after - ent.end, -len(word), key)
             else:
                 continue
-            if best is None or rank[:2] < best[:2]:
+            if best is None or rank[:3] < best[:3]:
                 best = rank
-    return best[2] if best else None
+    return best[3] if best else None
 
 
 def _accepts_unlabelled(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, pending: str) -> bool:

@@ -242,14 +242,12 @@ class SelfCheckFlow:
         """Record every acceptable value, say at once which fail a condition, re-ask what was refused."""
         draft, pending = Draft(ctx.state.slots), ctx.state.step or ""
         problems = [message for _, message in reading.problems]
-        refused = {key for key, _ in reading.problems}
         shown: list[dict[str, Any]] = []
         for fact in reading.facts:
             question = self.model.questions[fact.key]
             value, reason = check_value(self.model, question, fact.value)
             if reason is not None:
                 problems.append(reason)
-                refused.add(fact.key)
                 continue
             value = list(value) if isinstance(value, tuple) else value
             corrected = fact.key != pending and fact.key in draft.profile and draft.profile[fact.key] != value
@@ -262,7 +260,7 @@ class SelfCheckFlow:
             ctx.state.history.append(pending)
             return [feedback, *self.advance(ctx)]
         if pending in self.model.questions:
-            return [feedback, self.ask(ctx, pending, hint=pending not in refused)]
+            return [feedback, self.ask(ctx, pending)]
         return [feedback, *self.advance(ctx)]
 
     def _record(self, draft: Draft, key: str, value: Any) -> None:

@@ -72,6 +72,12 @@ def test_several_facts_are_mapped_by_the_words_near_them(model: FlowModel) -> No
     assert got == {"service_staff": 12, "qualified_staff_pct": 60, "trainees_per_year": 800}
 
 
+def test_the_more_specific_keyword_wins(model: FlowModel) -> None:
+    # 服务活动 (information service) is inside 技术服务活动 (technical service)
+    assert values(model, "技术服务活动是3次", "training_registered") == {"tech_activities": 3}
+    assert values(model, "服务活动4次", "training_registered") == {"info_activities": 4}
+
+
 def test_a_later_value_for_the_same_item_wins(model: FlowModel) -> None:
     assert values(model, "资产120万，不对，是150万", "total_assets_wan") == {"total_assets_wan": 150}
 
