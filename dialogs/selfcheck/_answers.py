@@ -54,16 +54,25 @@ def read_answer(model: FlowModel, text: str, pending: str | None, allowed: Colle
     _map_entities(model, text, entities, pending, allowed, today, reading)
     question = model.questions.get(pending or "")
     if question is not None and pending not in reading.covered():
-        first = _first_clause(text, entities)
-        if question.type == "bool" and not (reading.facts and _names_another(model, first, question.key)):
-            value = read_bool(model, first)
-            if value is not None:
-                reading.facts.insert(0, Fact(question.key, value, first))
-        elif question.type == "enum":
-            choice = read_choice(model, question, text)
-            if choice is not None:
-                reading.facts.insert(0, Fact(question.key, choice, text))
+        value = _plain_answer(model, question, text, entities, bool(reading.facts))
+        if value is not None:
+            reading.facts.insert(0, Fact(question.key, value, text))
     return reading
+
+
+def _plain_answer(model: FlowModel, question: Question, text: str, entities: list[Entity],
+                  other_facts: bool) -> bool | str | int | None:
+    """A yes/no, a choice, or "没有" for a count (0 家、0 次), given without a number."""
+    first = _first_clause(text, entities)
+    if other_facts and _names_another(model, first, question.key):
+        return None  # "资产是150万": the 是 belongs to the assets
+    if question.type == "bool":
+        return read_bool(model, first)
+    if question.type == "enum":
+        return read_choice(model, question, text)
+    if question.type == "integer" and not entities and read_bool(model, first) is False:
+        return 0
+    return None
 
 
 def read_bool(model: FlowModel, text: str) -> bool | None:

@@ -181,7 +181,7 @@ class SelfCheckFlow:
         if self._is_side_question(ctx.text):
             return None
         reading = read_answer(self.model, ctx.text, None, self.plan(ctx), local_today(ctx), self.extract)
-        named = self._named_key(ctx.text)
+        named = self._named_key(ctx, ctx.text)
         if not reading.facts and not reading.problems and named is not None:
             reading = self._edit_reading(ctx.text, named)
         if reading.facts or reading.problems:
@@ -254,7 +254,7 @@ class SelfCheckFlow:
             self._record(draft, fact.key, value)
             shown.append({"key": fact.key, "label": question.label, "note": fact.note, "corrected": corrected,
                           "shown": show_value(self.model, question, value)})
-        gaps = self._gaps(draft.profile, [s["key"] for s in shown])
+        gaps = self._gaps(draft.profile, [s["key"] for s in shown], ctx.sources)
         feedback = Reply(render(T + "recorded", facts=shown, gaps=gaps, problems=problems))
         if pending in self.model.questions and any(s["key"] == pending for s in shown):
             ctx.state.history.append(pending)
@@ -274,7 +274,7 @@ class SelfCheckFlow:
                     for item in fn.items:
                         draft.profile.pop(item.key, None)
 
-    def _gaps(self, profile: Mapping[str, Any], keys: list[str]) -> list[str]:
+    def _gaps(self, profile: Mapping[str, Any], keys: list[str], sources: list[str]) -> list[str]:
         """The gap of each of ``keys`` that now fails (and of growth when one of its numbers changed)."""
         if not keys:
             return []
@@ -292,6 +292,7 @@ class SelfCheckFlow:
             item = result.item(key)
             if item is not None and item.status == "fail" and item.gap:
                 gaps.append(f"{item.gap}（{item.clause}）")
+                sources.append(item.clause)
         return list(dict.fromkeys(gaps))
 
     def _functions_answer(self, ctx: Context, raw: str) -> list[Reply] | None:
@@ -321,11 +322,11 @@ class SelfCheckFlow:
         fact = Fact(self.model.functions_key, keys, ctx.text)
         return self._apply(ctx, Reading(facts=[fact]))
 
-    def _named_key(self, text: str) -> str | None:
+    def _named_key(self, ctx: Context, text: str) -> str | None:
         """The question a summary edit names ("修改资产总额", "把满意度改成85%"): the longest label or keyword."""
         best: tuple[int, str] | None = None
         cleaned = clean(text)
-        for key in self.model.full_plan():
+        for key in self.plan(ctx):
             question = self.model.questions[key]
             for word in (question.label, *question.keywords):
                 if word and word in cleaned and (best is None or len(word) > best[0]):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -239,3 +239,24 @@ def test_users_do_not_share_a_dialogue(store: Store) -> None:
     turn = b.say("120万")
     assert "资产总额" not in turn.text
     assert a.state().step == "total_assets_wan"
+
+
+def test_the_date_of_the_check_is_taken_in_china_time(store: Store) -> None:
+    # 2026-11-24 17:00 UTC is already 2026-11-25 in Asia/Shanghai: founded 2024-11-25 → exactly two years
+    chat = Chat(store, now=datetime(2026, 11, 24, 17, 0, tzinfo=UTC))
+    turn = chat.run("/selfcheck", "是", "科研院所", "成立于2024年11月25日")
+    assert "运营年限：2 年（按成立时间 2024-11-25 计算至 2026-11-25）" in turn.text
+    assert "此项暂不满足" not in turn.text
+
+
+def test_a_failed_answer_cites_its_clause_in_the_turn_sources(store: Store) -> None:
+    chat = Chat(store)
+    turn = chat.run("/selfcheck", "是", "科研院所", "5年", "80万")
+    assert turn.sources == ("二、申报条件（一）第1项",)
+
+
+def test_none_for_a_count_means_zero(store: Store) -> None:
+    chat = Chat(store)
+    chat.run("/selfcheck", "是", "科研院所", "5年", "120万", "是", "是", "45", "30", "90%", "是")
+    turn = chat.say("没有")
+    assert "集聚服务机构数：0 家" in turn.text and "差 2 家" in turn.text
