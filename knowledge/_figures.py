@@ -49,6 +49,7 @@ class FigureCheck:
     in_range: bool
     passed: bool
     gap: float
+    from_date: bool = False  # the user gave a date (成立于2021年3月): ``value`` is the years until today
 
 
 def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: Iterable[EntityLike],
@@ -63,7 +64,7 @@ def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: I
             value = _value(kb.figure_rules[key], ent, today)
             if value is not None:
                 used.add(key)
-                checks.append(_compare(kb.thresholds[key], ent.text, value))
+                checks.append(_compare(kb.thresholds[key], ent.text, value, ent.entity == "date"))
     return checks
 
 
@@ -109,10 +110,10 @@ def _years_since(iso: str, today: date) -> float | None:
     return round((today - start).days / 365.2425, 1)
 
 
-def _compare(th: Threshold, said: str, value: float) -> FigureCheck:
+def _compare(th: Threshold, said: str, value: float, from_date: bool) -> FigureCheck:
     in_range = th.low <= value <= th.high
     passed = in_range and value >= th.minimum
     gap = round(th.minimum - value, 4) if in_range and not passed else 0.0
     return FigureCheck(key=th.key, label=th.label, said=said, value=round(value, 4), unit=th.unit,
                        minimum=th.minimum, wording=th.wording, clause=th.clause, in_range=in_range,
-                       passed=passed, gap=gap)
+                       passed=passed, gap=gap, from_date=from_date)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -30,14 +30,23 @@ def ask(store: Store, text: str, intent: str, *entities: Entity, user: str = "u1
     return assistant.handle(Incoming("test", user, text))
 
 
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """One SQLite database for the table-driven tests (the database is not what they test; the tests that
+    exercise storage use the ``store`` fixture and run on PostgreSQL too)."""
+    s = Store(f"sqlite:///{tmp_path_factory.mktemp('qa') / 'qa.db'}")
+    yield s
+    s.dispose()
+
+
 def test_every_answer_open_and_smalltalk_intent_is_handled() -> None:
     expected = {n for n, s in INTENTS.items() if s["kind"] in ("answer", "open", "smalltalk")}
     assert set(QA_INTENTS) == expected
 
 
 @pytest.mark.parametrize("intent", sorted(QA_INTENTS))
-def test_intent_is_answered_with_its_sources(store: Store, intent: str) -> None:
-    turn = ask(store, "问一个问题", intent)
+def test_intent_is_answered_with_its_sources(shared_store: Store, intent: str) -> None:
+    turn = ask(shared_store, "问一个问题", intent, user=f"u-{intent}")
     expected = compose(intent)
     assert turn.intent == intent and turn.engine == "fake"
     assert not turn.fallback
@@ -74,8 +83,9 @@ def test_help_command_bypasses_the_nlu(store: Store) -> None:
     ("服务人员9个人够吗", "condition_staff", Entity("count", 9, 4, 7, "9个人", "人"), ["不满足", "还差1人"]),
     ("资产80万可以吗", "condition_assets", Entity("money", 800000, 2, 5, "80万"), ["不满足", "还差20万元"]),
 ])
-def test_user_figures_are_judged(store: Store, text: str, intent: str, entity: Entity, words: list[str]) -> None:
-    turn = ask(store, text, intent, entity)
+def test_user_figures_are_judged(shared_store: Store, text: str, intent: str, entity: Entity,
+                                words: list[str]) -> None:
+    turn = ask(shared_store, text, intent, entity)
     for word in words:
         assert word in turn.replies[-1].text
     assert not turn.fallback
