@@ -29,6 +29,7 @@ FLOW_NAME = "selfcheck"
 CHOOSE = "_choose"
 SUMMARY = "_summary"
 SIDE_INTENT_CONFIDENCE = 0.6
+NO_RESUME_INTENTS = frozenset({"forget_me"})
 _CONTROLS = ("cancel", "restart", "back", "skip", "unknown", "correction")
 
 
@@ -93,10 +94,10 @@ class SelfCheckFlow:
         return self._at_question(ctx, word)
 
     def resume(self, ctx: Context) -> list[Reply]:
-        """Repeat the pending question after a side question was answered. After another command
-        (/forget, /materials…) the question is not repeated, so that command's own buttons come last; the
-        next answer still continues the self-check."""
-        if ctx.parsed.engine == "command" and ctx.parsed.intent != "selfcheck_start":
+        """Repeat the pending question after a side question or another command was answered. Not after
+        /forget, which asks for a confirmation that must stay the last message; the next answer still
+        continues the self-check."""
+        if ctx.parsed.intent in NO_RESUME_INTENTS:
             return []
         if ctx.state.step == CHOOSE:
             return [self._choice_reply(ctx)]

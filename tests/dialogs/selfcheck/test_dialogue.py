@@ -260,3 +260,13 @@ def test_none_for_a_count_means_zero(store: Store) -> None:
     chat.run("/selfcheck", "是", "科研院所", "5年", "120万", "是", "是", "45", "30", "90%", "是")
     turn = chat.say("没有")
     assert "集聚服务机构数：0 家" in turn.text and "差 2 家" in turn.text
+
+
+def test_another_command_in_the_middle_is_answered_then_the_question_repeated(store: Store) -> None:
+    chat = Chat(store)
+    chat.run("/selfcheck", "是", "科研院所", "5年")
+    turn = chat.say("/report")
+    assert "还没有做过" in turn.text and turn.text.endswith("贵单位的资产总额是多少？（单位：万元，如“120万”）")
+    turn = chat.say("/forget")  # the confirmation it asks for stays the last message
+    assert turn.replies[-1].buttons[0].payload == "/forget 确认"
+    assert "资产总额：120 万元" in chat.say("120万").text
