@@ -5,6 +5,11 @@ Selected by ``SHENBAO_NLU=rasa``; the server is ``RASA_URL`` (default ``http://1
 an error or is too slow, the call is answered by the built-in engine (``engine="builtin"`` in the result)
 and one warning is logged; Rasa is tried again after ``retry_after`` seconds, so a dead server does not add
 a timeout to every turn.
+
+Rasa gives the intent. Numbers, amounts, percentages and dates would need Duckling in a Rasa pipeline, which
+cannot run here, so the entities come from shenbao's own rule-based extractor (``nlu._entities``), with any
+entity kinds Rasa found itself added. ``out_of_scope`` (the training intent for questions outside the notice)
+is reported as ``nlu_fallback``, as the built-in engine does.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from nlu._entities import extract_entities
 from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
 __all__ = ["DEFAULT_URL", "RasaEngine", "RasaUnavailable", "result_from_rasa"]
@@ -26,6 +32,7 @@ __all__ = ["DEFAULT_URL", "RasaEngine", "RasaUnavailable", "result_from_rasa"]
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "http://127.0.0.1:5005"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 
 
 class _Engine(Protocol):
@@ -51,12 +58,14 @@ class RasaEngine:
     name = "rasa"
 
     def __init__(self, url: str = DEFAULT_URL, *, timeout: float = 2.0, retry_after: float = 5.0,
-                 fallback: Callable[[], _Engine] = _load_builtin) -> None:
+                 fallback: Callable[[], _Engine] = _load_builtin,
+                 entities: Callable[[str], tuple[Entity, ...]] = extract_entities) -> None:
         self.url = url.rstrip("/")
         self.timeout = timeout
         self.retry_after = retry_after
         self._fallback_factory = fallback
         self._fallback: _Engine | None = None
+        self._extract = entities
         self._client = httpx.Client(timeout=timeout, trust_env=False)
         self._lock = threading.Lock()
         self._down_since: float | None = None
@@ -79,7 +88,10 @@ class RasaEngine:
             self._mark_down(str(exc))
             return self._fallback_parse(text)
         self._mark_up()
-        return result
+        ours = self._extract(text)
+        kinds = {e.entity for e in ours}
+        merged = tuple(sorted((*ours, *(e for e in result.entities if e.entity not in kinds)), key=lambda e: e.start))
+        return replace(result, entities=merged)
 
     def status(self) -> dict[str, Any]:
         """For ``/health``: which engine answers now (``rasa``, or ``builtin`` standing in) and why."""
@@ -158,25 +170,28 @@ def result_from_rasa(text: str, data: dict[str, Any]) -> ParseResult:
     """Map Rasa's ``/model/parse`` JSON to a :class:`ParseResult` (engine ``rasa``).
 
     A missing or empty intent becomes ``nlu_fallback`` with confidence 0; Rasa's own ``nlu_fallback`` (from its
-    FallbackClassifier) passes through unchanged. Entities keep Rasa's offsets; malformed ones are dropped."""
+    FallbackClassifier) passes through, and ``out_of_scope`` is reported as ``nlu_fallback`` (in the ranking
+    too, once). Entities keep Rasa's offsets; malformed ones are dropped."""
     intent = data.get("intent") or {}
     if not isinstance(intent, dict):
         raise RasaUnavailable("unexpected intent in /model/parse")
-    name = _reported(str(intent.get("name") or FALLBACK_INTENT))
+    name = _intent_name(intent.get("name"))
     confidence = _number(intent.get("confidence"), 0.0)
-    ranking = tuple(
-        IntentScore(_reported(str(item["name"])), _number(item.get("confidence"), 0.0))
-        for item in data.get("intent_ranking") or ()
-        if isinstance(item, dict) and item.get("name")
-    )
+    ranking: list[IntentScore] = []
+    for item in data.get("intent_ranking") or ():
+        if isinstance(item, dict) and item.get("name"):
+            score = IntentScore(_intent_name(item["name"]), _number(item.get("confidence"), 0.0))
+            if all(s.name != score.name for s in ranking):
+                ranking.append(score)
     entities = tuple(e for e in (_entity(text, item) for item in data.get("entities") or ()) if e is not None)
-    return ParseResult(text=text, intent=name, confidence=confidence, entities=entities, intent_ranking=ranking,
-                       engine="rasa")
+    return ParseResult(text=text, intent=name, confidence=confidence, entities=entities,
+                       intent_ranking=tuple(ranking), engine="rasa")
 
 
-def _reported(name: str) -> str:
-    """nlu.yml labels questions outside the notice ``out_of_scope`` (Rasa reserves ``nlu_fallback``)."""
-    return FALLBACK_INTENT if name == "out_of_scope" else name
+def _intent_name(name: Any) -> str:
+    if not name or name == OUT_OF_SCOPE_INTENT:
+        return FALLBACK_INTENT
+    return str(name)
 
 
 def _number(value: Any, default: float) -> float:

@@ -109,6 +109,35 @@ def test_parse_maps_rasa_result(fake_rasa: FakeRasa) -> None:
     assert stand_in.calls == []
 
 
+def test_entities_come_from_shenbaos_extractor(fake_rasa: FakeRasa) -> None:
+    """Rasa without Duckling finds no amounts: shenbao's extractor gives them, normalised (元)."""
+    fake_rasa.body = {"text": "我们资产一百二十万", "intent": {"name": "condition_assets", "confidence": 0.9},
+                      "entities": [], "intent_ranking": [{"name": "condition_assets", "confidence": 0.9}]}
+    result = RasaEngine(fake_rasa.url, fallback=StandIn).parse("我们资产一百二十万")
+    assert result.engine == "rasa"
+    assert [(e.entity, e.value) for e in result.entities] == [("money", 1200000)]
+
+
+def test_out_of_scope_is_reported_as_nlu_fallback(fake_rasa: FakeRasa) -> None:
+    fake_rasa.body = {"text": "拉萨明天会下雨吗", "intent": {"name": "out_of_scope", "confidence": 0.81},
+                      "entities": [], "intent_ranking": [{"name": "out_of_scope", "confidence": 0.81},
+                                                         {"name": "nlu_fallback", "confidence": 0.4},
+                                                         {"name": "greet", "confidence": 0.1}]}
+    result = RasaEngine(fake_rasa.url, fallback=StandIn).parse("拉萨明天会下雨吗")
+    assert (result.intent, result.confidence, result.engine) == (FALLBACK_INTENT, 0.81, "rasa")
+    assert [(s.name, s.confidence) for s in result.intent_ranking] == [(FALLBACK_INTENT, 0.81), ("greet", 0.1)]
+
+
+def test_down_server_answers_with_the_real_builtin_engine() -> None:
+    from nlu._builtin import BuiltinEngine
+
+    builtin = BuiltinEngine.load()
+    result = RasaEngine(f"http://127.0.0.1:{_closed_port()}", fallback=lambda: builtin).parse("申报需要提交哪些材料")
+    expected = builtin.parse("申报需要提交哪些材料")
+    assert result.engine == "builtin" and result.intent == expected.intent == "materials_overview"
+    assert result.intent_ranking == expected.intent_ranking
+
+
 def test_rasa_nlu_fallback_passes_through(fake_rasa: FakeRasa) -> None:
     fake_rasa.body = {"text": "今天天气", "intent": {"name": "nlu_fallback", "confidence": 0.7},
                       "entities": [], "intent_ranking": [{"name": "nlu_fallback", "confidence": 0.7},
