@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "_cmd_ask",
     "_cmd_chat",
     "_cmd_selfcheck",
+    "_cmd_rasa",
 )
 
 
