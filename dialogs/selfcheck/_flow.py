@@ -61,7 +61,10 @@ class SelfCheckFlow:
         return self._model()
 
     # ----------------------------------------------------------------- entry points
-    def start(self, ctx: Context, prefill: Mapping[str, Any] | None = None, *, intro: str = "") -> list[Reply]:
+    def start(self, ctx: Context, prefill: Mapping[str, Any] | None = None, *, intro: str = "",
+              said: str = "") -> list[Reply]:
+        """Begin (again): with the answers of ``prefill`` and the facts already ``said`` in the message that
+        started it ("我想自测，我们成立5年，资产300万")."""
         ctx.state.reset_flow()
         ctx.state.flow = self.name
         draft = Draft(ctx.state.slots)
@@ -69,8 +72,11 @@ class SelfCheckFlow:
             question = self.model.questions.get(key)
             if question is not None and check_value(self.model, question, value)[1] is None:
                 draft.profile[key] = value
-        text = render(T + "start", known=len(draft.profile))
-        return self.advance(ctx, intro=f"{intro}\n\n{text}".strip())
+        parts = [intro, render(T + "start", known=len(draft.profile))]
+        reading = read_answer(self.model, said, None, self.model.full_plan(), local_today(ctx), self.extract)
+        if reading.facts or reading.problems:
+            parts.append(self._take(ctx, reading)[0].text)
+        return self.advance(ctx, intro="\n\n".join(p for p in parts if p))
 
     def offer_choice(self, ctx: Context, when: str, verdict: str, count: int) -> list[Reply]:
         ctx.state.reset_flow()
@@ -241,6 +247,18 @@ class SelfCheckFlow:
     # ----------------------------------------------------------------- answers
     def _apply(self, ctx: Context, reading: Reading) -> list[Reply]:
         """Record every acceptable value, say at once which fail a condition, re-ask what was refused."""
+        pending = ctx.state.step or ""
+        feedback, taken = self._take(ctx, reading)
+        if pending in self.model.questions and pending in taken:
+            ctx.state.history.append(pending)
+            return [feedback, *self.advance(ctx)]
+        if pending in self.model.questions:
+            return [feedback, self.ask(ctx, pending)]
+        return [feedback, *self.advance(ctx)]
+
+    def _take(self, ctx: Context, reading: Reading) -> tuple[Reply, set[str]]:
+        """Validate and record the facts read; the feedback (recorded, corrected, gaps, refusals) and the
+        keys taken."""
         draft, pending = Draft(ctx.state.slots), ctx.state.step or ""
         problems = [message for _, message in reading.problems]
         shown: list[dict[str, Any]] = []
@@ -257,12 +275,7 @@ class SelfCheckFlow:
                           "shown": show_value(self.model, question, value)})
         gaps = self._gaps(draft.profile, [s["key"] for s in shown], ctx.sources)
         feedback = Reply(render(T + "recorded", facts=shown, gaps=gaps, problems=problems))
-        if pending in self.model.questions and any(s["key"] == pending for s in shown):
-            ctx.state.history.append(pending)
-            return [feedback, *self.advance(ctx)]
-        if pending in self.model.questions:
-            return [feedback, self.ask(ctx, pending)]
-        return [feedback, *self.advance(ctx)]
+        return feedback, {s["key"] for s in shown}
 
     def _record(self, draft: Draft, key: str, value: Any) -> None:
         draft.profile[key] = value

@@ -30,8 +30,9 @@ def start_selfcheck(ctx: Context) -> list[Reply]:
     last = latest_result(ctx.session, ctx.user.id)
     if last is not None and FLOW.model.word("prefill", ctx.text):
         return FLOW.start(ctx, dict(last.profile))
+    said = "" if ctx.parsed.engine == "command" else ctx.text
     if last is None or FLOW.model.word("fresh", ctx.text):
-        return FLOW.start(ctx)
+        return FLOW.start(ctx, said=said)
     return FLOW.offer_choice(ctx, _when(ctx, last), VERDICT_LABELS.get(last.verdict, last.verdict), len(last.profile))
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from dialogs import Store
 from dialogs.selfcheck import evaluate
+from nlu import ParseResult
 from tests.dialogs.selfcheck.dialogue_helpers import (
     ELIGIBLE_ANSWERS,
     ELIGIBLE_PROFILE,
@@ -270,3 +271,16 @@ def test_another_command_in_the_middle_is_answered_then_the_question_repeated(st
     turn = chat.say("/forget")  # the confirmation it asks for stays the last message
     assert turn.replies[-1].buttons[0].payload == "/forget 确认"
     assert "资产总额：120 万元" in chat.say("120万").text
+
+
+def test_facts_in_the_message_that_starts_the_check_are_kept(store: Store) -> None:
+    def parser(text: str) -> ParseResult:
+        intent = "selfcheck_start" if text.startswith("我想自测") else "nlu_fallback"
+        return ParseResult(text=text, intent=intent, confidence=0.9)
+
+    chat = Chat(store, parser=parser)
+    turn = chat.say("我想自测，我们成立5年，资产80万")
+    assert "运营年限：5 年" in turn.text and "差 20 万元" in turn.text
+    assert "（第 1/19 项）" in turn.text
+    turn = chat.run("是", "科研院所")
+    assert "（第 5/19 项）" in turn.text  # years and assets are not asked again
