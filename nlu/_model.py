@@ -222,6 +222,15 @@ def load_or_train(data: TrainingData, featurizer: Featurizer) -> IntentModel:
               len(model.labels), len(model.vocab), cv_accuracy, model.calibration.threshold)
     try:
         _save(model, path)
+        _prune(path)
     except OSError as exc:
         _log.warning("cannot cache the NLU model in %s: %s", path, exc)
     return model
+
+
+def _prune(keep: Path, spare: int = 3) -> None:
+    """Models of older data or code are dropped, except the ``spare`` most recent (other checkouts)."""
+    others = sorted((p for p in keep.parent.glob("intent-model-*.npz") if p != keep),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in others[spare:]:
+        stale.unlink(missing_ok=True)

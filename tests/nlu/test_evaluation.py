@@ -26,9 +26,10 @@ def report() -> EvaluationReport:
     return evaluate(BuiltinEngine.load())
 
 
-def test_no_evaluation_example_is_in_the_training_data() -> None:
+@pytest.mark.parametrize("name", ["heldout.yml", "blind.yml"])
+def test_no_evaluation_example_is_in_the_training_data(name: str) -> None:
     training = {_key(text) for text, _ in load_training_data().examples}
-    held_out = load_training_data(EVAL_FILE, evaluation=True).examples
+    held_out = load_training_data(EVAL_FILE.with_name(name), evaluation=True).examples
     overlap = [text for text, _ in held_out if _key(text) in training]
     assert overlap == []
 
