@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -139,3 +140,33 @@ def test_kb_check_command_ok_and_error(kb_copy: Path) -> None:
     assert bad.returncode == 1
     assert "answers.yml" in bad.stderr and "answers.publicity.sources[0]" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|万|家|%|人次|人|次|个工作日|工作日|字)")
+SINGLE_SOURCE_FILES = ["clauses.yml", "materials.yml", "process.yml", "answers.yml", "contacts.yml"]
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@pytest.mark.parametrize("name", SINGLE_SOURCE_FILES)
+def test_figures_are_written_once(name: str) -> None:
+    """Thresholds live in indicators.yml, the publicity days and cycle in process.yml, the case length in
+    materials.yml (as numbers); every text that mentions them uses a placeholder."""
+    data = yaml.safe_load((KNOWLEDGE_DIR / name).read_text(encoding="utf-8"))
+    offenders = [s for s in _strings(data) if FIGURE.search(s)]
+    assert offenders == []
+
+
+def test_answer_templates_take_figures_from_the_data() -> None:
+    folder = KNOWLEDGE_DIR / "templates" / "answers"
+    offenders = {p.name: FIGURE.findall(p.read_text(encoding="utf-8")) for p in folder.glob("*.j2")
+                 if p.name != "help.j2"}  # help.j2 shows an example question a user might type
+    assert {k: v for k, v in offenders.items() if v} == {}
