@@ -17,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -156,6 +157,8 @@ class Applicant:
     edited: bool = False
     went_back: bool = False
     correct_next: str | None = None
+    taps: list[str] = field(default_factory=list)
+    did: Counter[str] = field(default_factory=Counter)
 
     def asked(self, text: str) -> str | None:
         """The question in a reply, recognised by its wording."""
@@ -172,13 +175,16 @@ class Applicant:
             return self.correction()
         if not self.side_asked and self.rng.random() < 0.05:
             self.side_asked = True
+            self.did["side question"] += 1
             return self.rng.choice(SIDE_QUESTIONS)
         if not self.went_back and key != "legal_person" and self.rng.random() < 0.04:
             self.went_back = True
+            self.did["上一题"] += 1
             return "上一题"
         if key == self.model.functions_key:
             return self.functions()
         if key not in self.profile:
+            self.did["skip / 不清楚"] += 1
             return self.rng.choice(["不清楚", "跳过", "不知道"])
         if key in self.pending_wrong:
             self.pending_wrong.discard(key)
@@ -188,13 +194,16 @@ class Applicant:
     def first_answer(self, key: str) -> str:
         if key == "years_operating" and self.rng.random() < 0.3 and {"total_assets_wan", "smes_served_last_year"} \
                 <= set(self.profile):
+            self.did["several facts in one message"] += 1
             return self.several_facts()
         question = self.model.questions[key]
         if question.type in ("number", "percent") and key != "years_operating" and self.rng.random() < 0.06:
             self.pending_wrong.add(key)  # an implausible answer first, then the right one when asked again
+            self.did["implausible answer"] += 1
             return "-5" if question.type == "number" else "180%"
         if question.type in ("integer", "percent") and question.keywords and self.rng.random() < 0.05:
             self.correct_next = key  # a wrong but plausible answer, corrected on the next turn
+            self.did["correction"] += 1
             wrong = (self.profile[key] + 37) % 100 if question.type == "percent" else self.profile[key] + 7
             return say_percent(wrong, self.rng) if question.type == "percent" else str(wrong)
         return self.value(key)
@@ -228,12 +237,19 @@ class Applicant:
         return say_count(int(value), question.unit or "", self.rng)
 
     def functions(self) -> str:
+        """Free text ("信息服务和培训服务"), 都有/都没有, or one button after the other, then 完成."""
+        if self.taps:
+            return self.taps.pop(0)
         chosen = self.profile.get(self.model.functions_key)
         if chosen is None:
             return "不清楚"
         if not chosen:
             return "都没有"
         names = [self.model.function_name(k) for k in chosen]
+        if self.rng.random() < 0.4:
+            self.taps = [*names[1:], "完成"]
+            self.did["function buttons + 完成"] += 1
+            return names[0]
         if len(chosen) == 5:
             return self.rng.choice(["都有", "、".join(names)])
         return self.rng.choice(["和".join(names), "、".join(names), f"我们提供{'，'.join(names)}"])
@@ -241,6 +257,7 @@ class Applicant:
     def at_summary(self) -> str:
         if not self.edited and "satisfaction_pct" in self.profile and self.rng.random() < 0.3:
             self.edited = True
+            self.did["summary edit"] += 1
             return f"把满意度改成{self.profile['satisfaction_pct']}%"
         return "确认"
 
@@ -253,6 +270,7 @@ class Outcome:
     turns: int
     failed_equal: bool
     missing_equal: bool
+    did: Counter[str] = field(default_factory=Counter)
 
 
 def run_one(assistant: Assistant, store: Store, user: str, profile: dict[str, Any], rng: random.Random) -> Outcome:
@@ -272,7 +290,7 @@ def run_one(assistant: Assistant, store: Store, user: str, profile: dict[str, An
     if stored[0] != got:
         got = f"{got}/stored:{stored[0]}"
     return Outcome(expected.verdict, got, turns, stored[1] == list(expected.failed),
-                   stored[2] == list(expected.missing))
+                   stored[2] == list(expected.missing), applicant.did)
 
 
 def simulate(profiles: int = 50, seed: int = 2022, db_url: str | None = None) -> list[Outcome]:
@@ -302,6 +320,8 @@ def main(argv: list[str]) -> int:
     print(f"failed lists equal: {sum(o.failed_equal for o in outcomes)}/{profiles}; "
           f"missing lists equal: {sum(o.missing_equal for o in outcomes)}/{profiles}")
     print(f"turns to a verdict: median {statistics.median(turns):g}, min {min(turns)}, max {max(turns)}")
+    did = sum((o.did for o in outcomes), Counter())
+    print("behaviours exercised: " + "; ".join(f"{k} ×{v}" for k, v in sorted(did.items())))
     print(f"time: {elapsed:.1f} s ({elapsed / sum(turns) * 1000:.1f} ms per turn)")
     for i, o in enumerate(outcomes):
         if o.expected != o.got:
