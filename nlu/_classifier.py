@@ -78,40 +78,48 @@ def _by_feature(x: Sparse) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
     return features[starts], rows[order], x.data[order], starts
 
 
-def gram(x: Sparse) -> npt.NDArray[np.float64]:
+def gram(x: Sparse) -> FloatArray:
     """``K = X Xᵀ`` accumulated feature by feature (each feature adds the outer product of its postings)."""
-    kernel = np.zeros((x.n_rows, x.n_rows), dtype=np.float64)
+    kernel = np.zeros((x.n_rows, x.n_rows), dtype=np.float32)
     _, rows, values, starts = _by_feature(x)
     ends = np.append(starts[1:], len(rows))
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        r, v = rows[start:end], values[start:end].astype(np.float64)
+        r, v = rows[start:end], values[start:end]
         if end - start == 1:
             kernel[r[0], r[0]] += v[0] * v[0]
+        elif end - start == x.n_rows:  # in every row (the sentence boundary marks): no fancy-index copies
+            kernel += np.outer(v, v)
         else:
             kernel[np.ix_(r, r)] += np.outer(v, v)
     return kernel
 
 
-def fit_dual(kernel: npt.NDArray[np.float64], labels: IntArray, n_classes: int, l2: float,
-             class_boost: dict[int, float] | None = None) -> npt.NDArray[np.float64]:
+def fit_dual(kernel: FloatArray, labels: IntArray, n_classes: int, l2: float,
+             class_boost: dict[int, float] | None = None) -> FloatArray:
     """Class-balanced ridge regression on one-hot targets, in the dual: ``A = (K + λ S⁻¹)⁻¹ Y`` where S holds
     the sample weights (each class weighs the same in total, times its ``class_boost``)."""
     n = len(labels)
-    targets = np.zeros((n, n_classes), dtype=np.float64)
+    targets = np.zeros((n, n_classes), dtype=np.float32)
     targets[np.arange(n), labels] = 1.0
     counts = np.bincount(labels, minlength=n_classes).astype(np.float64)
     boost = np.ones(n_classes)
     for label, factor in (class_boost or {}).items():
         boost[label] = factor
     weights = n * boost[labels] / (n_classes * counts[labels])
-    system = (kernel + np.diag(l2 / weights)).astype(np.float32)
-    return np.asarray(np.linalg.solve(system, targets.astype(np.float32)), dtype=np.float64)
+    system = kernel.copy()
+    system[np.diag_indices(n)] += (l2 / weights).astype(np.float32)
+    return np.asarray(np.linalg.solve(system, targets), dtype=np.float32)
 
 
-def primal_weights(x: Sparse, dual: npt.NDArray[np.float64], n_features: int) -> FloatArray:
-    """``W = Xᵀ A``: per-feature weights, so parsing needs no kernel."""
+def primal_weights(x: Sparse, dual: FloatArray, n_features: int, chunk: int = 8192) -> FloatArray:
+    """``W = Xᵀ A``: per-feature weights, so parsing needs no kernel. Done a few thousand features at a time
+    to keep the temporary (non-zeros × classes) small."""
     features, rows, values, starts = _by_feature(x)
-    contributions = dual[rows] * values[:, None]
     weights = np.zeros((n_features, dual.shape[1]), dtype=np.float32)
-    weights[features] = np.add.reduceat(contributions, starts, axis=0)
+    bounds = np.append(starts, len(rows))
+    for first in range(0, len(features), chunk):
+        last = min(first + chunk, len(features))
+        lo, hi = int(bounds[first]), int(bounds[last])
+        contributions = dual[rows[lo:hi]] * values[lo:hi, None]
+        weights[features[first:last]] = np.add.reduceat(contributions, starts[first:last] - lo, axis=0)
     return weights

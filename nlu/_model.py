@@ -116,7 +116,7 @@ def _folds(labels: IntArray) -> list[IntArray]:
     return [np.flatnonzero(fold_of == f) for f in range(_FOLDS)]
 
 
-def _oof_scores(kernel: npt.NDArray[np.float64], labels: IntArray, n_classes: int, boost: dict[int, float],
+def _oof_scores(kernel: FloatArray, labels: IntArray, n_classes: int, boost: dict[int, float],
                 folds: list[IntArray]) -> npt.NDArray[np.float64]:
     scores = np.zeros((len(labels), n_classes))
     for test in folds:
