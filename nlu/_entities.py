@@ -26,7 +26,8 @@ _CN_DIGITS = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖"
 _CN_ALL = _CN_DIGITS + "十百千万亿拾佰仟"
 _CN_NUM = rf"[{_CN_DIGITS}十拾][{_CN_ALL}]*(?:点[{_CN_DIGITS}]+)?"
 _ARABIC = r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_NUM = rf"(?:(?P<ar>{_ARABIC})|(?P<cn>{_CN_NUM}))(?P<approx>多|余|来(?=[个家人名位次场]))?\s?(?P<mult>百万|千万|万|亿|千|w(?![a-z]))?"
+_APPROX = r"(?P<approx>多|余|来(?=[个家人名位次场]))?"
+_NUM = rf"(?:(?P<ar>{_ARABIC})|(?P<cn>{_CN_NUM})){_APPROX}\s?(?P<mult>百万|千万|万|亿|千|w(?![a-z]))?"
 _MULTIPLIERS = {"百万": 1_000_000, "千万": 10_000_000, "万": 10_000, "亿": 100_000_000, "千": 1_000, "w": 10_000}
 
 _YEAR = rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_DIGITS}]{{4}})"
