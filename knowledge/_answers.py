@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from knowledge._figures import EntityLike, FigureCheck, check_figures
+from knowledge._figures import EntityLike, FigureCheck, GrowthCheck, check_figures, check_growth
 from knowledge._kb import KnowledgeBase, knowledge_base
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -25,6 +25,7 @@ class Answer:
     fallback: bool
     buttons: tuple[tuple[str, str], ...] = ()
     checks: tuple[FigureCheck, ...] = ()
+    growth: GrowthCheck | None = None
 
 
 def has_answer(intent: str, kb: KnowledgeBase | None = None) -> bool:
@@ -38,14 +39,18 @@ def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), to
     if intent not in kb.answers:
         intent = FALLBACK_INTENT
     spec = kb.answers[intent]
+    entities = tuple(entities)
     checks = check_figures(kb, spec.figures, text, entities, today or date.today()) if spec.figures else []
+    growth = check_growth(kb, spec.options["compare"], text, entities) if "compare" in spec.options else None
     sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))
     parts = []
     if checks:
         parts.append(kb.environment.get_template("answers/_figures.j2").render(checks=checks).strip())
+    if growth is not None:
+        parts.append(kb.environment.get_template("answers/_growth.j2").render(growth=growth).strip())
     parts.append(kb.render_answer(intent))
     if sources:
         label = "相关条款" if kb.kind(intent) == "open" else "依据"
         parts.append(f"{label}：{'；'.join(sources)}")
     return Answer(intent=intent, text="\n\n".join(parts), sources=sources, fallback=spec.fallback,
-                  buttons=spec.buttons, checks=tuple(checks))
+                  buttons=spec.buttons, checks=tuple(checks), growth=growth)

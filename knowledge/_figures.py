@@ -52,6 +52,42 @@ class FigureCheck:
     from_date: bool = False  # the user gave a date (成立于2021年3月): ``value`` is the years until today
 
 
+@dataclass(frozen=True)
+class GrowthCheck:
+    """Two yearly figures compared (近两年稳步增长, read as last year > the year before)."""
+
+    label: str
+    unit: str
+    last: float
+    before: float
+    grew: bool
+    interpretation: str
+    clause: str
+
+
+LAST_YEAR_WORDS = ("去年", "上一年", "上年", "最近一年")
+YEAR_BEFORE_WORDS = ("前年", "前一年")
+
+
+def check_growth(kb: KnowledgeBase, condition: str, text: str, entities: Iterable[EntityLike]) -> GrowthCheck | None:
+    """"去年30家，前年25家": both figures named by their year, else nothing is judged."""
+    cond = kb.variables["conditions"][condition]
+    counts = [e for e in entities if e.entity == "count" and isinstance(e.value, int | float)]
+    roles: dict[str, float] = {}
+    for ent in counts:
+        around = _clause_around(text, ent)
+        if any(w in around for w in YEAR_BEFORE_WORDS):
+            roles.setdefault("before", float(ent.value))
+        elif any(w in around for w in LAST_YEAR_WORDS):
+            roles.setdefault("last", float(ent.value))
+    if len(roles) != 2:
+        return None
+    unit = kb.thresholds[cond["greater"]].unit if cond.get("greater") in kb.thresholds else ""
+    return GrowthCheck(label=cond["label"], unit=unit, last=roles["last"], before=roles["before"],
+                       grew=roles["last"] > roles["before"], interpretation=cond.get("interpretation", ""),
+                       clause=cond["clause"])
+
+
 def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: Iterable[EntityLike],
                   today: date) -> list[FigureCheck]:
     """Every figure of the question that can be matched to one of ``keys``, each key at most once."""

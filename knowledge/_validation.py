@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
-from knowledge._figures import FigureCheck
+from knowledge._figures import FigureCheck, GrowthCheck
 from knowledge._kb import (
     ANSWER_KINDS,
     AnswerSpec,
@@ -460,7 +460,8 @@ def _variables(raw: _Raw, clauses: dict[str, Clause], doc: dict[str, Any], mater
 def _build(directory: Path) -> KnowledgeBase:
     raw = _read(directory)
     clauses, doc, materials, process = _expanded(raw)
-    options = {"function": {f["key"] for f in raw.indicators["functions"]}, "material": {m.key for m in materials}}
+    options = {"function": {f["key"] for f in raw.indicators["functions"]}, "material": {m.key for m in materials},
+               "compare": {c["key"] for c in raw.indicators.get("conditions", [])}}
     answers, rules = _answers(read_yaml(directory / "answers.yml"), raw.intents, set(clauses), raw.thresholds,
                               options)
     return KnowledgeBase(directory=directory, intents=raw.intents, clauses=clauses, thresholds=raw.thresholds,
@@ -496,7 +497,13 @@ def _render_all(kb: KnowledgeBase) -> int:
         kb.environment.get_template("answers/_figures.j2").render(checks=_sample_check(kb))
     except RENDER_ERRORS as exc:
         raise KnowledgeError("templates/answers/_figures.j2", "-", f"模板无法渲染：{exc}") from exc
-    return count + 1
+    for grew in (True, False):
+        sample = GrowthCheck(label="示例", unit="家", last=2, before=1, grew=grew, interpretation="", clause="")
+        try:
+            kb.environment.get_template("answers/_growth.j2").render(growth=sample)
+        except RENDER_ERRORS as exc:
+            raise KnowledgeError("templates/answers/_growth.j2", "-", f"模板无法渲染：{exc}") from exc
+    return count + 3
 
 
 # ---------------------------------------------------------------- nlu/nlu.yml

@@ -210,3 +210,23 @@ def test_user_text_is_never_template_source() -> None:
     assert "49万元计" in answer.text  # the entity's value, not an evaluation of the text
     answer = compose("condition_satisfaction", "{{ 7*7 }}", [], date(2026, 11, 26))
     assert "49" not in answer.text
+
+
+@pytest.mark.parametrize(("question", "last", "before", "verdict"), [
+    ("去年服务了30家，前年25家，算稳步增长吗", "30家", "25家", "有所增长"),
+    ("前年服务40家，去年35家，算稳步增长吗", "35家", "40家", "没有增长"),
+])
+def test_growth_is_judged_when_both_years_are_named(question: str, last: str, before: str, verdict: str) -> None:
+    nums = re.findall(r"\d+家", question)
+    ents = [ent("count", int(n[:-1]), n, question, "家") for n in nums]
+    answer = compose("condition_growth", question, ents, date(2026, 11, 26))
+    first = answer.text.split("\n\n")[0]
+    assert f"上一年{last}、前一年{before}" in first and verdict in first
+    assert "本助手" in first
+
+
+def test_growth_is_not_judged_without_the_years() -> None:
+    q = "30家和25家算增长吗"
+    ents = [ent("count", 30, "30家", q, "家"), ent("count", 25, "25家", q, "家")]
+    answer = compose("condition_growth", q, ents, date(2026, 11, 26))
+    assert answer.growth is None and "上一年30家" not in answer.text
