@@ -8,6 +8,7 @@ import functools
 import logging
 import os
 import re
+import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,11 +47,20 @@ _jieba_lock = threading.Lock()
 
 
 def cache_dir() -> Path:
-    """Where trained models and the reduced jieba dictionary are cached (never committed)."""
+    """Where trained models and the reduced jieba dictionary are cached (never committed): the user cache
+    directory or ``SHENBAO_CACHE_DIR``; a private temporary directory when that one cannot be written."""
     configured = os.environ.get("SHENBAO_CACHE_DIR")
     path = Path(configured) if configured else Path(platformdirs.user_cache_dir("shenbao"))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if os.access(path, os.W_OK):
+            return path
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"shenbao-cache-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    fallback.mkdir(mode=0o700, exist_ok=True)
+    _log.warning("cache directory %s is not writable; using %s", path, fallback)
+    return fallback
 
 
 def _small_dictionary() -> Path:

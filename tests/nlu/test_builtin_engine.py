@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from nlu import FALLBACK_INTENT
@@ -76,3 +78,15 @@ def test_ranking_is_sorted_and_out_of_scope_is_reported_as_nlu_fallback(engine: 
     assert confidences == sorted(confidences, reverse=True)
     assert len(result.intent_ranking) == 10
     assert "out_of_scope" not in {s.name for s in result.intent_ranking}
+
+
+def test_unwritable_cache_directory_falls_back_to_a_temporary_one(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from nlu._features import cache_dir
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("SHENBAO_CACHE_DIR", str(blocker / "cache"))
+    path = cache_dir()
+    assert path.is_dir()
+    assert not str(path).startswith(str(blocker))
