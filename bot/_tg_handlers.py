@@ -1,0 +1,209 @@
+"""The Telegram channel's handlers: every text goes through the same core as the other channels."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from typing import TypeVar
+
+from telegram import Bot, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot._core import CoreRunner, KeyedLocks
+from bot._text import join_choices, split_message, utf16_len
+from bot._tg_keyboard import DONE_DATA, PayloadBook, chosen, is_multi_select, keyboard, toggle
+from dialogs import Incoming, Reply
+from knowledge import render
+
+__all__ = ["BOT_COMMANDS", "CHANNEL", "TelegramChannel", "send_replies"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CHANNEL = "telegram"
+TELEGRAM_LIMIT = 4096
+BOT_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "开始使用申报助手"),
+    ("help", "使用帮助"),
+    ("selfcheck", "申报条件自测"),
+    ("materials", "申请材料清单与准备进度"),
+    ("deadline", "申报截止时间"),
+    ("remind", "订阅截止日期提醒"),
+    ("report", "查看自测报告"),
+    ("forget", "删除我的全部数据"),
+    ("cancel", "取消当前操作"),
+)
+NON_TEXT_KINDS: tuple[tuple[str, str], ...] = (
+    ("sticker", "贴纸"), ("photo", "图片"), ("voice", "语音"), ("audio", "音频"), ("video_note", "视频消息"),
+    ("video", "视频"), ("animation", "动图"), ("document", "文件"), ("venue", "位置"), ("location", "位置"),
+    ("contact", "联系人名片"), ("poll", "投票"), ("dice", "骰子"),
+)
+
+
+async def send_replies(bot: Bot, chat_id: int | str, replies: Sequence[Reply], book: PayloadBook | None = None
+                       ) -> list[Message]:
+    """Send the core's replies: long texts split on paragraph boundaries, buttons under the last part,
+    attachments as documents. Also used to push reminders."""
+    book = book or PayloadBook()
+    sent: list[Message] = []
+    for reply in replies:
+        chunks = split_message(reply.text, TELEGRAM_LIMIT) if reply.text.strip() else []
+        if reply.buttons and not chunks:
+            chunks = [render("channel/choose")]
+        for i, chunk in enumerate(chunks):
+            markup = keyboard(reply, book) if i == len(chunks) - 1 else None
+            sent.append(await bot.send_message(chat_id, chunk, reply_markup=markup))
+        if reply.attachment is not None:
+            att = reply.attachment
+            sent.append(await bot.send_document(chat_id, document=io.BytesIO(att.content), filename=att.filename))
+    return sent
+
+
+class TelegramChannel:
+    """Handlers of one PTB Application, bound to the core runner."""
+
+    def __init__(self, runner: CoreRunner) -> None:
+        self.runner = runner
+        self.book = PayloadBook()
+        self._keyboard_locks = KeyedLocks()
+        # the latest state of multi-select keyboards (taps may arrive before Telegram shows the last edit)
+        self._live: dict[str, InlineKeyboardMarkup] = {}
+        self._closed: dict[str, bool] = {}
+
+    def install(self, app: Application) -> None:  # type: ignore[type-arg]
+        commands = [name for name, _ in BOT_COMMANDS]
+        new = filters.UpdateType.MESSAGE
+        app.add_handler(CommandHandler(commands, self.on_text, filters=new))
+        app.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
+        app.add_handler(MessageHandler(new & ~filters.TEXT, self.on_non_text))
+        app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited))
+        app.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POSTS, self.on_channel_post))
+        app.add_handler(CallbackQueryHandler(self.on_button))
+        app.add_error_handler(self.on_error)
+
+    async def answer(self, bot: Bot, message: Message, user_id: int, text: str) -> None:
+        turn = await self.runner.handle(Incoming(CHANNEL, str(user_id), text))
+        await send_replies(bot, message.chat_id, turn.replies, self.book)
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.message, update.effective_user
+        if message is None or user is None or message.text is None:
+            return
+        text = message.text
+        if message.chat.type != ChatType.PRIVATE:
+            addressed = addressed_text(message, context.bot)
+            if addressed is None:
+                return
+            text = addressed
+        await self.answer(context.bot, message, user.id, text)
+
+    async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.message
+        if message is None or message.chat.type != ChatType.PRIVATE:
+            return
+        kind = next((name for attr, name in NON_TEXT_KINDS if getattr(message, attr, None)), None)
+        if kind is None:  # service messages (pins, chat changes…) need no answer
+            return
+        await message.reply_text(render("system/not_text", kind=kind))
+
+    async def on_edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.edited_message
+        if message is not None and message.chat.type == ChatType.PRIVATE and message.text:
+            await message.reply_text(render("channel/edited"))
+
+    async def on_channel_post(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.debug("ignoring a channel post in chat %s", update.effective_chat.id if update.effective_chat else "?")
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        await query.answer()
+        message = query.message
+        data = query.data or ""
+        if not isinstance(message, Message):  # too old: Telegram no longer shows it to the bot
+            if message is not None:
+                await context.bot.send_message(message.chat.id, render("channel/stale_button"))
+            return
+        key = f"{message.chat_id}:{message.message_id}"
+        async with self._keyboard_locks.hold(key):
+            if key in self._closed:  # a second tap on a keyboard already answered
+                return
+            markup = self._live.get(key, message.reply_markup)
+            if markup is not None and is_multi_select(markup) and data != DONE_DATA:
+                new_markup = toggle(markup, data)
+                await message.edit_reply_markup(reply_markup=new_markup)
+                remember(self._live, key, new_markup)
+                return
+            payload, shown = self._choice(markup, data)
+            self._live.pop(key, None)
+            remember(self._closed, key, True)
+            await self._close_keyboard(message, shown)
+        await self.answer(context.bot, message, query.from_user.id, payload)
+
+    def _choice(self, markup: InlineKeyboardMarkup | None, data: str) -> tuple[str, str]:
+        """(text for the core, text to show) of a pressed button or a finished multi-select."""
+        if markup is not None and data == DONE_DATA:
+            payloads, titles = chosen(markup, self.book)
+            return join_choices(payloads), join_choices(titles)
+        title = next((b.text for row in (markup.inline_keyboard if markup else ()) for b in row
+                      if b.callback_data == data), data)
+        return self.book.payload_for(data, title), title
+
+    async def _close_keyboard(self, message: Message, shown: str) -> None:
+        """Remove the keyboard and note the choice under the question, so the chat reads well later."""
+        note = render("channel/chosen", choice=shown)
+        text = f"{message.text}\n\n{note}" if message.text else None
+        try:
+            if text is not None and utf16_len(text) <= TELEGRAM_LIMIT:
+                await message.edit_text(text, reply_markup=None)
+            else:
+                await message.edit_reply_markup(reply_markup=None)
+        except BadRequest as exc:  # e.g. "message is not modified" after a double tap
+            log.debug("could not close a keyboard: %s", exc)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("error while handling a Telegram update", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.effective_chat.type != ChatType.PRIVATE:
+            return
+        try:
+            await context.bot.send_message(update.effective_chat.id, render("channel/error"))
+        except TelegramError:
+            log.warning("could not tell the user about the error", exc_info=True)
+
+
+def remember(book: dict[str, T], key: str, value: T, limit: int = 2000) -> None:
+    """Store in a small insertion-ordered dict, dropping the oldest entry when full."""
+    book.pop(key, None)
+    if len(book) >= limit:
+        book.pop(next(iter(book)))
+    book[key] = value
+
+
+def addressed_text(message: Message, bot: Bot) -> str | None:
+    """In a group: the text without the bot's @mention when the message is addressed to the bot (a mention, or
+    a reply to one of its messages), else ``None``."""
+    text = message.text or ""
+    username = (bot.username or "").lower()
+    for entity in message.entities:
+        part = message.parse_entity(entity)  # entity offsets count UTF-16 units: let PTB cut
+        mentions_bot = (entity.type == MessageEntity.MENTION and part[1:].lower() == username) or (
+            entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot.id)
+        if mentions_bot:
+            return text.replace(part, "", 1).strip()
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        return text
+    return None
