@@ -83,7 +83,7 @@ class TelegramChannel:
     def install(self, app: Application) -> None:  # type: ignore[type-arg]
         commands = [name for name, _ in BOT_COMMANDS]
         new = filters.UpdateType.MESSAGE
-        app.add_handler(CommandHandler(commands, self.on_text, filters=new))
+        app.add_handler(CommandHandler(commands, self.on_command, filters=new))
         app.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
         app.add_handler(MessageHandler(new & ~filters.TEXT, self.on_non_text))
         app.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, self.on_edited))
@@ -94,6 +94,12 @@ class TelegramChannel:
     async def answer(self, bot: Bot, message: Message, user_id: int, text: str) -> None:
         turn = await self.runner.handle(Incoming(CHANNEL, str(user_id), text))
         await send_replies(bot, message.chat_id, turn.replies, self.book)
+
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """One of our commands (in a group PTB matched it only when it is for this bot)."""
+        message, user = update.message, update.effective_user
+        if message is not None and user is not None and message.text is not None:
+            await self.answer(context.bot, message, user.id, message.text)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.message, update.effective_user

@@ -1,0 +1,222 @@
+"""Telegram end to end: the real PTB Application polls a fake Bot API server over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot._core import CoreRunner
+from bot._tg_keyboard import DONE_DATA
+from bot.telegram import BOT_COMMANDS, TelegramService, TelegramSettings
+from dialogs import Assistant, Store
+from tests.bot._support import keyword_parser
+from tests.bot.fake_telegram import BOT_USER, TOKEN, FakeBotApi
+
+USER = 1001
+GROUP = -100200
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    api = FakeBotApi()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+def make_service(store: Store, fake: FakeBotApi) -> TelegramService:
+    runner = CoreRunner(Assistant(store, parser=keyword_parser))
+    return TelegramService(runner, TelegramSettings(token=fake.token, api_base_url=fake.base_url, poll_timeout=1))
+
+
+async def stop_service(service: TelegramService, fake: FakeBotApi) -> None:
+    await fake.release_polls()
+    await service.stop()
+    await fake.release_polls(False)
+    service.channel.runner.close()
+
+
+@pytest.fixture
+async def bot(fake: FakeBotApi, store: Store) -> AsyncIterator[TelegramService]:
+    service = make_service(store, fake)
+    await service.start()
+    yield service
+    await stop_service(service, fake)
+
+
+async def ask(fake: FakeBotApi, text: str, count: int = 1, chat_id: int = USER, **kwargs: object) -> list[str]:
+    """Send a message and wait until ``count`` more messages arrived in the chat; return the new ones."""
+    before = len(fake.sent(chat_id))
+    await fake.push_text(text, chat_id=chat_id, **kwargs)  # type: ignore[arg-type]
+    await fake.wait_for(lambda: len(fake.sent(chat_id)) >= before + count)
+    return [m.get("text", "") for m in fake.sent(chat_id)[before:]]
+
+
+async def test_commands_are_registered_in_chinese(fake: FakeBotApi, bot: TelegramService) -> None:
+    [call] = fake.calls_to("setMyCommands")
+    names = [c["command"] for c in call.params["commands"]]
+    assert names == ["start", "help", "selfcheck", "materials", "deadline", "remind", "report", "forget", "cancel"]
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"]) for c in call.params["commands"])
+    assert len(BOT_COMMANDS) == 9
+
+
+async def test_start_and_a_question_get_answers(fake: FakeBotApi, bot: TelegramService) -> None:
+    [greeting] = await ask(fake, "/start")
+    assert greeting.strip()
+    [answer] = await ask(fake, "资产总额要多少？")
+    assert "100万元" in answer and "二、申报条件（一）第3项" in answer
+
+
+async def test_buttons_become_an_inline_keyboard_and_a_press_answers(fake: FakeBotApi, bot: TelegramService) -> None:
+    await ask(fake, "测验")
+    question = fake.sent(USER)[-1]
+    keyboard = question["reply_markup"]["inline_keyboard"]
+    assert [[b["callback_data"] for b in row] for row in keyboard] == [["是", "否"]]
+    before = len(fake.sent(USER))
+    await fake.press(question, "是")
+    await fake.wait_for(lambda: len(fake.sent(USER)) > before)
+    assert fake.calls_to("answerCallbackQuery")
+    # the question keeps its text, shows the choice, and loses its keyboard
+    assert "（您选择了：是）" in question["text"] and "reply_markup" not in question
+    multi = fake.sent(USER)[-1]
+    assert "可多选" in multi["text"]
+    rows = multi["reply_markup"]["inline_keyboard"]
+    assert rows[-1] == [{"text": "完成", "callback_data": DONE_DATA}]
+    # toggling edits the keyboard with a ✓, twice on the same button removes it again
+    for data in ("信息服务", "融资服务", "技术服务", "技术服务"):
+        edits = len(fake.calls_to("editMessageReplyMarkup"))
+        await fake.press(multi, data)
+        await fake.wait_for(lambda e=edits: len(fake.calls_to("editMessageReplyMarkup")) > e)  # type: ignore[misc]
+    titles = [row[0]["text"] for row in multi["reply_markup"]["inline_keyboard"]]
+    assert titles[:5] == ["✓ 信息服务", "技术服务", "创业服务", "培训服务", "✓ 融资服务"]
+    before = len(fake.sent(USER))
+    await fake.press(multi, DONE_DATA)
+    await fake.wait_for(lambda: len(fake.sent(USER)) > before)
+    assert fake.texts(USER)[-1] == "测验完成：独立法人=是；服务功能=信息服务、融资服务。"
+
+
+async def test_free_text_works_where_a_button_does(fake: FakeBotApi, bot: TelegramService) -> None:
+    await ask(fake, "测验")
+    await ask(fake, "否")
+    [done] = await ask(fake, "技术服务")
+    assert done == "测验完成：独立法人=否；服务功能=技术服务。"
+
+
+async def test_flood_control_429_is_retried_and_the_answer_arrives_once(fake: FakeBotApi,
+                                                                        bot: TelegramService) -> None:
+    fake.fail("sendMessage", status=429, retry_after=1)
+    [answer] = await ask(fake, "资产要多少")
+    assert "100万元" in answer
+    attempts = fake.calls_to("sendMessage")
+    assert [c.status for c in attempts] == [429, 200]
+    await fake.settle(0.5)
+    assert len([t for t in fake.texts(USER) if "100万元" in t]) == 1
+
+
+async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(fake: FakeBotApi, store: Store) -> None:
+    first = make_service(store, fake)
+    await first.start()
+    await ask(fake, "测验")
+    await ask(fake, "是")
+    multi = fake.sent(USER)[-1]
+    await stop_service(first, fake)
+    # a new process: new store object over the same database, new Application
+    second = make_service(Store(store.url), fake)
+    await second.start()
+    try:
+        await fake.press(multi, "培训服务")
+        await fake.wait_for(lambda: "✓ 培训服务" in str(multi.get("reply_markup")))
+        before = len(fake.sent(USER))
+        await fake.press(multi, DONE_DATA)
+        await fake.wait_for(lambda: len(fake.sent(USER)) > before)
+        assert fake.texts(USER)[-1] == "测验完成：独立法人=是；服务功能=培训服务。"
+        # no update was handled twice across the restart
+        assert len([t for t in fake.texts(USER) if t.startswith("测验开始")]) == 1
+    finally:
+        await stop_service(second, fake)
+
+
+@pytest.mark.parametrize(("field", "value", "kind"), [
+    ("sticker", {"file_id": "s1", "file_unique_id": "u1", "type": "regular", "width": 512, "height": 512,
+                 "is_animated": False, "is_video": False}, "贴纸"),
+    ("photo", [{"file_id": "p1", "file_unique_id": "u2", "width": 90, "height": 90}], "图片"),
+    ("voice", {"file_id": "v1", "file_unique_id": "u3", "duration": 3}, "语音"),
+    ("document", {"file_id": "d1", "file_unique_id": "u4", "file_name": "材料.pdf"}, "文件"),
+    ("location", {"latitude": 29.65, "longitude": 91.13}, "位置"),
+])
+async def test_non_text_messages_get_a_polite_reply(fake: FakeBotApi, bot: TelegramService, field: str,
+                                                    value: object, kind: str) -> None:
+    await fake.push("message", fake.make_message(None, **{field: value}))
+    await fake.wait_for(lambda: len(fake.sent(USER)) >= 1)
+    assert f"无法识别{kind}" in fake.texts(USER)[0]
+
+
+async def test_edited_messages_and_channel_posts_cause_no_error(fake: FakeBotApi, bot: TelegramService,
+                                                               caplog: pytest.LogCaptureFixture) -> None:
+    await fake.push("edited_message", {**fake.make_message("资产改为150万"), "edit_date": 1})
+    await fake.wait_for(lambda: len(fake.sent(USER)) >= 1)
+    assert "不会重新处理" in fake.texts(USER)[0]
+    post = fake.make_message("频道公告", chat_id=-100999, chat_type="channel")
+    post.pop("from")
+    await fake.push("channel_post", post)
+    await fake.settle()
+    assert fake.sent(-100999) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_group_chat_answers_only_when_addressed(fake: FakeBotApi, bot: TelegramService) -> None:
+    group = {"chat_id": GROUP, "chat_type": "group"}
+    await fake.push_text("资产要多少", **group)  # type: ignore[arg-type]
+    await fake.push("message", fake.make_message(None, sticker={
+        "file_id": "s", "file_unique_id": "u", "type": "regular", "width": 1, "height": 1, "is_animated": False,
+        "is_video": False}, **group))  # type: ignore[arg-type]
+    await fake.push_text("/help@another_bot", **group)  # type: ignore[arg-type]
+    await fake.settle()
+    assert fake.sent(GROUP) == []
+    [answer] = await ask(fake, "@shenbao_test_bot 资产要多少", chat_id=GROUP, chat_type="group")
+    assert "100万元" in answer
+    bot_message = fake.sent(GROUP)[-1]
+    [again] = await ask(fake, "计数", chat_id=GROUP, chat_type="group", reply_to_message=bot_message)
+    assert again == "第1次"
+    [helped] = await ask(fake, "/help@shenbao_test_bot", chat_id=GROUP, chat_type="group")
+    assert helped.strip()
+
+
+async def test_long_answers_are_split_on_paragraph_boundaries(fake: FakeBotApi, bot: TelegramService) -> None:
+    parts = await ask(fake, "长文", count=3)
+    await fake.settle(0.2)
+    parts = fake.texts(USER)
+    assert len(parts) == 3
+    assert all(len(p) <= 4096 for p in parts)
+    paragraphs = [para for p in parts for para in p.split("\n\n")]
+    assert [para.split("：")[0] for para in paragraphs] == [f"第{i}段" for i in range(1, 6)]
+
+
+async def test_report_attachment_is_sent_as_a_document(fake: FakeBotApi, bot: TelegramService) -> None:
+    await ask(fake, "报告", count=2)
+    [doc] = fake.calls_to("sendDocument")
+    name, content = doc.files["document"]
+    assert name == "自测报告.html" and "自测报告" in content.decode()
+
+
+async def test_token_never_reaches_the_log(fake: FakeBotApi, store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    from bot._redact import install_redaction
+
+    caplog.set_level(logging.DEBUG)
+    flt = install_redaction(TOKEN)
+    caplog.handler.addFilter(flt)
+    service = make_service(store, fake)
+    fake.fail("sendMessage", status=400, retry_after=None)  # an error the error handler logs
+    await service.start()
+    try:
+        await fake.push_text("资产")
+        await fake.wait_for(lambda: len(fake.calls_to("sendMessage")) >= 2)
+    finally:
+        await stop_service(service, fake)
+        caplog.handler.removeFilter(flt)
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "error while handling a Telegram update" in logged
+    assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
+    assert BOT_USER["username"]
