@@ -10,7 +10,7 @@ from collections.abc import Iterable
 __all__ = ["RedactingFilter", "install_redaction", "redact"]
 
 # Telegram bot tokens look like 123456789:AAH…; a URL of the Bot API carries one after /bot.
-TOKEN_PATTERN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}")
+TOKEN_PATTERN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{20,}")
 MASK = "***"
 
 
