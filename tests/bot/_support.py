@@ -3,7 +3,9 @@ private intent names, so the channels can be driven without the real NLU and fea
 
 from __future__ import annotations
 
+from bot._text import paragraphs
 from dialogs import Attachment, Button, Context, Reply, intent_handler, register_flow
+from dialogs.privacy import privacy_notice
 from nlu import IntentScore, ParseResult
 
 LONG_PARAGRAPH = "本段用于测试长消息的分段发送。" * 100  # 1500 characters
@@ -17,6 +19,11 @@ RULES: tuple[tuple[str, str], ...] = (
     ("长文", "_ch_long"),
     ("测验", "_ch_quiz"),
 )
+
+
+def is_privacy_notice(text: str) -> bool:
+    """The core adds a privacy notice before the first answer to each user."""
+    return text in paragraphs(privacy_notice())
 
 
 def keyword_parser(text: str) -> ParseResult:

@@ -17,7 +17,7 @@ from bot._core import CoreRunner
 from bot.http import create_app
 from dialogs import Assistant, Store
 from dialogs.store import User
-from tests.bot._support import keyword_parser
+from tests.bot._support import is_privacy_notice, keyword_parser
 
 REST = "/webhooks/rest/webhook"
 
@@ -41,9 +41,21 @@ async def client(store: Store) -> AsyncIterator[TestClient[Any, Any]]:
 
 
 async def post(client: TestClient[Any, Any], path: str, body: Any) -> tuple[int, Any]:
+    """POST JSON; REST answers come back without the one-time privacy notice of a first contact."""
     data = body if isinstance(body, bytes | str) else json.dumps(body, ensure_ascii=False)
     resp = await client.post(path, data=data, headers={"Content-Type": "application/json"})
-    return resp.status, await resp.json()
+    result = await resp.json()
+    if path == REST and isinstance(result, list):
+        result = [m for m in result if not is_privacy_notice(m.get("text", ""))]
+    return resp.status, result
+
+
+async def test_first_contact_gets_the_privacy_notice_once(client: TestClient[Any, Any]) -> None:
+    for first in (True, False):
+        resp = await client.post(REST, json={"sender": "new", "message": "资产"})
+        texts = [m["text"] for m in await resp.json()]
+        assert texts[0].startswith("【个人信息处理说明】") is first
+        assert texts[-1] == "依据：二、申报条件（一）第3项。"
 
 
 async def test_rest_answers_in_rasa_format_split_on_blank_lines(client: TestClient[Any, Any]) -> None:

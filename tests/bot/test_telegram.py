@@ -11,7 +11,7 @@ from bot._core import CoreRunner
 from bot._tg_keyboard import DONE_DATA
 from bot.telegram import BOT_COMMANDS, TelegramService, TelegramSettings
 from dialogs import Assistant, Store
-from tests.bot._support import keyword_parser
+from tests.bot._support import is_privacy_notice, keyword_parser
 from tests.bot.fake_telegram import BOT_USER, TOKEN, FakeBotApi
 
 USER = 1001
@@ -46,12 +46,17 @@ async def bot(fake: FakeBotApi, store: Store) -> AsyncIterator[TelegramService]:
     await stop_service(service, fake)
 
 
+def answers(fake: FakeBotApi, chat_id: int = USER) -> list[dict[str, object]]:
+    """What the bot sent to the chat, without the privacy notice of a user's first contact."""
+    return [m for m in fake.sent(chat_id) if not is_privacy_notice(str(m.get("text", "")))]
+
+
 async def ask(fake: FakeBotApi, text: str, count: int = 1, chat_id: int = USER, **kwargs: object) -> list[str]:
-    """Send a message and wait until ``count`` more messages arrived in the chat; return the new ones."""
-    before = len(fake.sent(chat_id))
+    """Send a message and wait until ``count`` more answers arrived in the chat; return them."""
+    before = len(answers(fake, chat_id))
     await fake.push_text(text, chat_id=chat_id, **kwargs)  # type: ignore[arg-type]
-    await fake.wait_for(lambda: len(fake.sent(chat_id)) >= before + count)
-    return [m.get("text", "") for m in fake.sent(chat_id)[before:]]
+    await fake.wait_for(lambda: len(answers(fake, chat_id)) >= before + count)
+    return [str(m.get("text", "")) for m in answers(fake, chat_id)[before:]]
 
 
 async def test_commands_are_registered_in_chinese(fake: FakeBotApi, bot: TelegramService) -> None:
@@ -106,11 +111,12 @@ async def test_free_text_works_where_a_button_does(fake: FakeBotApi, bot: Telegr
 
 async def test_flood_control_429_is_retried_and_the_answer_arrives_once(fake: FakeBotApi,
                                                                         bot: TelegramService) -> None:
+    await ask(fake, "计数")
+    sends = len(fake.calls_to("sendMessage"))
     fake.fail("sendMessage", status=429, retry_after=1)
     [answer] = await ask(fake, "资产要多少")
     assert "100万元" in answer
-    attempts = fake.calls_to("sendMessage")
-    assert [c.status for c in attempts] == [429, 200]
+    assert [c.status for c in fake.calls_to("sendMessage")[sends:]] == [429, 200]
     await fake.settle(0.5)
     assert len([t for t in fake.texts(USER) if "100万元" in t]) == 1
 
@@ -185,9 +191,9 @@ async def test_group_chat_answers_only_when_addressed(fake: FakeBotApi, bot: Tel
 
 
 async def test_long_answers_are_split_on_paragraph_boundaries(fake: FakeBotApi, bot: TelegramService) -> None:
-    parts = await ask(fake, "长文", count=3)
+    await ask(fake, "长文", count=3)
     await fake.settle(0.2)
-    parts = fake.texts(USER)
+    parts = [str(m["text"]) for m in answers(fake)]
     assert len(parts) == 3
     assert all(len(p) <= 4096 for p in parts)
     paragraphs = [para for p in parts for para in p.split("\n\n")]
