@@ -90,6 +90,7 @@
         el.addEventListener("click", function () {
           if (busy) { return; }
           disableGroup(group);
+          el.setAttribute("aria-pressed", "true");   // 保留所选项的高亮，便于回看
           send(btn.payload, btn.title);
         });
       }
@@ -143,7 +144,7 @@
 
   function renderBotMessage(m, extraClass, remember) {
     if (m.attachment) {
-      var holder = addBubble("bot", "📎 " + ((m.attachment.payload && m.attachment.payload.title) || "附件"),
+      var holder = addBubble("bot", "附件：" + ((m.attachment.payload && m.attachment.payload.title) || "附件"),
                              extraClass);
       addAttachment(holder, m.attachment);
       if (remember) { history.push({ who: "bot", text: holder.textContent }); }

@@ -1,0 +1,120 @@
+"""The web chat page in headless Chromium (Debian's chromium driven by Playwright): a question and its answer,
+a short button-driven flow with a multi-select, the report link, a phone-sized screen, a reload."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.http import create_app
+from dialogs import Assistant, Store
+from tests.bot._support import keyword_parser
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture
+def live_url(store: Store) -> Iterator[str]:
+    """The HTTP app on 127.0.0.1 in a thread with its own event loop (Playwright's sync API owns this one)."""
+    started = threading.Event()
+    state: dict[str, object] = {}
+
+    async def serve() -> None:
+        app = create_app(Assistant(store, parser=keyword_parser), store, nlu_name=lambda: "test")
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        stop = asyncio.Event()
+        state.update(port=runner.addresses[0][1], loop=asyncio.get_running_loop(), stop=stop)
+        started.set()
+        await stop.wait()
+        await runner.cleanup()
+
+    thread = threading.Thread(target=asyncio.run, args=(serve(),), daemon=True)
+    thread.start()
+    assert started.wait(30)
+    try:
+        yield f"http://127.0.0.1:{state['port']}/"
+    finally:
+        loop, stop = state["loop"], state["stop"]
+        loop.call_soon_threadsafe(stop.set)  # type: ignore[attr-defined]
+        thread.join(15)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium is not installed (scripts/test.sh installs it)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+def last_bot_text(page: object) -> str:
+    return str(page.locator(".msg.bot:not(.typing) .bubble").last.inner_text())  # type: ignore[attr-defined]
+
+
+def test_chat_page_question_buttons_multi_select_and_report(browser: object, live_url: str,
+                                                           tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(live_url)
+    assert page.title().startswith("申报助手")
+    sender = page.evaluate("localStorage.getItem('shenbao.sender')")
+    assert re.fullmatch(r"[0-9a-f]{32}", sender)
+
+    page.fill("#input", "资产总额要多少？")
+    page.keyboard.press("Enter")
+    page.get_by_text("资产总额不低于100万元。").wait_for()
+    assert last_bot_text(page) == "依据：二、申报条件（一）第3项。"
+
+    page.fill("#input", "开始测验")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="是", exact=True).last.click()
+    page.get_by_text("请选择贵单位具备的服务功能（可多选）：").wait_for()
+    page.get_by_role("button", name="信息服务").click()
+    page.get_by_role("button", name="融资服务").click()
+    assert page.get_by_role("button", name="✓ 融资服务").get_attribute("aria-pressed") == "true"
+    page.get_by_role("button", name="完成").click()
+    page.get_by_text("测验完成：独立法人=是；服务功能=信息服务、融资服务。").wait_for()
+    assert page.locator(".msg.user .bubble").last.inner_text() == "信息服务、融资服务"
+
+    page.fill("#input", "生成报告")
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="打开 自测报告.html").wait_for()
+    assert page.get_by_role("link", name="下载").get_attribute("download") == "自测报告.html"
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
+    assert page.locator("#status").is_hidden()  # the missing /outbox (404) is not an error
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    if os.environ.get("SHENBAO_SCREENSHOT"):
+        page.screenshot(path=os.environ["SHENBAO_SCREENSHOT"])
+
+    page.reload()  # the conversation and the id survive a reload
+    page.get_by_text("测验完成：独立法人=是；服务功能=信息服务、融资服务。").wait_for()
+    assert page.evaluate("localStorage.getItem('shenbao.sender')") == sender
+    context.close()
+
+
+def test_too_long_message_is_refused_on_the_page(browser: object, live_url: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(live_url)
+    page.evaluate("document.getElementById('input').removeAttribute('maxlength')")
+    page.fill("#input", "资" * 5000)
+    page.click("#send")
+    assert "超过了 4096 字的上限" in page.locator("#status").inner_text()
+    assert page.locator(".msg.user").count() == 0
