@@ -24,3 +24,11 @@ if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ]; then exit "$rc"; fi
 
 # the tests marked `rasa` against a real Rasa server (in CI, or with SHENBAO_TEST_RASA=1)
 bash scripts/rasa-tests.sh
+
+# the web chat page in headless Chromium (Debian's package; installed here when missing, as root in CI)
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium from Debian's packages" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+fi
+echo "== pytest (browser)"
+"$BIN/pytest" -q -m browser
