@@ -13,19 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Attachment, Reply
+from dialogs.selfcheck import VERDICT_LABELS, load_indicators
 from dialogs.store import Base, Conversation, UnansweredQuestion, User
+from dialogs.store.models import SelfCheckRecord
 from knowledge import render
 
 __all__ = ["Stats", "UnansweredRow", "admin_ids", "export_csv", "is_admin", "stats", "top_unanswered"]
-
-RESULTS_TABLE = "selfcheck_results"
-
 
 def admin_ids() -> frozenset[str]:
     """Telegram user ids in ``SHENBAO_ADMIN_IDS`` (comma- or space-separated)."""
@@ -52,22 +51,15 @@ class UnansweredRow:
     last_asked: datetime
 
 
-def _results_table() -> Table | None:
-    return Base.metadata.tables.get(RESULTS_TABLE)
+def stats(session: Session) -> Stats:
+    rows = session.execute(select(SelfCheckRecord.verdict, func.count()).group_by(SelfCheckRecord.verdict))
+    by_verdict = {VERDICT_LABELS.get(str(verdict), str(verdict)): int(n) for verdict, n in rows}
+    return Stats(_count(session, User), _count(session, Conversation), by_verdict,
+                 _count(session, UnansweredQuestion))
 
 
 def _count(session: Session, model: type[Base]) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
-
-
-def stats(session: Session) -> Stats:
-    by_verdict: dict[str, int] = {}
-    table = _results_table()
-    if table is not None and "verdict" in table.c:
-        rows = session.execute(select(table.c.verdict, func.count()).group_by(table.c.verdict))
-        by_verdict = {str(verdict): int(n) for verdict, n in rows}
-    return Stats(_count(session, User), _count(session, Conversation), by_verdict,
-                 _count(session, UnansweredQuestion))
 
 
 def top_unanswered(session: Session, limit: int = 20) -> list[UnansweredRow]:
@@ -80,24 +72,35 @@ def top_unanswered(session: Session, limit: int = 20) -> list[UnansweredRow]:
 
 
 def _cell(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime) else value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else value
+
+
+EXPORT_COLUMNS = ("id", "user_id", "created_at", "verdict", "knowledge_version", "notice_year")
 
 
 def export_csv(session: Session) -> tuple[bytes, int]:
-    """The self-check results as CSV (UTF-8 with BOM so that spreadsheet programs read the Chinese) and
-    the number of rows."""
+    """The self-check results as CSV, one row per finished self-check: verdict (in words), failed and missing
+    items, then one column per indicator answered. UTF-8 with BOM so that spreadsheet programs read the
+    Chinese. Returns the bytes and the number of rows. Internal user numbers only, never channel ids."""
+    records = list(session.scalars(select(SelfCheckRecord).order_by(SelfCheckRecord.id)))
+    order = {key: i for i, key in enumerate(load_indicators().all_keys())}
+    keys = sorted({k for r in records for k in (r.profile or {})}, key=lambda k: (order.get(k, len(order)), k))
     out = io.StringIO()
     writer = csv.writer(out)
-    table = _results_table()
-    rows = 0
-    if table is None:
-        writer.writerow(["id"])
-    else:
-        writer.writerow([c.name for c in table.c])
-        for row in session.execute(select(table).order_by(*table.primary_key.columns)):
-            writer.writerow([_cell(v) for v in row])
-            rows += 1
-    return ("\ufeff" + out.getvalue()).encode("utf-8"), rows
+    writer.writerow([*EXPORT_COLUMNS, "verdict_label", "failed", "missing", *keys])
+    for r in records:
+        result = r.result if isinstance(r.result, dict) else {}
+        writer.writerow([_cell(getattr(r, c)) for c in EXPORT_COLUMNS]
+                        + [VERDICT_LABELS.get(r.verdict, r.verdict), _cell(result.get("failed")),
+                           _cell(result.get("missing"))]
+                        + [_cell((r.profile or {}).get(k)) for k in keys])
+    return ("\ufeff" + out.getvalue()).encode("utf-8"), len(records)
 
 
 def _not_for_you(ctx: Context) -> list[Reply]:

@@ -84,3 +84,33 @@ def test_cli_stats_and_export(bot: Assistant, tmp_path: Path, capsys: pytest.Cap
     assert "已导出" in capsys.readouterr().out
     assert main(["admin", "--database-url", bot.store.url, "export", "--out", str(tmp_path / "no" / "x.csv")]) == 2
     assert "无法写入" in capsys.readouterr().err
+
+
+def add_results(store: Store) -> None:
+    from sqlalchemy import select
+
+    from dialogs.store import User
+    from dialogs.store.models import SelfCheckRecord
+
+    with store.session() as s:
+        uid = s.scalars(select(User.id).where(User.external_id == "2002")).one()
+        for verdict, profile, failed in (("eligible", {"total_assets_wan": 120, "legal_person": True}, []),
+                                         ("ineligible", {"total_assets_wan": 80, "legal_person": True},
+                                          ["total_assets_wan"]),
+                                         ("ineligible", {"service_staff": 3}, ["service_staff"])):
+            s.add(SelfCheckRecord(user_id=uid, profile=profile, result={"failed": failed, "missing": []},
+                                  verdict=verdict, knowledge_version="test", notice_year=2022, created_at=NOW))
+
+
+def test_stats_and_export_carry_the_self_check_results(bot: Assistant) -> None:
+    add_results(bot.store)
+    stats = bot.handle(Incoming("telegram", "1001", "/stats")).text
+    assert "自测结果：不符合 2 次，初步符合 1 次" in stats
+    turn = bot.handle(Incoming("telegram", "1001", "/export"))
+    assert "共 3 条" in turn.text
+    assert turn.replies[-1].attachment is not None
+    rows = list(csv.DictReader(io.StringIO(turn.replies[-1].attachment.content.decode("utf-8-sig"))))
+    assert [r["verdict_label"] for r in rows] == ["初步符合", "不符合", "不符合"]
+    assert [r["total_assets_wan"] for r in rows] == ["120", "80", ""]
+    assert rows[1]["failed"] == "total_assets_wan" and rows[0]["legal_person"] == "是"
+    assert "2002" not in turn.replies[-1].attachment.content.decode("utf-8-sig"), "no channel ids in the export"
