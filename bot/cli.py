@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "_cmd_chat",
     "_cmd_selfcheck",
     "_cmd_rasa",
+    "_cmd_calendar",
 )
 
 
