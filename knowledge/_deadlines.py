@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from knowledge._loader import KNOWLEDGE_DIR, read_yaml
+from knowledge._loader import KNOWLEDGE_DIR
 from knowledge.errors import KnowledgeError, UserInputError
 
 DEADLINES_FILE = "deadlines.yml"
@@ -119,14 +120,37 @@ def parse_deadlines(data: Any, file: str = DEADLINES_FILE) -> Deadlines:
     return Deadlines(current, years, _settings(data.get("reminders"), file), digest[:16])
 
 
+class _DatesAsText(yaml.SafeLoader):
+    """Reads 2022-13-40 as text, so that our validation (not PyYAML's date constructor) names the bad key."""
+
+
+_DatesAsText.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_dates_yaml(path: Path) -> Any:
+    """Like ``read_yaml`` but leaves dates as text (validated by the parsers of this module and _workdays)."""
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_DatesAsText)
+    except FileNotFoundError as exc:
+        raise KnowledgeError(path.name, "-", "文件不存在") from exc
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(path.name, "-", f"YAML 语法错误：{exc}") from exc
+
+
 def deadlines_path() -> Path:
-    return KNOWLEDGE_DIR / DEADLINES_FILE
+    """``SHENBAO_DEADLINES_FILE`` when set (a deployment's own dates), else knowledge/deadlines.yml."""
+    override = os.environ.get("SHENBAO_DEADLINES_FILE", "").strip()
+    return Path(override) if override else KNOWLEDGE_DIR / DEADLINES_FILE
 
 
 def load_deadlines(path: Path | None = None) -> Deadlines:
     """Read and validate deadlines.yml (not cached: administrators change it while the service runs)."""
     target = path or deadlines_path()
-    return parse_deadlines(read_yaml(target), target.name)
+    return parse_deadlines(read_dates_yaml(target), target.name)
 
 
 def set_deadline(year: int, kind: str, day: dt.date | None, path: Path | None = None) -> Deadlines:
@@ -134,7 +158,7 @@ def set_deadline(year: int, kind: str, day: dt.date | None, path: Path | None = 
     if kind not in KINDS:
         raise UserInputError(f"未知的时间节点：{kind}（可用：{', '.join(KINDS)}）", key="kind")
     target = path or deadlines_path()
-    data = read_yaml(target)
+    data = read_dates_yaml(target)
     load_deadlines(target)  # refuse to edit a file that is already invalid
     entry = data["years"].get(year)
     if entry is None:

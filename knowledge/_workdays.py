@@ -14,7 +14,7 @@ from typing import Any
 
 import chinese_calendar
 
-from knowledge._loader import KNOWLEDGE_DIR, read_yaml
+from knowledge._loader import KNOWLEDGE_DIR
 from knowledge.errors import KnowledgeError, UserInputError
 
 HOLIDAYS_FILE = "holidays.yml"
@@ -98,7 +98,9 @@ def parse_holidays(data: Any, file: str = HOLIDAYS_FILE) -> dict[int, YearOverri
 
 def load_holidays(path: Path | None = None) -> dict[int, YearOverride]:
     target = path or KNOWLEDGE_DIR / HOLIDAYS_FILE
-    return parse_holidays(read_yaml(target), target.name)
+    from knowledge._deadlines import read_dates_yaml
+
+    return parse_holidays(read_dates_yaml(target), target.name)
 
 
 @dataclass

@@ -157,23 +157,33 @@ class Dispatcher:
     # -- claiming and sending ---------------------------------------------------------------------------
     async def _drain(self, sender: Sender, now: dt.datetime, stats: DispatchStats,
                      stop_event: asyncio.Event | None) -> None:
+        """Start one claim-and-send per pacer slot (up to ``concurrency`` at once) until nothing is due: the pace
+        does not wait for the database, and a row is claimed only right before it is sent."""
         pacer = self._pacers[sender.channel]
         slots = asyncio.Semaphore(self.concurrency)
+        drained = asyncio.Event()
         tasks: set[asyncio.Task[None]] = set()
-        while stop_event is None or not stop_event.is_set():
+        while not drained.is_set() and (stop_event is None or not stop_event.is_set()):
             if self._paused_until.get(sender.channel, now) > self.clock():
                 break
             await slots.acquire()
-            await pacer.acquire()
-            claimed = await asyncio.to_thread(self.claim_one, sender.channel, now)
-            if claimed is None:
+            if drained.is_set():
                 slots.release()
                 break
-            task = asyncio.create_task(self._deliver(sender, claimed, stats))
+            await pacer.acquire()
+            task = asyncio.create_task(self._claim_and_deliver(sender, now, stats, drained))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
             task.add_done_callback(lambda _t: slots.release())
         await asyncio.gather(*tasks)
+
+    async def _claim_and_deliver(self, sender: Sender, now: dt.datetime, stats: DispatchStats,
+                                 drained: asyncio.Event) -> None:
+        claimed = await asyncio.to_thread(self.claim_one, sender.channel, now)
+        if claimed is None:
+            drained.set()
+            return
+        await self._deliver(sender, claimed, stats)
 
     def claim_one(self, channel: str, now: dt.datetime) -> Claimed | None:
         """Atomically take one due row of ``channel`` (status pending → sending) and render its text."""
