@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot._kb_deadline import add_set_deadline
 from knowledge import KNOWLEDGE_DIR
 from knowledge._validation import validate
 from knowledge.errors import KnowledgeError
@@ -28,6 +29,7 @@ def register(subparsers: Any) -> None:
     check.add_argument("--nlu", type=Path, default=NLU_FILE,
                        help="nlu.yml 路径（不存在时跳过）/ path of nlu.yml (skipped when absent)")
     check.set_defaults(func=run_check)
+    add_set_deadline(kb_sub)
     kb.set_defaults(func=lambda _args: kb.print_help() or 2)
 
 

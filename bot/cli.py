@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "_cmd_selfcheck",
     "_cmd_rasa",
     "_cmd_serve",
+    "_cmd_calendar",
 )
 
 

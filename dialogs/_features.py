@@ -7,5 +7,6 @@ from dialogs import (
     admin,  # noqa: F401
     privacy,  # noqa: F401
     qa,  # noqa: F401
+    reminders,  # noqa: F401  (materials checklist, deadlines, reminders)
 )
 from dialogs.selfcheck import _handlers as _selfcheck  # noqa: F401

@@ -27,6 +27,7 @@ from knowledge._kb import (
     contacts_path,
 )
 from knowledge._loader import read_yaml
+from knowledge._reminder_data import check_reminder_data
 from knowledge._templates import format_number, make_environment
 from knowledge.errors import KnowledgeError
 
@@ -542,6 +543,7 @@ def load_knowledge(directory: Path) -> KnowledgeBase:
 def validate(directory: Path, nlu_file: Path | None = None) -> Summary:
     """Everything ``shenbao kb check`` checks; returns counts for its report."""
     kb = load_knowledge(directory)
+    check_reminder_data(directory, {m.key for m in kb.materials})  # deadlines, holidays, material synonyms
     rendered = _render_all(kb)
     nlu_count = _check_nlu(nlu_file, kb.intents) if nlu_file is not None and nlu_file.exists() else None
     return Summary(clauses=len(kb.clauses), thresholds=len(kb.thresholds), materials=len(kb.materials),

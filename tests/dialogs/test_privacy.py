@@ -94,7 +94,7 @@ def references(session: Session, user_id: int, external_id: str) -> dict[str, in
 def _value(column: Any, parents: dict[str, Any], uid: int) -> Any:
     for fk in column.foreign_keys:
         return uid if fk.column.table.name == "users" else parents.get(fk.column.table.name)
-    kind = column.type
+    kind = getattr(column.type, "impl", column.type)  # a TypeDecorator (e.g. UtcDateTime) by its stored type
     if getattr(kind, "enums", None):
         return kind.enums[0]
     for types, value in ((Boolean, False), (DateTime, NOW), (Date, date(2026, 11, 26)), (Integer, 1),

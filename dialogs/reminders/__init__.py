@@ -1,0 +1,46 @@
+"""Materials checklist, deadlines and reminders. Importing this package registers its intent handlers
+(materials_status, materials_update, deadline, publicity_end, remind_subscribe, remind_unsubscribe).
+
+``Dispatcher(store, senders, clock)`` sends due reminders (``await dispatch_due()``, ``await run(stop_event)``)
+through ``Sender`` implementations: ``OutboxSender`` (web page), ``EmailSender`` (SMTP) and, in bot/, Telegram.
+"""
+
+from dialogs.reminders import _deadlines, _materials, _subscriptions  # noqa: F401  (register handlers)
+from dialogs.reminders._catalog import Catalog, Material, Mention, build_catalog
+from dialogs.reminders._dispatch import Claimed, Dispatcher, DispatchStats, Pacer
+from dialogs.reminders._materials import done_keys, missing_materials, set_status
+from dialogs.reminders._schedule import planned_slots, sync_reminders
+from dialogs.reminders._senders import (
+    DeliveryBlocked,
+    DeliveryError,
+    DeliveryRetryAfter,
+    EmailSender,
+    OutboxSender,
+    Sender,
+    take_outbox,
+)
+from dialogs.reminders._subscriptions import find_email
+
+__all__ = [
+    "Catalog",
+    "Claimed",
+    "DeliveryBlocked",
+    "DeliveryError",
+    "DeliveryRetryAfter",
+    "DispatchStats",
+    "Dispatcher",
+    "EmailSender",
+    "Material",
+    "Mention",
+    "OutboxSender",
+    "Pacer",
+    "Sender",
+    "build_catalog",
+    "done_keys",
+    "find_email",
+    "missing_materials",
+    "planned_slots",
+    "set_status",
+    "sync_reminders",
+    "take_outbox",
+]
