@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -31,6 +32,14 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def reported_engine(parsed: ParseResult) -> str:
+    """The NLU named in a Turn (``builtin`` or ``rasa``, as interfaces.md says). A slash command bypasses
+    the NLU; it is reported under the configured engine."""
+    if parsed.engine != "command":
+        return parsed.engine
+    return "rasa" if os.environ.get("SHENBAO_NLU", "").strip().lower() == "rasa" else "builtin"
 
 
 def clean_text(text: str) -> str:
@@ -74,7 +83,7 @@ class Assistant:
                 return self._handle_in_session(session, incoming, parsed)
         except StorageUnavailableError:
             return Turn(replies=(Reply(render("system/storage_down")),), intent=parsed.intent,
-                        confidence=parsed.confidence, engine=parsed.engine)
+                        confidence=parsed.confidence, engine=reported_engine(parsed))
 
     def understand(self, text: str) -> ParseResult:
         """Slash commands and ``/intent`` payloads bypass the NLU, as in Rasa."""
@@ -95,7 +104,7 @@ class Assistant:
         parsed = ctx.parsed  # a handler may hand the message on (e.g. an admin command from a non-admin)
         if inspect(user).was_deleted:  # /forget: nothing of this user may be written again
             return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
-                        engine=parsed.engine)
+                        engine=reported_engine(parsed))
         if not ctx.state.privacy_notice_shown:
             replies.insert(0, Reply(privacy_notice()))
             ctx.state.privacy_notice_shown = True
@@ -104,7 +113,7 @@ class Assistant:
             session.add(UnansweredQuestion(user_id=user.id, text=incoming.text[:1000], intent=parsed.intent,
                                            confidence=parsed.confidence, created_at=now))
         return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
-                    fallback=ctx.fallback, sources=tuple(dict.fromkeys(ctx.sources)), engine=parsed.engine)
+                    fallback=ctx.fallback, sources=tuple(dict.fromkeys(ctx.sources)), engine=reported_engine(parsed))
 
     def route(self, ctx: Context) -> list[Reply]:
         """The active flow first; a message it does not consume is answered by intent, then the flow

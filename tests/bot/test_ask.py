@@ -104,3 +104,13 @@ def test_ask_help_is_bilingual() -> None:
     proc = subprocess.run([sys.executable, "-m", "bot", "ask", "--help"], capture_output=True, text=True,
                           timeout=60, check=False)
     assert proc.returncode == 0 and "问题" in proc.stdout and "question" in proc.stdout
+
+
+@pytest.mark.parametrize(("nlu_setting", "expected"), [("", "builtin"), ("rasa", "rasa")])
+def test_a_slash_command_reports_the_configured_engine(fake_engine: None, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch, nlu_setting: str,
+                                                       expected: str) -> None:
+    monkeypatch.setenv("SHENBAO_NLU", nlu_setting)
+    _, out = run_ask(capsys, monkeypatch, ["--json", "/help"])
+    row = json.loads(out)
+    assert row["intent"] == "help" and row["engine"] == expected  # interfaces.md: builtin or rasa
