@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["MULTI_SELECT_NONE", "MULTI_SELECT_SEPARATOR", "join_choices", "paragraphs", "split_message",
-           "utf16_len"]
-
-# What a channel sends to the core when the user finishes a multi-select keyboard (see dialogs.Reply).
-MULTI_SELECT_SEPARATOR = "、"
-MULTI_SELECT_NONE = "无"
+__all__ = ["paragraphs", "split_message", "utf16_len"]
 
 _BLANK_LINES = re.compile(r"\n[ \t\u3000]*\n+")
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])")
@@ -23,11 +18,6 @@ def utf16_len(text: str) -> int:
 def paragraphs(text: str) -> list[str]:
     """Split on blank lines, as Rasa's REST channel does with ``\\n\\n``; empty parts are dropped."""
     return [p.strip() for p in _BLANK_LINES.split(text.strip()) if p.strip()]
-
-
-def join_choices(payloads: list[str]) -> str:
-    """The one message that stands for the choices of a multi-select keyboard."""
-    return MULTI_SELECT_SEPARATOR.join(payloads) if payloads else MULTI_SELECT_NONE
 
 
 def split_message(text: str, limit: int = 4096) -> list[str]:

@@ -20,8 +20,8 @@ from telegram.ext import (
 )
 
 from bot._core import CoreRunner, KeyedLocks
-from bot._text import join_choices, split_message, utf16_len
-from bot._tg_keyboard import DONE_DATA, PayloadBook, chosen, is_multi_select, keyboard, toggle
+from bot._text import split_message, utf16_len
+from bot._tg_keyboard import PayloadBook, keyboard
 from dialogs import Incoming, Reply
 from knowledge import render
 
@@ -76,8 +76,6 @@ class TelegramChannel:
         self.runner = runner
         self.book = PayloadBook()
         self._keyboard_locks = KeyedLocks()
-        # the latest state of multi-select keyboards (taps may arrive before Telegram shows the last edit)
-        self._live: dict[str, InlineKeyboardMarkup] = {}
         self._closed: dict[str, bool] = {}
 
     def install(self, app: Application) -> None:  # type: ignore[type-arg]
@@ -131,45 +129,46 @@ class TelegramChannel:
         log.debug("ignoring a channel post in chat %s", update.effective_chat.id if update.effective_chat else "?")
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button press is its payload sent as text. On a multi-select question the core answers with the
+        same question (selection updated, ✓ on chosen titles): that answer replaces the question in place."""
         query = update.callback_query
         if query is None:
             return
         await query.answer()
         message = query.message
-        data = query.data or ""
         if not isinstance(message, Message):  # too old: Telegram no longer shows it to the bot
             if message is not None:
                 await context.bot.send_message(message.chat.id, render("channel/stale_button"))
             return
+        title = button_title(message.reply_markup, query.data or "")
+        payload, multi = self.book.read(query.data or "", title)
         key = f"{message.chat_id}:{message.message_id}"
         async with self._keyboard_locks.hold(key):
             if key in self._closed:  # a second tap on a keyboard already answered
                 return
-            markup = self._live.get(key, message.reply_markup)
-            if markup is not None and is_multi_select(markup) and data != DONE_DATA:
-                new_markup = toggle(markup, data)
-                await message.edit_reply_markup(reply_markup=new_markup)
-                remember(self._live, key, new_markup)
+            turn = await self.runner.handle(Incoming(CHANNEL, str(query.from_user.id), payload))
+            if multi and await self._update_in_place(message, turn.replies):
                 return
-            payload, shown = self._choice(markup, data)
-            self._live.pop(key, None)
             remember(self._closed, key, True)
-            await self._close_keyboard(message, shown)
-        await self.answer(context.bot, message, query.from_user.id, payload)
+            await self._close_keyboard(message, chosen_titles(message.reply_markup) if multi else title)
+        await send_replies(context.bot, message.chat_id, turn.replies, self.book)
 
-    def _choice(self, markup: InlineKeyboardMarkup | None, data: str) -> tuple[str, str]:
-        """(text for the core, text to show) of a pressed button or a finished multi-select."""
-        if markup is not None and data == DONE_DATA:
-            payloads, titles = chosen(markup, self.book)
-            return join_choices(payloads), join_choices(titles)
-        title = next((b.text for row in (markup.inline_keyboard if markup else ()) for b in row
-                      if b.callback_data == data), data)
-        return self.book.payload_for(data, title), title
+    async def _update_in_place(self, message: Message, replies: Sequence[Reply]) -> bool:
+        if len(replies) != 1 or not replies[0].multi_select or not replies[0].buttons:
+            return False
+        reply = replies[0]
+        if utf16_len(reply.text) > TELEGRAM_LIMIT or not reply.text.strip():
+            return False
+        try:
+            await message.edit_text(reply.text, reply_markup=keyboard(reply, self.book))
+        except BadRequest as exc:  # "message is not modified": the same state again
+            log.debug("multi-select question not edited: %s", exc)
+        return True
 
     async def _close_keyboard(self, message: Message, shown: str) -> None:
         """Remove the keyboard and note the choice under the question, so the chat reads well later."""
         note = render("channel/chosen", choice=shown)
-        text = f"{message.text}\n\n{note}" if message.text else None
+        text = f"{message.text}\n\n{note}" if message.text and shown else None
         try:
             if text is not None and utf16_len(text) <= TELEGRAM_LIMIT:
                 await message.edit_text(text, reply_markup=None)
@@ -188,6 +187,22 @@ class TelegramChannel:
             await context.bot.send_message(update.effective_chat.id, render("channel/error"))
         except TelegramError:
             log.warning("could not tell the user about the error", exc_info=True)
+
+
+def button_title(markup: InlineKeyboardMarkup | None, data: str) -> str:
+    """The title of the button carrying ``data`` (without a ✓), or ``""``."""
+    for row in markup.inline_keyboard if markup else ():
+        for b in row:
+            if b.callback_data == data:
+                return b.text.removeprefix("✓").strip()
+    return ""
+
+
+def chosen_titles(markup: InlineKeyboardMarkup | None) -> str:
+    """The ticked options of a multi-select keyboard, as the user reads them."""
+    ticked = [b.text.removeprefix("✓").strip() for row in (markup.inline_keyboard if markup else ())
+              for b in row if b.text.startswith("✓")]
+    return "、".join(ticked)
 
 
 def remember(book: dict[str, T], key: str, value: T, limit: int = 2000) -> None:

@@ -9,8 +9,6 @@
   var KEY_SENDER = "shenbao.sender";
   var KEY_LOG = "shenbao.log";
   var KEEP_MESSAGES = 200;
-  var SEPARATOR = "、";   // 多选“完成”时，所选各项以顿号连接后作为一条消息发送
-  var NONE_CHOSEN = "无";
 
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
@@ -72,49 +70,40 @@
 
   function addButtons(wrap, buttons, multi) {
     var group = document.createElement("div");
-    group.className = "buttons";
+    group.className = "buttons" + (multi ? " multi" : "");
     group.setAttribute("role", "group");
     buttons.forEach(function (btn) {
       var el = document.createElement("button");
       el.type = "button";
       el.textContent = btn.title;
       el.dataset.payload = btn.payload;
-      if (multi) {
-        el.setAttribute("aria-pressed", "false");
-        el.addEventListener("click", function () {
-          var on = el.getAttribute("aria-pressed") !== "true";
-          el.setAttribute("aria-pressed", on ? "true" : "false");
-          el.textContent = (on ? "✓ " : "") + btn.title;
-        });
-      } else {
-        el.addEventListener("click", function () {
-          if (busy) { return; }
-          disableGroup(group);
-          el.setAttribute("aria-pressed", "true");   // 保留所选项的高亮，便于回看
-          send(btn.payload, btn.title);
-        });
-      }
+      if (multi && btn.title.indexOf("✓") === 0) { el.setAttribute("aria-pressed", "true"); }
+      el.addEventListener("click", function () {
+        if (busy) { return; }
+        if (multi) {   // 多选：每次点选交给服务器记录，问题原地更新（已选项标 ✓，“完成”结束选择）
+          send(btn.payload, btn.title.replace(/^✓\s*/, ""), { multiWrap: wrap, group: group, pressed: el });
+          return;
+        }
+        disableGroup(group);
+        el.setAttribute("aria-pressed", "true");   // 保留所选项的高亮，便于回看
+        send(btn.payload, btn.title);
+      });
       group.appendChild(el);
     });
-    if (multi) {
-      var done = document.createElement("button");
-      done.type = "button";
-      done.className = "done";
-      done.textContent = "完成";
-      done.addEventListener("click", function () {
-        if (busy) { return; }
-        var chosen = Array.prototype.filter.call(group.querySelectorAll("button[aria-pressed=true]"),
-          function () { return true; });
-        var payloads = chosen.map(function (b) { return b.dataset.payload; });
-        var titles = chosen.map(function (b) { return b.textContent.replace(/^✓ /, ""); });
-        disableGroup(group);
-        send(payloads.length ? payloads.join(SEPARATOR) : NONE_CHOSEN,
-             titles.length ? titles.join(SEPARATOR) : NONE_CHOSEN);
-      });
-      group.appendChild(done);
-    }
     wrap.appendChild(group);
     scrollDown();
+  }
+
+  function replaceInPlace(wrap, m) {
+    var bubble = wrap.querySelector(".bubble");
+    bubble.textContent = m.text;
+    var old = wrap.querySelector(".buttons");
+    if (old) { old.remove(); }
+    addButtons(wrap, m.buttons, true);
+    var index = Number(wrap.dataset.history);
+    if (!isNaN(index) && history[index]) {
+      history[index] = { who: "bot", text: m.text, buttons: m.buttons, multi: true, cls: "" };
+    }
   }
 
   function dataUrlToBlobUrl(src, mime) {
@@ -157,6 +146,7 @@
     }) : [];
     if (buttons.length) { addButtons(wrap, buttons, m.multi_select === true); }
     if (remember) {
+      wrap.dataset.history = String(history.length);
       history.push({ who: "bot", text: m.text, buttons: buttons, multi: m.multi_select === true,
                      cls: extraClass || "" });
     }
@@ -188,13 +178,22 @@
     return "服务器返回错误（" + resp.status + "）。";
   }
 
-  function send(text, label) {
+  function isUpdateOf(messages) {
+    return messages.length === 1 && messages[0].multi_select === true && Array.isArray(messages[0].buttons) &&
+      messages[0].buttons.length > 0 && typeof messages[0].text === "string";
+  }
+
+  function send(text, label, opts) {
     if (busy) { return Promise.resolve(false); }
+    opts = opts || {};
     setBusy(true);
     showStatus("");
-    addBubble("user", label || text);
-    history.push({ who: "user", text: label || text });
-    var typing = addBubble("bot", "正在输入…", "typing");
+    var typing = null;
+    if (!opts.multiWrap) {
+      addBubble("user", label || text);
+      history.push({ who: "user", text: label || text });
+      typing = addBubble("bot", "正在输入…", "typing");
+    }
     return fetch(ENDPOINT, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -205,12 +204,21 @@
         return body;
       });
     }).then(function (messages) {
-      typing.remove();
-      messages.forEach(function (m) { renderBotMessage(m, "", true); });
+      if (typing) { typing.remove(); }
+      if (opts.multiWrap && isUpdateOf(messages)) {
+        replaceInPlace(opts.multiWrap, messages[0]);
+      } else {
+        if (opts.multiWrap) {
+          disableGroup(opts.group);
+          addBubble("user", label || text);
+          history.push({ who: "user", text: label || text });
+        }
+        messages.forEach(function (m) { renderBotMessage(m, "", true); });
+      }
       saveHistory();
       return true;
     }).catch(function (err) {
-      typing.remove();
+      if (typing) { typing.remove(); }
       showStatus("消息未能发送：" + (err && err.message ? err.message : "网络连接失败") + "请稍后重试。");
       if (!label && !input.value) { input.value = text; updateCounter(); }
       return false;

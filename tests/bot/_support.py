@@ -51,11 +51,19 @@ def _buttons(ctx: Context) -> list[Reply]:
     return [Reply("请问贵单位是否具有独立法人资格？", buttons=(Button("是", "是"), Button("否", "否")))]
 
 
+FUNCTIONS = ("信息服务", "技术服务", "创业服务", "培训服务", "融资服务")
+
+
+def functions_question(selected: list[str]) -> Reply:
+    """A multi-select question as the core asks it: the core keeps the selection, ✓ marks chosen titles."""
+    chosen = f"已选择：{'、'.join(selected)}。" if selected else ""
+    buttons = (*(Button(("✓ " if o in selected else "") + o, o) for o in FUNCTIONS), Button("完成", "完成"))
+    return Reply(f"请选择贵单位具备的服务功能（可多选）：{chosen}", buttons=buttons, multi_select=True)
+
+
 @intent_handler("_ch_multi")
 def _multi(ctx: Context) -> list[Reply]:
-    options = ("信息服务", "技术服务", "创业服务", "培训服务", "融资服务")
-    return [Reply("请选择贵单位具备的服务功能（可多选）：", buttons=tuple(Button(o, o) for o in options),
-                  multi_select=True)]
+    return [functions_question([])]
 
 
 @intent_handler("_ch_report")
@@ -76,7 +84,7 @@ def _unknown(ctx: Context) -> list[Reply]:
 
 
 class QuizFlow:
-    """Two questions (yes/no, then multi-select), then a summary: a stand-in for the self-check."""
+    """Two questions (yes/no, then a multi-select), then a summary: a stand-in for the self-check."""
 
     name = "_ch_quiz"
 
@@ -84,17 +92,24 @@ class QuizFlow:
         if ctx.state.step == "legal":
             if ctx.text not in ("是", "否"):
                 return None
-            ctx.state.slots["legal"] = ctx.text
+            ctx.state.slots.update(legal=ctx.text, selected=[])
             ctx.state.step = "functions"
-            return [_multi(ctx)[0]]
-        ctx.state.slots["functions"] = ctx.text
-        summary = f"测验完成：独立法人={ctx.state.slots['legal']}；服务功能={ctx.text}。"
+            return [functions_question([])]
+        selected: list[str] = ctx.state.slots["selected"]
+        if ctx.text in FUNCTIONS:
+            chosen = set(selected) ^ {ctx.text}
+            ctx.state.slots["selected"] = [o for o in FUNCTIONS if o in chosen]
+            return [functions_question(ctx.state.slots["selected"])]
+        named = [o for o in FUNCTIONS if o in ctx.text]
+        if ctx.text != "完成" and not named:
+            return None
+        summary = f"测验完成：独立法人={ctx.state.slots['legal']}；服务功能={'、'.join(named or selected) or '无'}。"
         ctx.state.reset_flow()
         return [Reply(summary)]
 
     def resume(self, ctx: Context) -> list[Reply]:
         if ctx.state.step == "functions":
-            return _multi(ctx)
+            return [functions_question(ctx.state.slots["selected"])]
         return [Reply("我们继续测验：贵单位是否具有独立法人资格？", buttons=YES_NO)]
 
 

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot._core import CoreRunner
-from bot._tg_keyboard import DONE_DATA
 from bot.telegram import BOT_COMMANDS, TelegramService, TelegramSettings
 from dialogs import Assistant, Store
 from tests.bot._support import is_privacy_notice, keyword_parser
@@ -74,39 +73,48 @@ async def test_start_and_a_question_get_answers(fake: FakeBotApi, bot: TelegramS
     assert "100万元" in answer and "二、申报条件（一）第3项" in answer
 
 
+async def press(fake: FakeBotApi, message: dict[str, object], title: str) -> None:
+    """Tap the button titled ``title`` (✓ ignored) and wait until the bot reacted to it."""
+    rows = message["reply_markup"]["inline_keyboard"]  # type: ignore[index]
+    data = next(b["callback_data"] for row in rows for b in row if b["text"].removeprefix("✓ ") == title)
+    calls = len(fake.calls)
+    await fake.press(message, data)
+    await fake.wait_for(lambda: any(c.method in ("editMessageText", "sendMessage") for c in fake.calls[calls:]))
+
+
+def titles(message: dict[str, object]) -> list[str]:
+    return [b["text"] for row in message["reply_markup"]["inline_keyboard"] for b in row]  # type: ignore[index]
+
+
 async def test_buttons_become_an_inline_keyboard_and_a_press_answers(fake: FakeBotApi, bot: TelegramService) -> None:
     await ask(fake, "测验")
     question = fake.sent(USER)[-1]
-    keyboard = question["reply_markup"]["inline_keyboard"]
-    assert [[b["callback_data"] for b in row] for row in keyboard] == [["是", "否"]]
+    assert [[b["callback_data"] for b in row] for row in question["reply_markup"]["inline_keyboard"]] == [["是", "否"]]
     before = len(fake.sent(USER))
-    await fake.press(question, "是")
+    await press(fake, question, "是")
     await fake.wait_for(lambda: len(fake.sent(USER)) > before)
     assert fake.calls_to("answerCallbackQuery")
     # the question keeps its text, shows the choice, and loses its keyboard
-    assert "（您选择了：是）" in question["text"] and "reply_markup" not in question
+    assert question["text"].endswith("（您选择了：是）") and "reply_markup" not in question
     multi = fake.sent(USER)[-1]
-    assert "可多选" in multi["text"]
-    rows = multi["reply_markup"]["inline_keyboard"]
-    assert rows[-1] == [{"text": "完成", "callback_data": DONE_DATA}]
-    # toggling edits the keyboard with a ✓, twice on the same button removes it again
-    for data in ("信息服务", "融资服务", "技术服务", "技术服务"):
-        edits = len(fake.calls_to("editMessageReplyMarkup"))
-        await fake.press(multi, data)
-        await fake.wait_for(lambda e=edits: len(fake.calls_to("editMessageReplyMarkup")) > e)  # type: ignore[misc]
-    titles = [row[0]["text"] for row in multi["reply_markup"]["inline_keyboard"]]
-    assert titles[:5] == ["✓ 信息服务", "技术服务", "创业服务", "培训服务", "✓ 融资服务"]
-    before = len(fake.sent(USER))
-    await fake.press(multi, DONE_DATA)
-    await fake.wait_for(lambda: len(fake.sent(USER)) > before)
+    assert "可多选" in multi["text"] and titles(multi)[-1] == "完成"
+    # each tap goes to the core, which keeps the selection; the question is updated in place with ✓ marks
+    for option in ("信息服务", "融资服务", "技术服务", "技术服务"):
+        await press(fake, multi, option)
+    assert titles(multi) == ["✓ 信息服务", "技术服务", "创业服务", "培训服务", "✓ 融资服务", "完成"]
+    assert "已选择：信息服务、融资服务。" in multi["text"]
+    assert len(fake.sent(USER)) == before + 1  # no new message per tap
+    await press(fake, multi, "完成")
+    await fake.wait_for(lambda: fake.texts(USER)[-1].startswith("测验完成"))
     assert fake.texts(USER)[-1] == "测验完成：独立法人=是；服务功能=信息服务、融资服务。"
+    assert multi["text"].endswith("（您选择了：信息服务、融资服务）") and "reply_markup" not in multi
 
 
 async def test_free_text_works_where_a_button_does(fake: FakeBotApi, bot: TelegramService) -> None:
     await ask(fake, "测验")
     await ask(fake, "否")
-    [done] = await ask(fake, "技术服务")
-    assert done == "测验完成：独立法人=否；服务功能=技术服务。"
+    [done] = await ask(fake, "我们有技术服务和培训服务")
+    assert done == "测验完成：独立法人=否；服务功能=技术服务、培训服务。"
 
 
 async def test_flood_control_429_is_retried_and_the_answer_arrives_once(fake: FakeBotApi,
@@ -127,17 +135,17 @@ async def test_restart_in_the_middle_of_a_conversation_keeps_the_state(fake: Fak
     await ask(fake, "测验")
     await ask(fake, "是")
     multi = fake.sent(USER)[-1]
+    await press(fake, multi, "创业服务")
     await stop_service(first, fake)
     # a new process: new store object over the same database, new Application
     second = make_service(Store(store.url), fake)
     await second.start()
     try:
-        await fake.press(multi, "培训服务")
-        await fake.wait_for(lambda: "✓ 培训服务" in str(multi.get("reply_markup")))
-        before = len(fake.sent(USER))
-        await fake.press(multi, DONE_DATA)
-        await fake.wait_for(lambda: len(fake.sent(USER)) > before)
-        assert fake.texts(USER)[-1] == "测验完成：独立法人=是；服务功能=培训服务。"
+        await press(fake, multi, "培训服务")
+        assert titles(multi)[2:4] == ["✓ 创业服务", "✓ 培训服务"]  # the selection came from the database
+        await press(fake, multi, "完成")
+        await fake.wait_for(lambda: fake.texts(USER)[-1].startswith("测验完成"))
+        assert fake.texts(USER)[-1] == "测验完成：独立法人=是；服务功能=创业服务、培训服务。"
         # no update was handled twice across the restart
         assert len([t for t in fake.texts(USER) if t.startswith("测验开始")]) == 1
     finally:
@@ -226,3 +234,40 @@ async def test_token_never_reaches_the_log(fake: FakeBotApi, store: Store, caplo
     assert "error while handling a Telegram update" in logged
     assert TOKEN not in logged and TOKEN.split(":")[1] not in logged
     assert BOT_USER["username"]
+
+
+@pytest.fixture
+async def real_bot(fake: FakeBotApi, store: Store) -> AsyncIterator[TelegramService]:
+    """The bot over the real core and the real NLU."""
+    service = TelegramService(CoreRunner(Assistant(store)),
+                              TelegramSettings(token=fake.token, api_base_url=fake.base_url, poll_timeout=1))
+    await service.start()
+    yield service
+    await stop_service(service, fake)
+
+
+PREFERRED = ("确认", "是", "重新填写")
+
+
+async def test_a_whole_self_check_by_button_presses(fake: FakeBotApi, real_bot: TelegramService) -> None:
+    """The real self-check, answered only with buttons: 是 for yes/no, 不清楚 for numbers, two functions then 完成;
+    it ends with the verdict and the HTML report as a document."""
+    await fake.push_text("/selfcheck")
+    for _step in range(80):
+        await fake.wait_for(lambda: bool(fake.calls_to("sendDocument")) or (
+            bool(fake.sent(USER)) and "reply_markup" in fake.sent(USER)[-1]))
+        if fake.calls_to("sendDocument"):
+            break
+        question = fake.sent(USER)[-1]
+        names = [t.removeprefix("✓ ") for t in titles(question)]
+        if "完成" in names:
+            ticked = [t for t in titles(question) if t.startswith("✓")]
+            choice = "完成" if len(ticked) >= 2 else next(n for n, t in zip(names, titles(question), strict=True)
+                                                        if not t.startswith("✓") and n not in ("完成", "上一题"))
+        else:
+            choice = next((p for p in PREFERRED if p in names), "不清楚" if "不清楚" in names else names[0])
+        await press(fake, question, choice)
+    [doc] = fake.calls_to("sendDocument")
+    assert doc.files["document"][0] == "自测报告.html"
+    assert any("（您选择了：" in t for t in fake.texts(USER))
+    assert len(fake.calls_to("answerCallbackQuery")) >= 15  # every question was answered by a press

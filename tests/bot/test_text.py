@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bot._redact import RedactingFilter, redact
-from bot._text import join_choices, paragraphs, split_message, utf16_len
+from bot._text import paragraphs, split_message, utf16_len
 
 
 def test_paragraphs_split_on_blank_lines_like_rasa() -> None:
@@ -34,11 +34,6 @@ def test_split_message_counts_utf16_units_and_loses_nothing() -> None:
     parts = split_message(text, 4096)
     assert all(utf16_len(p) <= 4096 for p in parts)
     assert "".join(parts).replace("\n", "") == text.replace("\n", "")
-
-
-def test_join_choices() -> None:
-    assert join_choices(["信息服务", "技术服务"]) == "信息服务、技术服务"
-    assert join_choices([]) == "无"
 
 
 def test_redaction_masks_tokens_in_messages_and_tracebacks() -> None:

@@ -86,12 +86,15 @@ def test_chat_page_question_buttons_multi_select_and_report(browser: object, liv
     page.keyboard.press("Enter")
     page.get_by_role("button", name="是", exact=True).last.click()
     page.get_by_text("请选择贵单位具备的服务功能（可多选）：").wait_for()
-    page.get_by_role("button", name="信息服务").click()
+    page.get_by_role("button", name="信息服务").click()  # each tap updates the question in place
+    page.get_by_role("button", name="✓ 信息服务").wait_for()
     page.get_by_role("button", name="融资服务").click()
+    page.get_by_text("已选择：信息服务、融资服务。").wait_for()
     assert page.get_by_role("button", name="✓ 融资服务").get_attribute("aria-pressed") == "true"
+    assert page.locator(".buttons.multi").count() == 1
     page.get_by_role("button", name="完成").click()
     page.get_by_text("测验完成：独立法人=是；服务功能=信息服务、融资服务。").wait_for()
-    assert page.locator(".msg.user .bubble").last.inner_text() == "信息服务、融资服务"
+    assert page.locator(".msg.user .bubble").last.inner_text() == "完成"
 
     page.fill("#input", "生成报告")
     page.keyboard.press("Enter")
