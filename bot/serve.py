@@ -20,6 +20,7 @@ from telegram import Bot
 
 from bot._core import CoreRunner
 from bot._redact import install_redaction
+from bot._reminders import outbox_route, reminder_dispatch_task
 from bot.http import create_app
 from bot.telegram import TelegramService, TelegramSettings
 from dialogs import Assistant, Store
@@ -31,8 +32,8 @@ __all__ = ["BACKGROUND_TASKS", "EXTRA_ROUTES", "BackgroundTask", "ServeOptions",
 log = logging.getLogger(__name__)
 
 BackgroundTask = Callable[[Store, Bot | None, asyncio.Event], Awaitable[None]]
-BACKGROUND_TASKS: list[BackgroundTask] = []
-EXTRA_ROUTES: list[web.AbstractRouteDef] = []
+BACKGROUND_TASKS: list[BackgroundTask] = [reminder_dispatch_task]  # due reminders: Telegram, web outbox, e-mail
+EXTRA_ROUTES: list[web.AbstractRouteDef] = [outbox_route]  # GET /outbox?sender=ID, polled by the web page
 
 
 @dataclass

@@ -99,6 +99,8 @@ async def start(options: ServeOptions) -> tuple[asyncio.Task[None], asyncio.Even
 async def test_sigterm_lets_a_request_in_flight_finish_and_saves_its_state(db_url: str) -> None:
     task, stop, url = await start(ServeOptions(port=0, database_url=db_url, parser=slow_parser))
     async with aiohttp.ClientSession() as session:
+        outbox = await session.get(f"{url}outbox?sender=s1")  # the reminders' web outbox is served
+        assert outbox.status == 200 and await outbox.json() == []
         request = asyncio.create_task(session.post(f"{url}webhooks/rest/webhook",
                                                    json={"sender": "s1", "message": "慢慢计数"}))
         await asyncio.sleep(0.3)
@@ -106,7 +108,7 @@ async def test_sigterm_lets_a_request_in_flight_finish_and_saves_its_state(db_ur
         resp = await request
         assert resp.status == 200 and (await resp.json())[-1]["text"] == "第1次"
         await asyncio.wait_for(task, 30)
-        with pytest.raises(aiohttp.ClientConnectionError):
+        with pytest.raises(aiohttp.ClientConnectionError):  # the site is closed
             await session.get(f"{url}health")
     store = Store(db_url)
     with store.session() as s:

@@ -271,3 +271,15 @@ async def test_a_whole_self_check_by_button_presses(fake: FakeBotApi, real_bot: 
     assert doc.files["document"][0] == "自测报告.html"
     assert any("（您选择了：" in t for t in fake.texts(USER))
     assert len(fake.calls_to("answerCallbackQuery")) >= 15  # every question was answered by a press
+
+
+async def test_a_reminder_push_arrives_and_its_button_works(fake: FakeBotApi, bot: TelegramService) -> None:
+    from bot._reminders import TelegramSender
+    from dialogs import Button
+
+    await TelegramSender(bot.bot).send(str(USER), "提醒：距申报截止还有3天。", (Button("资产要求", "资产"),))
+    await fake.wait_for(lambda: bool(fake.sent(USER)))
+    pushed = fake.sent(USER)[-1]
+    assert pushed["text"] == "提醒：距申报截止还有3天。"
+    await press(fake, pushed, "资产要求")
+    await fake.wait_for(lambda: any("100万元" in t for t in fake.texts(USER)))
