@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 from nlu._types import ParseResult
 
@@ -49,6 +49,16 @@ def reset_engine(engine: Engine | None = None) -> None:
 
 def engine_name() -> str:
     return get_engine().name
+
+
+def engine_status() -> dict[str, Any]:
+    """For ``/health``: ``{"engine": <the engine answering now>, ...}``. With ``SHENBAO_NLU=rasa`` this says
+    whether Rasa is up or the built-in engine stands in (``{"engine": "builtin", "rasa": "down", ...}``)."""
+    engine = get_engine()
+    status = getattr(engine, "status", None)
+    if callable(status):
+        return dict(status())
+    return {"engine": engine.name}
 
 
 def parse(text: str) -> ParseResult:

@@ -19,6 +19,9 @@ fi
 PORT=$("$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "== Rasa: setup, train, serve on 127.0.0.1:$PORT"
 started=$SECONDS
+# a short DIET training (config.yml's pipeline otherwise): these tests check the integration, not the accuracy;
+# the full model takes ~15-30 min on 2 cores, the short one a few (both cached by content)
+export SHENBAO_RASA_EPOCHS=${SHENBAO_RASA_EPOCHS:-20}
 # the whole Rasa step is bounded so that a hung install or server cannot eat CI's 90 minutes
 timeout 1500 bash scripts/rasa.sh setup || timeout 1500 bash scripts/rasa.sh setup
 timeout 1800 bash scripts/rasa.sh train >/dev/null

@@ -233,3 +233,31 @@ def test_rasa_out_of_scope_training_intent_is_reported_as_nlu_fallback() -> None
     result = result_from_rasa("明天下雨吗", body)
     assert result.intent == "nlu_fallback"
     assert [s.name for s in result.intent_ranking] == ["nlu_fallback", "greet"]
+
+
+def test_engine_status_says_when_builtin_stands_in() -> None:
+    engine = RasaEngine(f"http://127.0.0.1:{_closed_port()}", fallback=StandIn)
+    nlu.reset_engine(engine)
+    try:
+        engine.parse("你好")
+        status = nlu.engine_status()
+        assert (status["engine"], status["configured"], status["rasa"]) == ("builtin", "rasa", "down")
+        nlu.reset_engine(StandIn())
+        assert nlu.engine_status() == {"engine": "builtin"}
+    finally:
+        nlu.reset_engine()
+
+
+def test_ask_json_reports_builtin_when_rasa_is_down() -> None:
+    """`shenbao ask --json` with SHENBAO_NLU=rasa and no server: answered, engine "builtin", one warning."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SHENBAO_NLU": "rasa", "RASA_URL": f"http://127.0.0.1:{_closed_port()}"}
+    out = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], input="资产要多少\n申报要哪些材料\n",
+                         env=env, capture_output=True, text=True, timeout=120, check=True)
+    answers = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [(a["intent"], a["engine"]) for a in answers] == [("condition_assets", "builtin"),
+                                                            ("materials_overview", "builtin")]
+    assert out.stderr.count("unavailable") == 1

@@ -63,3 +63,15 @@ def test_real_rasa_out_of_scope_is_nlu_fallback_or_low(rasa_url: str) -> None:
     result = RasaEngine(rasa_url, timeout=10.0).parse("明天拉萨的天气怎么样，适合去布达拉宫吗")
     assert result.engine == "rasa"
     assert result.intent == FALLBACK_INTENT or result.confidence < 0.9
+
+
+def test_ask_json_reports_rasa(rasa_url: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SHENBAO_NLU": "rasa", "RASA_URL": rasa_url}
+    out = subprocess.run([sys.executable, "-m", "bot", "ask", "--json"], input="申报需要提交哪些材料？\n", env=env,
+                         capture_output=True, text=True, timeout=120, check=True)
+    (answer,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert answer["engine"] == "rasa" and answer["text"]
