@@ -5,6 +5,7 @@ self-check turns. Prints turns/s, p50/p99 latency, errors and the servers' RSS, 
 
     .venv/bin/python benchmarks/service_load.py shenbao [--seconds 20] [--db sqlite|postgres] [--workers 1]
     .venv/bin/python benchmarks/service_load.py rasa-project      # exports, trains (cached) and serves it
+        (SHENBAO_RASA_EPOCHS=N trains the exported project with N DIET epochs: same inference cost, less waiting)
     .venv/bin/python benchmarks/service_load.py parse             # both /model/parse endpoints
     .venv/bin/python benchmarks/service_load.py scaling [--sizes 1000,10000,100000]   # PostgreSQL, 2 workers
     .venv/bin/python benchmarks/service_load.py all
@@ -305,6 +306,16 @@ def rasa_project_server() -> Iterator[int]:
     cache = Path(os.environ.get("SHENBAO_RASA_CACHE", Path.home() / ".cache/shenbao/rasa")) / "projects"
     staging = Path(tempfile.mkdtemp(prefix="rasa-export-"))
     subprocess.run([str(SHENBAO), "rasa", "export", "--force", str(staging)], check=True, stdout=subprocess.DEVNULL)
+    epochs = os.environ.get("SHENBAO_RASA_EPOCHS")
+    if epochs:  # throughput does not depend on how long DIET trained; a shorter training saves many minutes
+        import yaml
+
+        config = yaml.safe_load((staging / "config.yml").read_text(encoding="utf-8"))
+        for step in config["pipeline"]:
+            if step.get("name") == "DIETClassifier":
+                step["epochs"] = int(epochs)
+        (staging / "config.yml").write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
+                                            encoding="utf-8")
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(staging.rglob("*.yml")))).hexdigest()[:16]
     project = cache / digest
     if not (project / "models" / "project.tar.gz").exists():

@@ -19,7 +19,7 @@ from bot._core import CoreRunner
 from bot._text import paragraphs
 from dialogs import MAX_MESSAGE_CHARS, Assistant, Incoming, Reply, Store, Turn
 from knowledge.errors import NluUnavailableError, ShenbaoError, StorageUnavailableError, UserInputError
-from nlu import engine_name
+from nlu import engine_health
 
 __all__ = [
     "MAX_SENDER_CHARS",
@@ -212,7 +212,7 @@ async def security_headers(_request: web.Request, response: web.StreamResponse) 
 
 
 def create_app(assistant: Assistant, store: Store, *, runner: CoreRunner | None = None,
-               nlu_name: Callable[[], str] = engine_name, telegram_webhook: TelegramFeed | None = None,
+               nlu_name: Callable[[], str] = engine_health, telegram_webhook: TelegramFeed | None = None,
                webhook_secret: str | None = None, extra_routes: Iterable[web.AbstractRouteDef] = ()
                ) -> web.Application:
     """The aiohttp application of ``shenbao serve``. ``extra_routes`` lets features add endpoints (e.g. the

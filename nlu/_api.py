@@ -61,6 +61,15 @@ def engine_status() -> dict[str, Any]:
     return {"engine": engine.name}
 
 
+def engine_health() -> str:
+    """For ``/health``'s ``"nlu"``: the engine answering now, ``builtin``, ``rasa``, or ``builtin (rasa down)``
+    while Rasa is configured but unavailable and the built-in engine stands in."""
+    status = engine_status()
+    if status.get("rasa") == "down":
+        return "builtin (rasa down)"
+    return str(status["engine"])
+
+
 def parse(text: str) -> ParseResult:
     """Understand one message: intent, confidence, entities, ranking (Rasa's parse shape)."""
     return get_engine().parse(text)

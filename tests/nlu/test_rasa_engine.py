@@ -242,6 +242,7 @@ def test_engine_status_says_when_builtin_stands_in() -> None:
         engine.parse("你好")
         status = nlu.engine_status()
         assert (status["engine"], status["configured"], status["rasa"]) == ("builtin", "rasa", "down")
+        assert nlu.engine_health() == "builtin (rasa down)"
         nlu.reset_engine(StandIn())
         assert nlu.engine_status() == {"engine": "builtin"}
     finally:
