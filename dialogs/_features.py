@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dialogs import (
     admin,  # noqa: F401
+    control,  # noqa: F401  (/cancel of any flow)
     privacy,  # noqa: F401
     qa,  # noqa: F401
     reminders,  # noqa: F401  (materials checklist, deadlines, reminders)

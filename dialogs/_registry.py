@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "/deadline": "deadline",
     "/remind": "remind_subscribe",
     "/forget": "forget_me",
+    "/cancel": "cancel",
     "/privacy": "privacy_policy",  # command-only intents (not in intents.yml): privacy_policy, admin_*
     "/stats": "admin_stats",
     "/export": "admin_export",
