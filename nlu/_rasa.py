@@ -70,6 +70,7 @@ class RasaEngine:
         self._lock = threading.Lock()
         self._down_since: float | None = None
         self._last_error = ""
+        self._contacted = False  # until Rasa is first asked, status() asks it rather than assume it is up
 
     @classmethod
     def from_env(cls) -> RasaEngine:
@@ -95,7 +96,7 @@ class RasaEngine:
 
     def status(self) -> dict[str, Any]:
         """For ``/health``: which engine answers now (``rasa``, or ``builtin`` standing in) and why."""
-        if self._down_since is not None and self._should_try():
+        if not self._contacted or (self._down_since is not None and self._should_try()):
             self._probe()
         down = self._down_since is not None
         out: dict[str, Any] = {"engine": "builtin" if down else "rasa", "configured": "rasa",
@@ -143,6 +144,7 @@ class RasaEngine:
 
     def _mark_down(self, error: str) -> None:
         with self._lock:
+            self._contacted = True
             was_up = self._down_since is None
             self._down_since = time.monotonic()
             self._last_error = error
@@ -152,6 +154,7 @@ class RasaEngine:
 
     def _mark_up(self) -> None:
         with self._lock:
+            self._contacted = True
             was_down = self._down_since is not None
             self._down_since = None
             self._last_error = ""

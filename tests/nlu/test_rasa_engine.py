@@ -235,6 +235,11 @@ def test_rasa_out_of_scope_training_intent_is_reported_as_nlu_fallback() -> None
     assert [s.name for s in result.intent_ranking] == ["nlu_fallback", "greet"]
 
 
+def test_status_before_any_parse_asks_rasa() -> None:
+    engine = RasaEngine(f"http://127.0.0.1:{_closed_port()}", fallback=StandIn)
+    assert engine.status()["rasa"] == "down" and engine.status()["engine"] == "builtin"
+
+
 def test_engine_status_says_when_builtin_stands_in() -> None:
     engine = RasaEngine(f"http://127.0.0.1:{_closed_port()}", fallback=StandIn)
     nlu.reset_engine(engine)
