@@ -27,6 +27,7 @@ def make_environment(templates_dir: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates are data shipped with the code: no stat() per render
     )
     env.filters["num"] = format_number
     return env
