@@ -19,6 +19,7 @@ from aiohttp import web
 from telegram import Bot
 
 from bot._core import CoreRunner
+from bot._privacy_web import privacy_page, purge_task
 from bot._redact import install_redaction
 from bot._reminders import outbox_route, reminder_dispatch_task
 from bot.http import create_app
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 BackgroundTask = Callable[[Store, Bot | None, asyncio.Event], Awaitable[None]]
 BACKGROUND_TASKS: list[BackgroundTask] = [reminder_dispatch_task]  # due reminders: Telegram, web outbox, e-mail
 EXTRA_ROUTES: list[web.AbstractRouteDef] = [outbox_route]  # GET /outbox?sender=ID, polled by the web page
+BACKGROUND_TASKS.append(purge_task)  # retention (SHENBAO_RETENTION_DAYS)
+EXTRA_ROUTES.append(web.get("/privacy", privacy_page))  # the full text the first-contact notice points to
 
 
 @dataclass
