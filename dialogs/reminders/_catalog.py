@@ -115,7 +115,7 @@ def _material(item: Any, index: int, raw_by_key: dict[str, Any]) -> Material:
         raise KnowledgeError(MATERIALS_FILE, f"{key}.requirements", "应为文字列表")
     return Material(
         key=item["key"], no=int(item.get("seq") or 0),
-        name=item["name"].strip(), title=item["title"].strip(),
+        name=item["name"].strip(), title=_render_requirement(item["title"].strip(), raw_by_key),
         clause=item["clause"].strip(), requirements=tuple(_render_requirement(r, raw_by_key) for r in reqs),
         by_recommender=item.get("filled_by") == "recommender" or item["key"] == RECOMMENDATION_KEY,
         attachment=str(item.get("attachment") or ""),

@@ -146,3 +146,14 @@ def test_the_installed_materials_file_gives_the_nine_items_in_order() -> None:
     assert [m.no for m in catalog.applicant] == list(range(1, 10))
     assert catalog.recommendation is not None and catalog.recommendation.key == "recommendation_form"
     assert all("{{" not in r for m in catalog.materials for r in m.requirements)
+
+
+def test_the_installed_titles_have_their_placeholders_filled() -> None:
+    """A user asking 还差哪些材料 saw “不超过{{ materials.cases.max_chars }}字” in item 7's title."""
+    from dialogs.reminders._catalog import build_catalog
+    from knowledge import load_file
+
+    catalog = build_catalog(load_file("materials.yml"), load_file("material_synonyms.yml"))
+    cases = catalog.get("cases")
+    assert cases is not None and "不超过3000字" in cases.title
+    assert all("{{" not in m.title and "}}" not in m.title for m in catalog.materials)
