@@ -49,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument("--csv", metavar="IN.csv", help="批量自测的 CSV 文件 / CSV file, one organisation per row")
     p.add_argument("--out", metavar="OUT.csv", help="批量结果写入的文件（默认标准输出）/ where to write the result CSV")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", type=_date,
-                   help="批量中按成立年月计算运营年限的日期（默认今天）/ date for ages given as founding dates")
+                   help="自测日期（默认今天）；已配置当年申报截止日期时，成立日期算至截止日 / date of the check; "
+                        "founding dates count to the year's application deadline when one is configured")
     p.add_argument("--json", action="store_true", help="输出 JSON（即 --format json）/ same as --format json")
     p.add_argument("--format", choices=FORMATS, help="报告格式 / report format: text (default), markdown, html, json")
     p.set_defaults(func=run, _parser=p)

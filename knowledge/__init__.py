@@ -4,6 +4,7 @@
 the typed views over the data live in private modules and are re-exported here.
 """
 
+from knowledge._age import AgeBasis, age_basis, age_in_years, years_between
 from knowledge._answers import Answer, compose, has_answer
 from knowledge._figures import FigureCheck
 from knowledge._kb import AnswerSpec, Clause, KnowledgeBase, Material, Threshold, knowledge_base
@@ -21,6 +22,7 @@ from knowledge.errors import (
 
 __all__ = [
     "KNOWLEDGE_DIR",
+    "AgeBasis",
     "Answer",
     "AnswerSpec",
     "Clause",
@@ -35,6 +37,8 @@ __all__ = [
     "Summary",
     "Threshold",
     "UserInputError",
+    "age_basis",
+    "age_in_years",
     "compose",
     "format_number",
     "has_answer",
@@ -44,4 +48,5 @@ __all__ = [
     "read_yaml",
     "render",
     "validate",
+    "years_between",
 ]

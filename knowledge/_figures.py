@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from knowledge._age import age_in_years, years_between
 from knowledge._kb import FigureRule, KnowledgeBase, Threshold
 
 _CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?、\s]")
@@ -49,7 +50,8 @@ class FigureCheck:
     in_range: bool
     passed: bool
     gap: float
-    from_date: bool = False  # the user gave a date (成立于2021年3月): ``value`` is the years until today
+    from_date: bool = False  # the user gave a date (成立于2021年3月): ``value`` is the years until ``as_of``
+    as_of: str = ""  # "" for today, else "申报截止日 YYYY-MM-DD" (indicators.md: age at the configured deadline)
 
 
 @dataclass(frozen=True)
@@ -97,10 +99,10 @@ def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: I
         for key in _candidates(kb, keys, text, ent):
             if key in used:
                 continue
-            value = _value(kb.figure_rules[key], ent, today)
-            if value is not None:
+            found = _value(kb.figure_rules[key], ent, today)
+            if found is not None:
                 used.add(key)
-                checks.append(_compare(kb.thresholds[key], ent.text, value, ent.entity == "date"))
+                checks.append(_compare(kb.thresholds[key], ent.text, found[0], ent.entity == "date", found[1]))
     return checks
 
 
@@ -130,26 +132,30 @@ def _clause_around(text: str, ent: EntityLike) -> str:
     return text[start: nxt.start() if nxt else len(text)]
 
 
-def _value(rule: FigureRule, ent: EntityLike, today: date) -> float | None:
+def _value(rule: FigureRule, ent: EntityLike, today: date) -> tuple[float, str] | None:
+    """The figure in the threshold's unit, and the day a founding date was counted to ("" for today)."""
     if ent.entity == "date":
         return _years_since(str(ent.value), today)
     if isinstance(ent.value, bool) or not isinstance(ent.value, int | float):
         return None
-    return float(ent.value) * rule.scale
+    return float(ent.value) * rule.scale, ""
 
 
-def _years_since(iso: str, today: date) -> float | None:
+def _years_since(iso: str, today: date) -> tuple[float, str] | None:
     try:
         start = datetime.strptime(iso[:10], "%Y-%m-%d").date()
     except ValueError:
         return None
-    return round((today - start).days / 365.2425, 1)
+    if start > today:  # a founding date in the future: out of range, the answer asks the user to check it
+        return -years_between(today, start), ""
+    years, basis = age_in_years(start, today)
+    return years, basis.label if basis.deadline else ""
 
 
-def _compare(th: Threshold, said: str, value: float, from_date: bool) -> FigureCheck:
+def _compare(th: Threshold, said: str, value: float, from_date: bool, as_of: str = "") -> FigureCheck:
     in_range = th.low <= value <= th.high
     passed = in_range and value >= th.minimum
     gap = round(th.minimum - value, 4) if in_range and not passed else 0.0
     return FigureCheck(key=th.key, label=th.label, said=said, value=round(value, 4), unit=th.unit,
                        minimum=th.minimum, wording=th.wording, clause=th.clause, in_range=in_range,
-                       passed=passed, gap=gap, from_date=from_date)
+                       passed=passed, gap=gap, from_date=from_date, as_of=as_of)

@@ -7,7 +7,6 @@ it: "我们成立5年，资产300万，去年服务了45家企业") and converts
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from dialogs.selfcheck._flowmodel import FlowModel, Question, clean
+from knowledge import age_in_years, years_between
 from nlu import Entity, extract_entities
 
 Extractor = Callable[..., tuple[Entity, ...]]
@@ -101,19 +101,7 @@ def read_functions(model: FlowModel, text: str) -> list[str]:
     return [key for key, words in model.function_synonyms.items() if any(w in cleaned for w in words)]
 
 
-def years_since(founded: date, today: date) -> float:
-    """Completed years from ``founded`` to ``today``, the part of the current year rounded down to
-    hundredths, so that the age is never overstated."""
-    years = today.year - founded.year - ((today.month, today.day) < (founded.month, founded.day))
-    anniversary = _add_years(founded, years)
-    following = _add_years(founded, years + 1)
-    fraction = (today - anniversary).days / (following - anniversary).days
-    return years + int(fraction * 100) / 100
-
-
-def _add_years(day: date, years: int) -> date:
-    year = day.year + years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+years_since = years_between  # kept for callers of the earlier name
 
 
 def _names_another(model: FlowModel, clause: str, key: str) -> bool:
@@ -229,8 +217,8 @@ def _years(ent: Entity, text: str, today: date) -> tuple[Any, str] | None:
     founded = date.fromisoformat(ent.value)
     if founded > today:
         return (f"成立时间 {founded.isoformat()} 晚于今天（{today.isoformat()}），请核对后重新回答。", "")
-    note = f"按成立时间 {founded.isoformat()} 计算至 {today.isoformat()}"
-    return (years_since(founded, today), note)
+    years, basis = age_in_years(founded, today)
+    return (years, f"按成立时间 {founded.isoformat()} 计算至 {basis.label}")
 
 
 def _tidy(value: float) -> int | float:

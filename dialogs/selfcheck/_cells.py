@@ -13,6 +13,7 @@ from typing import Any
 
 from dialogs.selfcheck._indicators import Indicator, Indicators
 from dialogs.selfcheck._values import validate_value
+from knowledge import age_in_years
 from knowledge.errors import UserInputError
 from nlu import Entity, extract_entities
 
@@ -94,17 +95,8 @@ def _convert(indicator: Indicator, entity: Entity, today: datetime.date) -> floa
         start = datetime.date.fromisoformat(value)
         if start > today:
             raise _bad(indicator, entity.text, f"不晚于 {today.isoformat()} 的成立日期")
-        return years_since(start, today)
+        return age_in_years(start, today)[0]
     return None
-
-
-def years_since(start: datetime.date, today: datetime.date) -> float:
-    """Whole months from ``start`` to ``today`` in years, rounded down (never overstating an organisation's age).
-
-    A month given alone was already read as its last day by the NLU. A start in the future gives a negative age.
-    """
-    months = (today.year - start.year) * 12 + today.month - start.month - (today.day < start.day)
-    return int(months * 100 / 12) / 100
 
 
 def _expected_forms(indicator: Indicator) -> str:
