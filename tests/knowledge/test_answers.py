@@ -201,7 +201,7 @@ def test_founding_date_counts_years_to_today() -> None:
     q = "我们2025年3月成立的，可以申报吗"
     answer = compose("condition_years", q, [ent("date", "2025-03-31", "2025年3月", q)], date(2026, 11, 26))
     assert answer.checks and not answer.checks[0].passed
-    assert "您提到的“2025年3月”至今约1.7年，不满足" in answer.text
+    assert "您提到的“2025年3月”至今约1.65年，不满足" in answer.text
 
 
 def test_user_text_is_never_template_source() -> None:

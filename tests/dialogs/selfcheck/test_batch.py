@@ -26,7 +26,7 @@ TODAY = datetime.date(2026, 11, 26)
         ("service_staff", "25人", 25), ("service_staff", "三十", 30), ("trainees_per_year", "1,200人次", 1200),
         ("smes_served_last_year", "45家", 45), ("service_staff", "10.0", 10),
         ("years_operating", "3", 3), ("years_operating", "两年半", 2.5), ("years_operating", "2年", 2),
-        ("years_operating", "2019年3月", 7.58), ("years_operating", "2024年11月", 1.91),
+        ("years_operating", "2019年3月", 7.65), ("years_operating", "2024年11月", 1.98),
         ("legal_person", "是", True), ("legal_person", "否", False), ("legal_person", "TRUE", True),
         ("legal_person", "false", False), ("legal_person", "1", True), ("legal_person", "0", False),
         ("legal_person", "✓", True), ("legal_person", "有", True), ("legal_person", "没有", False),
