@@ -23,6 +23,7 @@ _NEGATIVE_MARKS = ("负", "-", "−", "－")
 _FOUNDING_WORDS = ("成立", "创立", "创办", "注册", "开始运营", "建立", "组建", "开办")
 _YUAN_WORDS = ("万", "亿", "元", "千", "块")
 _MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is read as 元 ("1200000")
+_ONE = re.compile(r"(?<![第每])一(?:家|个|位|名|人次|人|次|场)")
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -70,8 +71,11 @@ def _plain_answer(model: FlowModel, question: Question, text: str, entities: lis
         return read_bool(model, first)
     if question.type == "enum":
         return read_choice(model, question, text)
-    if question.type == "integer" and not entities and read_bool(model, first) is False:
-        return 0
+    if question.type == "integer" and not any(e.entity in ("count", "number") for e in entities):
+        if read_bool(model, first) is False:
+            return 0
+        if _ONE.search(first):
+            return 1  # "就一家": the NLU leaves 一家 alone (an article in "我们是一家公司")
     return None
 
 

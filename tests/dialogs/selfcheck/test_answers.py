@@ -142,3 +142,21 @@ def test_every_indicator_has_a_question_and_the_vocabulary_is_complete() -> None
     data["vocabulary"]["back"]["match"] = "fuzzy"
     with pytest.raises(KnowledgeError):
         parse_flow(data, model.indicators)
+
+
+@pytest.mark.parametrize(("pending", "text", "expected"), [
+    ("aggregated_orgs", "就一家", 1),  # was read as nothing, and the NLU's goodbye answered 再见 mid-check
+    ("aggregated_orgs", "只有一家", 1),
+    ("aggregated_orgs", "一家", 1),
+    ("service_staff", "就一个人", 1),
+    ("info_activities", "一年一次", 1),
+    ("aggregated_orgs", "两家", 2),
+    ("aggregated_orgs", "没有", 0),
+])
+def test_one_said_in_words_answers_a_pending_count(model: FlowModel, pending: str, text: str, expected: int) -> None:
+    assert values(model, text, pending) == {pending: expected}
+
+
+def test_one_as_an_article_is_not_a_count_for_another_question(model: FlowModel) -> None:
+    # "一家" is an article here, and the pending question is a yes/no one
+    assert values(model, "我们是一家技术服务机构", "org_type") == {"org_type": "tech_service"}
