@@ -29,13 +29,14 @@ class AgeBasis:
         return f"申报截止日 {self.on.isoformat()}" if self.deadline else self.on.isoformat()
 
 
-_cache: dict[tuple[str, int], date | None] = {}
+_cache: dict[tuple[str, int, int], date | None] = {}
 
 
 def _application_deadline() -> date | None:
     """The current year's application deadline, re-read when the file changes (administrators edit it live)."""
     path: Path = _deadlines.deadlines_path()
-    key = (str(path), path.stat().st_mtime_ns)
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _cache:
         _cache.clear()
         _cache[key] = _deadlines.load_deadlines(path).current.get("application")

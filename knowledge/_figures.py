@@ -51,7 +51,7 @@ class FigureCheck:
     passed: bool
     gap: float
     from_date: bool = False  # the user gave a date (成立于2021年3月): ``value`` is the years until ``as_of``
-    as_of: str = ""  # "" for today, else "申报截止日 YYYY-MM-DD" (indicators.md: age at the configured deadline)
+    as_of: str = ""  # "" for today, else "申报截止日（2026年12月31日）" (indicators.md: age at the configured deadline)
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,8 @@ def _years_since(iso: str, today: date) -> tuple[float, str] | None:
     if start > today:  # a founding date in the future: out of range, the answer asks the user to check it
         return -years_between(today, start), ""
     years, basis = age_in_years(start, today)
-    return years, basis.label if basis.deadline else ""
+    day = basis.on
+    return years, f"申报截止日（{day.year}年{day.month}月{day.day}日）" if basis.deadline else ""
 
 
 def _compare(th: Threshold, said: str, value: float, from_date: bool, as_of: str = "") -> FigureCheck:

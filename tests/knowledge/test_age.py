@@ -58,7 +58,7 @@ def _qa(text: str) -> str:
 
 def test_qa_counts_to_the_deadline(deadline: Path) -> None:
     text = _qa("我们成立于2024年12月15日，满足运营年限吗")
-    assert "至申报截止日 2026-12-31约2.04年，满足" in text
+    assert "至申报截止日（2026年12月31日）约2.04年，满足" in text
 
 
 def test_qa_counts_to_today_without_deadline(no_deadline: Path) -> None:
