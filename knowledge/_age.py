@@ -7,11 +7,13 @@ One helper for the three readers of a founding date: the self-check dialogue, th
 from __future__ import annotations
 
 import calendar
+import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from knowledge import _deadlines
+from knowledge.errors import KnowledgeError
 
 __all__ = ["AgeBasis", "age_basis", "age_in_years", "years_between"]
 
@@ -29,13 +31,17 @@ class AgeBasis:
         return f"申报截止日 {self.on.isoformat()}" if self.deadline else self.on.isoformat()
 
 
+_log = logging.getLogger(__name__)
 _cache: dict[tuple[str, int, int], date | None] = {}
 
 
 def _application_deadline() -> date | None:
     """The current year's application deadline, re-read when the file changes (administrators edit it live)."""
     path: Path = _deadlines.deadlines_path()
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError:
+        return _deadlines.load_deadlines(path).current.get("application")  # raises KnowledgeError naming it
     key = (str(path), stat.st_mtime_ns, stat.st_size)
     if key not in _cache:
         _cache.clear()
@@ -45,7 +51,11 @@ def _application_deadline() -> date | None:
 
 def age_basis(today: date) -> AgeBasis:
     """The application deadline of the year when one is configured, else ``today`` (the date of the check)."""
-    deadline = _application_deadline()
+    try:
+        deadline = _application_deadline()
+    except KnowledgeError as exc:  # a broken deadlines.yml (kb check names it) must not stop a self-check
+        _log.warning("deadlines.yml unreadable, ages counted to the day of the check: %s", exc)
+        deadline = None
     return AgeBasis(deadline, True) if deadline is not None else AgeBasis(today, False)
 
 

@@ -88,3 +88,8 @@ def test_dialogue_counts_to_the_deadline_when_configured(fixture: str, note: str
     chat = Chat(store, now=datetime(2026, 11, 26, 4, 0, tzinfo=UTC))
     turn = chat.run("/selfcheck", "是", "科研院所", "成立于2024年12月15日")
     assert note in turn.text
+
+
+def test_a_broken_deadlines_file_counts_to_the_day_of_the_check(no_deadline: Path) -> None:
+    no_deadline.write_text("years: [", encoding="utf-8")
+    assert age_basis(TODAY).on == TODAY
