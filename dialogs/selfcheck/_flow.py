@@ -174,8 +174,8 @@ class SelfCheckFlow:
         if ctx.parsed.intent == "selfcheck_start":
             count = len(Draft(ctx.state.slots).profile)
             return [Reply(render(T + "in_progress", count=count)), *self.resume(ctx)]
-        if self._is_other_intent(ctx):
-            return None
+        if self._is_other_intent(ctx) and not self.model.word("done", ctx.text):
+            return None  # “完成” is the check's own word (the function choice), not the materials checklist's
         if ctx.state.step == SUMMARY:
             return [Reply(render(T + "summary_hint"))]
         key = ctx.state.step or ""
