@@ -23,3 +23,11 @@ def test_done_outside_the_function_choice_stays_in_the_check(store: Store) -> No
     turn = chat.say("完成")
     assert "材料" not in turn.text
     assert chat.state().step == "finances_sound" and "财务收支状况" in turn.text
+
+
+def test_a_request_to_self_check_with_facts_starts_the_check(store: Store) -> None:
+    # was understood as a question on 服务企业数 (the figures outweighed 我想自测): no check started
+    turn = Chat(store, parser=parse).say("我想自测，我们成立5年，资产300万，去年服务了45家企业")
+    assert "开始申报条件自测" in turn.text
+    assert "运营年限：5 年" in turn.text and "资产总额：300 万元" in turn.text
+    assert "上一年服务中小企业数：45 家" in turn.text
