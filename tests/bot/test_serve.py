@@ -15,7 +15,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +115,6 @@ async def test_sigterm_lets_a_request_in_flight_finish_and_saves_its_state(db_ur
 
         assert '"n": 1' in s.query(Conversation).one().state_json
     store.dispose()
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi()
-    await api.start()
-    yield api
-    await api.stop()
 
 
 async def test_webhook_mode_sets_the_webhook_and_answers_updates(db_url: str, fake: FakeBotApi) -> None:

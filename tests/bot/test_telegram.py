@@ -17,14 +17,6 @@ USER = 1001
 GROUP = -100200
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    api = FakeBotApi()
-    await api.start()
-    yield api
-    await api.stop()
-
-
 def make_service(store: Store, fake: FakeBotApi) -> TelegramService:
     runner = CoreRunner(Assistant(store, parser=keyword_parser))
     return TelegramService(runner, TelegramSettings(token=fake.token, api_base_url=fake.base_url, poll_timeout=1))
