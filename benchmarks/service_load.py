@@ -43,6 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SHENBAO = ROOT / ".venv" / "bin" / "shenbao"
+# the server runs this checkout's code (also from a git worktree whose .venv is another checkout's)
+SERVE = [sys.executable, "-m", "bot", "serve"]
 RASA_SH = ROOT / "scripts" / "rasa.sh"
 PG_URL = os.environ.get("SHENBAO_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CONNECTIONS = 10
@@ -65,6 +67,8 @@ class Result:
     errors: int = 0
     rss_mb: float = 0.0
     error_samples: list[str] = field(default_factory=list)
+    server_cpu: float = 0.0  # CPU seconds (user + system) of the server processes during the run
+    client_cpu: float = 0.0  # CPU seconds of the load generator during the run
 
     @property
     def turns_per_s(self) -> float:
@@ -76,12 +80,17 @@ class Result:
         xs = sorted(self.latencies)
         return xs[min(len(xs) - 1, int(len(xs) * q))] * 1000
 
+    def cpu_ms(self, seconds: float) -> str:
+        return f"{1000 * seconds / len(self.latencies):.2f}" if self.latencies and seconds else "–"
+
     def row(self) -> str:
         return (f"| {self.name} | {self.turns_per_s:.0f} | {self.pct(0.5):.1f} | {self.pct(0.99):.1f} | "
-                f"{self.errors} | {self.rss_mb:.0f} |")
+                f"{self.errors} | {self.rss_mb:.0f} | {self.cpu_ms(self.server_cpu)} | "
+                f"{self.cpu_ms(self.client_cpu)} |")
 
 
-HEADER = "| target | turns/s | p50 ms | p99 ms | errors | RSS MB |\n|---|---|---|---|---|---|"
+HEADER = ("| target | turns/s | p50 ms | p99 ms | errors | RSS MB | server CPU ms/turn | generator CPU ms/turn |\n"
+          "|---|---|---|---|---|---|---|---|")
 
 
 class Script:
@@ -124,8 +133,17 @@ async def _worker(session: aiohttp.ClientSession, urls: list[str], kind: str, se
                 result.error_samples.append(f"{text!r} -> {str(data)[:200]}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) from /proc; 0 when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def run_load(name: str, urls: list[str], kind: str, seconds: float, questions: list[str],
-                   senders_total: int = 3000, warmup: float = 2.0) -> Result:
+                   senders_total: int = 3000, warmup: float = 2.0, pids: tuple[int, ...] = ()) -> Result:
     script = Script(questions)
     run = uuid.uuid4().hex[:6]
     senders = [f"bench-{run}-{i}" for i in range(senders_total)]
@@ -139,10 +157,13 @@ async def run_load(name: str, urls: list[str], kind: str, seconds: float, questi
             await asyncio.gather(*(_worker(session, urls, kind, [f"warm-{run}-{w}"], script, end, scratch, w)
                                    for w in range(CONNECTIONS)))
         result = Result(name, seconds)
+        server_cpu, client_cpu = sum(map(cpu_seconds, pids)), time.process_time()
         start = time.perf_counter()
         await asyncio.gather(*(_worker(session, urls, kind, per_worker[w], script, start + seconds, result, w)
                                for w in range(CONNECTIONS)))
         result.seconds = time.perf_counter() - start
+        result.server_cpu = sum(map(cpu_seconds, pids)) - server_cpu
+        result.client_cpu = time.process_time() - client_cpu
     return result
 
 
@@ -192,13 +213,14 @@ Server = tuple[int, "subprocess.Popen[bytes]"]
 
 @contextmanager
 def shenbao_servers(db_url: str, workers: int, nlu: str = "builtin") -> Iterator[list[Server]]:
-    env = {**os.environ, "SHENBAO_DATABASE_URL": db_url, "SHENBAO_NLU": nlu, "SHENBAO_LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "SHENBAO_DATABASE_URL": db_url, "SHENBAO_NLU": nlu, "SHENBAO_LOG_LEVEL": "WARNING",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     env.pop("TELEGRAM_BOT_TOKEN", None)
     servers: list[Server] = []
     try:
         for _ in range(workers):
             port = free_port()
-            proc = subprocess.Popen([str(SHENBAO), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+            proc = subprocess.Popen([*SERVE, "--host", "127.0.0.1", "--port", str(port)], env=env,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
             servers.append((port, proc))
             wait_http(f"http://127.0.0.1:{port}/health", proc)
@@ -226,8 +248,9 @@ def bench_shenbao(seconds: float, db: str, workers: int, questions: list[str], l
             rest = [f"http://127.0.0.1:{p}/webhooks/rest/webhook" for p, _ in servers]
             parse = [f"http://127.0.0.1:{p}/model/parse" for p, _ in servers]
             name = label or f"shenbao serve, {db}, {workers} worker{'s' if workers > 1 else ''}"
-            r1 = asyncio.run(run_load(f"{name}: REST turns", rest, "rest", seconds, questions))
-            r2 = asyncio.run(run_load(f"{name}: /model/parse", parse, "parse", seconds, questions))
+            pids = tuple(proc.pid for _, proc in servers)
+            r1 = asyncio.run(run_load(f"{name}: REST turns", rest, "rest", seconds, questions, pids=pids))
+            r2 = asyncio.run(run_load(f"{name}: /model/parse", parse, "parse", seconds, questions, pids=pids))
             rss = sum(peak_rss_mb(proc.pid) for _, proc in servers)
             r1.rss_mb = r2.rss_mb = rss
             return [r1, r2]
@@ -290,7 +313,7 @@ def bench_scaling(seconds: float, sizes: list[int], questions: list[str]) -> lis
             with shenbao_servers(url, 2) as servers:
                 rest = [f"http://127.0.0.1:{p}/webhooks/rest/webhook" for p, _ in servers]
                 r = asyncio.run(run_load(f"PostgreSQL, 2 workers, {size:,} stored conversations", rest, "rest",
-                                         seconds, questions))
+                                         seconds, questions, pids=tuple(proc.pid for _, proc in servers)))
                 r.rss_mb = sum(peak_rss_mb(proc.pid) for _, proc in servers)
                 out.append(r)
         finally:
