@@ -7,10 +7,8 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import inspect, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from dialogs import _features  # noqa: F401  (importing registers the features' handlers)
 from dialogs._context import Context
@@ -18,7 +16,8 @@ from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
 from dialogs.state import DialogState
-from dialogs.store import Conversation, Store, UnansweredQuestion, User
+from dialogs.store import Store, UnansweredQuestion, User
+from dialogs.store._turns import lock_user, save_state
 from knowledge import render
 from knowledge.errors import StorageUnavailableError, UserInputError
 from nlu import FALLBACK_INTENT, IntentScore, ParseResult
@@ -96,9 +95,8 @@ class Assistant:
 
     def _handle_in_session(self, session: Session, incoming: Incoming, parsed: ParseResult) -> Turn:
         now = self.clock()
-        user = self._user(session, incoming, now)
-        conv = session.get(Conversation, user.id)
-        state = DialogState.from_json(conv.state_json if conv else None)
+        user, stored = self._user(session, incoming, now)
+        state = DialogState.from_json(stored)
         ctx = Context(self, incoming, parsed, session, user, state, now)
         replies = self.route(ctx)
         parsed = ctx.parsed  # a handler may hand the message on (e.g. an admin command from a non-admin)
@@ -108,7 +106,7 @@ class Assistant:
         if not ctx.state.privacy_notice_shown:
             replies.insert(0, Reply(privacy_notice()))
             ctx.state.privacy_notice_shown = True
-        self._save(session, user, conv, ctx.state, now)
+        save_state(session.connection(), user.id, ctx.state.to_json(), now, exists=stored is not None)
         if ctx.fallback:
             session.add(UnansweredQuestion(user_id=user.id, text=incoming.text[:1000], intent=parsed.intent,
                                            confidence=parsed.confidence, created_at=now))
@@ -136,27 +134,14 @@ class Assistant:
             return [Reply(render("system/empty"))]
         return handler(ctx)
 
-    def _user(self, session: Session, incoming: Incoming, now: datetime) -> User:
-        """The user's row, created on first contact and locked for this turn: turns of one user are serialized
-        (SELECT … FOR UPDATE on PostgreSQL; SQLite transactions take the write lock at BEGIN), so parallel
-        messages, even to several processes, never lose an update."""
-        stmt = select(User).where(User.channel == incoming.channel, User.external_id == incoming.user_id)
-        stmt = stmt.with_for_update().execution_options(populate_existing=True)
-        user = session.scalars(stmt).first()
-        if user is None:
-            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-            session.execute(insert(User).values(channel=incoming.channel, external_id=incoming.user_id,
-                                                created_at=now, last_active_at=now)
-                            .on_conflict_do_nothing(index_elements=["channel", "external_id"]))
-            user = session.scalars(stmt).one()  # ours, or the one a parallel first message created
-        user.last_active_at = now
-        return user
-
     @staticmethod
-    def _save(session: Session, user: User, conv: Conversation | None, state: DialogState,
-              now: datetime) -> None:
-        if conv is None:
-            session.add(Conversation(user_id=user.id, state_json=state.to_json(), updated_at=now))
-        else:
-            conv.state_json = state.to_json()
-            conv.updated_at = now
+    def _user(session: Session, incoming: Incoming, now: datetime) -> tuple[User, str | None]:
+        """The user (created on first contact, locked for this turn: turns of one user are serialized, so
+        parallel messages, even to several processes, never lose an update) and the stored state JSON.
+        The ``User`` joins the session without being loaded again: handlers read its id and channel, and
+        ``/forget`` deletes it."""
+        user_id, stored = lock_user(session.connection(), incoming.channel, incoming.user_id, now)
+        user = User(id=user_id, channel=incoming.channel, external_id=incoming.user_id, last_active_at=now)
+        make_transient_to_detached(user)
+        session.add(user)
+        return user, stored
