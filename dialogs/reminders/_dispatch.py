@@ -1,19 +1,26 @@
 """The dispatcher: sends due reminders exactly once, across restarts and several workers.
 
 Each reminder is claimed by one atomic ``UPDATE … WHERE status='pending' … RETURNING`` (with ``FOR UPDATE SKIP
-LOCKED`` on PostgreSQL) right before it is sent, so two dispatchers never send one row twice. Before claiming,
-of the rows that fell due while nobody was running only the latest per user, channel and deadline is kept (the
-older ones are marked ``skipped``), as are rows whose deadline has passed. A row found still ``sending`` after
-the lease was interrupted mid-request (e.g. kill -9): its outcome is unknown, and it is recorded as failed
-rather than sent again, so nothing arrives twice.
+LOCKED`` on PostgreSQL), so two dispatchers never send one row twice. Before claiming, of the rows that fell due
+while nobody was running only the latest per user, channel and deadline is kept (the older ones are marked
+``skipped``), as are rows whose deadline has passed.
+
+A row moves ``pending → claimed → sending → sent``. ``claimed`` rows (taken and rendered, waiting for the pace)
+have not left: after a kill -9 they are simply due again. ``sending`` is committed in the instant before the
+request leaves. Through a channel that delivers once per key (the web outbox, keyed by the reminder's id) an
+interrupted ``sending`` row is repeated safely. Through Telegram or e-mail its outcome is unknown: the request
+was on the wire when the process died; it is recorded as failed (``UNKNOWN_OUTCOME``) rather than sent again,
+so nothing arrives twice, and it is the only kind of row a kill -9 can leave undelivered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import datetime as dt
 import logging
+import math
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -26,7 +33,7 @@ from dialogs._types import Button
 from dialogs.reminders import _catalog
 from dialogs.reminders._materials import missing_materials
 from dialogs.reminders._schedule import EMAIL_CHANNEL, cancel_pending, sync_reminders
-from dialogs.reminders._senders import DeliveryBlocked, DeliveryError, DeliveryRetryAfter, Sender
+from dialogs.reminders._senders import DeliveryBlocked, DeliveryError, DeliveryRetryAfter, IdempotentSender, Sender
 from dialogs.reminders._time import cn_date, local_date, local_tz
 from dialogs.store import Store
 from dialogs.store.models import Reminder, ReminderSubscription
@@ -63,22 +70,29 @@ class Claimed:
 
 
 class Pacer:
-    """Spaces calls evenly at ``rate`` per second (no bursts above the limit)."""
+    """Spaces calls evenly at ``rate`` per second and never lets more than ``rate`` start within any one second,
+    even when a late caller would otherwise catch up (the limit Telegram counts is per second)."""
 
-    def __init__(self, rate: float | None) -> None:
+    def __init__(self, rate: float | None, window: float = 1.0) -> None:
         self.interval = 1.0 / rate if rate else 0.0
+        self.window = window
+        self._recent: collections.deque[float] = collections.deque(maxlen=max(1, math.floor((rate or 1) * window)))
         self._next = 0.0
         self._lock = asyncio.Lock()
 
     async def acquire(self) -> None:
-        if not self.interval and self._next <= time.monotonic():
+        if not self.interval:
             return
         async with self._lock:
             now = time.monotonic()
             slot = max(now, self._next)
-            self._next = slot + self.interval
+            if len(self._recent) == self._recent.maxlen:
+                slot = max(slot, self._recent[0] + self.window)
             if slot > now:
                 await asyncio.sleep(slot - now)
+            start = time.monotonic()
+            self._recent.append(start)
+            self._next = start + self.interval
 
 
 REMINDER_BUTTONS = (Button("查看材料清单", "/materials"), Button("取消提醒", "/remind off"))
@@ -139,7 +153,16 @@ class Dispatcher:
             self._skip_superseded(s, now)
 
     def _recover(self, s: Session, now: dt.datetime) -> None:
-        s.execute(update(Reminder).where(Reminder.status == "sending", Reminder.claimed_at < now - self.lease)
+        """Rows whose dispatcher died (the lease ran out): a claim that never left is due again; an interrupted
+        send is repeated where the channel delivers once per key, and recorded as of unknown outcome elsewhere."""
+        expired = Reminder.claimed_at < now - self.lease
+        again = {"status": "pending", "claimed_by": None, "next_attempt_at": now}
+        s.execute(update(Reminder).where(Reminder.status == "claimed", expired)
+                  .values(attempts=Reminder.attempts - 1, **again).execution_options(synchronize_session=False))
+        keyed = [c for c, sender in self.senders.items() if isinstance(sender, IdempotentSender)]
+        s.execute(update(Reminder).where(Reminder.status == "sending", expired, Reminder.channel.in_(keyed))
+                  .values(**again).execution_options(synchronize_session=False))
+        s.execute(update(Reminder).where(Reminder.status == "sending", expired, Reminder.channel.not_in(keyed))
                   .values(status="failed", last_error=UNKNOWN_OUTCOME).execution_options(synchronize_session=False))
 
     @staticmethod
@@ -149,7 +172,7 @@ class Dispatcher:
         newer_due = exists().where(and_(
             later.user_id == Reminder.user_id, later.channel == Reminder.channel, later.year == Reminder.year,
             later.kind == Reminder.kind, later.deadline == Reminder.deadline, later.due_at > Reminder.due_at,
-            later.due_at <= now, later.status.in_(("pending", "sending", "sent"))))
+            later.due_at <= now, later.status.in_(("pending", "claimed", "sending", "sent"))))
         s.execute(update(Reminder).where(Reminder.status == "pending", Reminder.due_at <= now, newer_due)
                   .values(status="skipped", last_error="停机期间到期，已由更近的一条提醒代替")
                   .execution_options(synchronize_session=False))
@@ -157,25 +180,27 @@ class Dispatcher:
     # -- claiming and sending ---------------------------------------------------------------------------
     async def _drain(self, sender: Sender, now: dt.datetime, stats: DispatchStats,
                      stop_event: asyncio.Event | None) -> None:
-        """Start one claim-and-send per pacer slot (up to ``concurrency`` at once) until nothing is due: the pace
-        does not wait for the database, and a row is claimed only right before it is sent."""
-        pacer = self._pacers[sender.channel]
+        """Keep up to ``concurrency`` rows claimed ahead, each waiting for its pacer slot, until nothing is due:
+        the pace does not wait for the database, and a row is marked ``sending`` only as its request leaves."""
         slots = asyncio.Semaphore(self.concurrency)
         drained = asyncio.Event()
         tasks: set[asyncio.Task[None]] = set()
         while not drained.is_set() and (stop_event is None or not stop_event.is_set()):
-            if self._paused_until.get(sender.channel, now) > self.clock():
+            if self._paused(sender.channel):
                 break
             await slots.acquire()
             if drained.is_set():
                 slots.release()
                 break
-            await pacer.acquire()
             task = asyncio.create_task(self._claim_and_deliver(sender, now, stats, drained))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
             task.add_done_callback(lambda _t: slots.release())
         await asyncio.gather(*tasks)
+
+    def _paused(self, channel: str) -> bool:
+        until = self._paused_until.get(channel)
+        return until is not None and until > self.clock()
 
     async def _claim_and_deliver(self, sender: Sender, now: dt.datetime, stats: DispatchStats,
                                  drained: asyncio.Event) -> None:
@@ -183,7 +208,13 @@ class Dispatcher:
         if claimed is None:
             drained.set()
             return
-        await self._deliver(sender, claimed, stats)
+        await self._pacers[sender.channel].acquire()
+        if self._paused(sender.channel):  # flood control began while this row waited: give it back
+            await asyncio.to_thread(self._finish, claimed.id, status="pending", claimed_by=None,
+                                    attempts=Reminder.attempts - 1)
+            return
+        if await asyncio.to_thread(self._start, claimed.id):
+            await self._deliver(sender, claimed, stats)
 
     def claim_one(self, channel: str, now: dt.datetime) -> Claimed | None:
         """Atomically take one due row of ``channel`` (status pending → sending) and render its text."""
@@ -194,7 +225,7 @@ class Dispatcher:
             if s.get_bind().dialect.name == "postgresql":
                 pick = pick.with_for_update(skip_locked=True)
             row = s.execute(update(Reminder).where(Reminder.id == pick.scalar_subquery(), Reminder.status == "pending")
-                            .values(status="sending", claimed_by=self.name, claimed_at=now,
+                            .values(status="claimed", claimed_by=self.name, claimed_at=self.clock(),
                                     attempts=Reminder.attempts + 1)
                             .returning(Reminder.id, Reminder.user_id, Reminder.address, Reminder.attempts,
                                        Reminder.year, Reminder.kind, Reminder.deadline)
@@ -216,9 +247,24 @@ class Dispatcher:
                       days=(deadline - local_date(now)).days, missing=missing,
                       total=len(catalog.applicant) if catalog else 0)
 
+    def _start(self, reminder_id: int) -> bool:
+        """``claimed → sending``, committed right before the request leaves; False if the claim was lost."""
+        with self.store.session() as s:
+            done = s.execute(update(Reminder).where(Reminder.id == reminder_id, Reminder.status == "claimed",
+                                                    Reminder.claimed_by == self.name)
+                             .values(status="sending", claimed_at=self.clock())
+                             .execution_options(synchronize_session=False))
+            started = getattr(done, "rowcount", 1) != 0
+        if not started:
+            log.warning("reminder %s was taken over before it was sent", reminder_id)
+        return started
+
     async def _deliver(self, sender: Sender, claimed: Claimed, stats: DispatchStats) -> None:
         try:
-            await sender.send(claimed.address, claimed.text, claimed.buttons)
+            if isinstance(sender, IdempotentSender):
+                await sender.send_once(f"reminder-{claimed.id}", claimed.address, claimed.text, claimed.buttons)
+            else:
+                await sender.send(claimed.address, claimed.text, claimed.buttons)
         except DeliveryBlocked as exc:
             stats.blocked += 1
             await asyncio.to_thread(self._blocked, claimed, str(exc))
@@ -248,7 +294,8 @@ class Dispatcher:
 
     def _finish(self, reminder_id: int, **values: object) -> None:
         with self.store.session() as s:
-            done = s.execute(update(Reminder).where(Reminder.id == reminder_id, Reminder.status == "sending",
+            done = s.execute(update(Reminder).where(Reminder.id == reminder_id,
+                                                    Reminder.status.in_(("claimed", "sending")),
                                                     Reminder.claimed_by == self.name)
                              .values(**values).execution_options(synchronize_session=False))
             if getattr(done, "rowcount", 1) == 0:

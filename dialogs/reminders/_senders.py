@@ -16,6 +16,9 @@ from typing import Protocol, runtime_checkable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.sql.expression import Executable
 
 from dialogs._types import Button
 from dialogs.store import Store, User
@@ -50,6 +53,15 @@ class Sender(Protocol):
     async def send(self, external_id: str, text: str, buttons: tuple[Button, ...] = ()) -> None: ...
 
 
+@runtime_checkable
+class IdempotentSender(Sender, Protocol):
+    """A sender that can deliver under a key, delivering at most one message per key however often it is
+    called. The dispatcher uses ``send_once`` with the reminder's id, so a send cut short by kill -9 is simply
+    repeated: nothing is lost and nothing arrives twice."""
+
+    async def send_once(self, key: str, external_id: str, text: str, buttons: tuple[Button, ...] = ()) -> None: ...
+
+
 class OutboxSender:
     """Web page delivery: the message waits in ``outbox_messages`` until the page polls ``GET /outbox``."""
 
@@ -61,16 +73,26 @@ class OutboxSender:
         self.clock = clock or _utcnow
 
     async def send(self, external_id: str, text: str, buttons: tuple[Button, ...] = ()) -> None:
-        await asyncio.to_thread(self._write, external_id, text, buttons)
+        await asyncio.to_thread(self._write, None, external_id, text, buttons)
 
-    def _write(self, external_id: str, text: str, buttons: tuple[Button, ...]) -> None:
+    async def send_once(self, key: str, external_id: str, text: str, buttons: tuple[Button, ...] = ()) -> None:
+        await asyncio.to_thread(self._write, key, external_id, text, buttons)
+
+    def _write(self, key: str | None, external_id: str, text: str, buttons: tuple[Button, ...]) -> None:
         payload = json.dumps([{"title": b.title, "payload": b.payload} for b in buttons], ensure_ascii=False)
         with self.store.session() as s:
             user_id = s.scalar(select(User.id).where(User.channel == "web", User.external_id == external_id))
             if user_id is None:
                 raise DeliveryBlocked("网页用户已不存在")
-            s.add(OutboxMessage(user_id=user_id, sender=external_id, text=text, buttons_json=payload,
-                                created_at=self.clock()))
+            row = {"user_id": user_id, "sender": external_id, "text": text, "buttons_json": payload,
+                   "created_at": self.clock(), "dedupe_key": key}
+            s.execute(_insert_once(s.get_bind().dialect.name, row))
+
+
+def _insert_once(dialect: str, row: dict[str, object]) -> Executable:
+    """``INSERT … ON CONFLICT (dedupe_key) DO NOTHING`` in the dialect at hand (SQLite or PostgreSQL)."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(OutboxMessage).values(**row).on_conflict_do_nothing(index_elements=["dedupe_key"])
 
 
 def _utcnow() -> datetime:

@@ -124,7 +124,8 @@ class ReminderSubscription(Base):
 
 class Reminder(Base):
     """One reminder due at ``due_at`` through one channel (``telegram``, ``web``, ``email``) to ``address``.
-    Status: pending → sending → sent | failed | pending (retry); or skipped / cancelled."""
+    Status: pending → claimed (taken by one dispatcher, not yet on the wire) → sending (the request is leaving)
+    → sent | failed | pending (retry); or skipped / cancelled."""
 
     __tablename__ = "reminders"
     __table_args__ = (
@@ -162,3 +163,4 @@ class OutboxMessage(Base):
     buttons_json: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # e.g. ``reminder-42``

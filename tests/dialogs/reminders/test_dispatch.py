@@ -194,18 +194,54 @@ async def test_a_user_who_blocked_the_bot_is_unsubscribed(assistant: Assistant, 
         assert s.scalars(select(ReminderSubscription)).one().active is False
 
 
-async def test_an_interrupted_send_is_not_repeated(assistant: Assistant, store: Store, clock: Clock,
-                                                   with_deadline: Path) -> None:
+def crash(store: Store, clock: Clock, channel: str, phase: str) -> int:
+    """A dispatcher that claimed the first due row and died (kill -9) in ``phase``: ``claimed`` (waiting for its
+    pacer slot), ``sending`` (the request had left) or ``written`` (the web outbox row was written, not marked)."""
+    dead = dispatcher(store, clock, RecordingSender(channel), name="crashed")
+    claimed = dead.claim_one(channel, clock.now)
+    assert claimed is not None
+    if phase != "claimed":
+        assert dead._start(claimed.id)
+    if phase == "written":
+        asyncio.run(OutboxSender(store, clock).send_once(f"reminder-{claimed.id}", claimed.address, claimed.text))
+    return claimed.id
+
+
+@pytest.mark.parametrize(("channel", "phase", "delivered", "status"), [
+    ("telegram", "claimed", 1, "sent"),       # never left: sent by the next dispatcher
+    ("telegram", "sending", 0, "failed"),     # on the wire when killed: unknown, not repeated
+    ("web", "claimed", 1, "sent"),
+    ("web", "sending", 1, "sent"),            # the outbox is keyed by reminder: repeated safely
+    ("web", "written", 1, "sent"),            # … and written once only
+])
+def test_after_kill_9_a_reminder_is_sent_once_or_recorded(assistant: Assistant, store: Store, clock: Clock,
+                                                          with_deadline: Path, channel: str, phase: str,
+                                                          delivered: int, status: str) -> None:
+    user = "page-9" if channel == "web" else "9"
+    say(assistant, "提醒我", user=user, channel=channel)
+    clock.set_local(2022, 12, 16, 10, 0)
+    reminder_id = crash(store, clock, channel, phase)
+    clock.now += dt.timedelta(minutes=5)  # past the lease
+    tg = RecordingSender()
+    asyncio.run(dispatcher(store, clock, tg, OutboxSender(store, clock)).dispatch_due())
+    got = len(tg.sent) if channel == "telegram" else len(take_outbox(store, user, clock.now))
+    row = next(r for r in rows(store) if r.id == reminder_id)
+    assert (got, row.status) == (delivered, status)
+    assert row.last_error == (UNKNOWN_OUTCOME if status == "failed" else None)
+
+
+async def test_a_dispatcher_that_lost_its_claim_does_not_send(assistant: Assistant, store: Store, clock: Clock,
+                                                              with_deadline: Path) -> None:
     say(assistant, "提醒我")
     clock.set_local(2022, 12, 16, 10, 0)
-    crashed = dispatcher(store, clock, RecordingSender(), name="crashed")
-    assert crashed.claim_one("telegram", clock.now) is not None  # claimed, then the process died
+    slow = dispatcher(store, clock, RecordingSender(), name="slow")
+    claimed = slow.claim_one("telegram", clock.now)
+    assert claimed is not None
+    clock.now += dt.timedelta(minutes=5)  # the slow one stalled past its lease; another takes over and sends
     tg = RecordingSender()
-    clock.now += dt.timedelta(minutes=5)
-    await dispatcher(store, clock, tg).dispatch_due()
-    assert tg.sent == []
-    first = rows(store)[0]
-    assert (first.status, first.last_error) == ("failed", UNKNOWN_OUTCOME)
+    assert (await dispatcher(store, clock, tg).dispatch_due()).sent == 1
+    assert slow._start(claimed.id) is False  # so the slow one never sends its copy
+    assert len(tg.sent) == 1 and rows(store)[0].status == "sent"
 
 
 async def test_unsubscribe_cancels_pending_reminders(assistant: Assistant, store: Store, clock: Clock,
