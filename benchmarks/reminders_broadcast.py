@@ -3,10 +3,11 @@
 Schedules N subscribers (default 10,000) whose 14-day reminder is due now, starts a local fake Telegram Bot API
 (aiohttp on 127.0.0.1) in this process, and runs the dispatcher in a *separate process* that sends through
 PTB at Telegram's broadcast limit (30 messages/s). When a share of the messages has arrived, the dispatcher
-process is killed with SIGKILL and started again. Reported: the achieved rate as a share of the limit, the
-largest number of messages in any one-second window, duplicates and losses, and the rows' final states.
+process is killed with SIGKILL (at a random moment of the send cycle) and started again; ``--kills N`` does
+that N times, evenly spread. Reported: the achieved rate as a share of the limit, the largest number of messages
+in any one-second window, duplicates and losses, and the rows' final states.
 
-    .venv/bin/python benchmarks/reminders_broadcast.py [--subscribers 10000] [--kill-at 0.4]
+    .venv/bin/python benchmarks/reminders_broadcast.py [--subscribers 10000] [--kill-at 0.4] [--kills 1]
                                                         [--database-url postgresql+psycopg://…]
 """
 
@@ -16,7 +17,9 @@ import argparse
 import asyncio
 import collections
 import datetime as dt
+import itertools
 import os
+import random
 import signal
 import sys
 import tempfile
@@ -134,9 +137,17 @@ def max_per_second(times: list[float]) -> int:
     return best
 
 
-def report(fake: TimedFakeBotApi, store: Store, subscribers: int, kill_index: int, downtime: float) -> None:
+def active_rate(times: list[float], kill_indexes: list[int]) -> float:
+    """Messages per second while a dispatcher was running (the downtime after each kill left out)."""
+    bounds = [0, *kill_indexes, len(times)]
+    segments = [times[a:b] for a, b in itertools.pairwise(bounds) if b - a > 1]
+    active = sum(seg[-1] - seg[0] for seg in segments)
+    return sum(len(seg) - 1 for seg in segments) / active if active else 0.0
+
+
+def report(fake: TimedFakeBotApi, store: Store, subscribers: int, kill_indexes: list[int], downtime: float) -> None:
     times = [t for t, _ in fake.arrivals]
-    first, second = times[:kill_index], times[kill_index:]
+    first, second = times[:kill_indexes[0]], times[kill_indexes[-1]:]
     counts = collections.Counter(chat for _, chat in fake.arrivals)
     duplicates = sum(c - 1 for c in counts.values() if c > 1)
     losses = subscribers - len(counts)
@@ -146,19 +157,19 @@ def report(fake: TimedFakeBotApi, store: Store, subscribers: int, kill_index: in
         interrupted = s.execute(select(User.external_id).join(Reminder, Reminder.user_id == User.id)
                                 .where(Reminder.last_error == UNKNOWN_OUTCOME)).scalars().all()
     arrived = sum(1 for chat in interrupted if counts.get(int(chat)))
-    active = (first[-1] - first[0] if len(first) > 1 else 0) + (second[-1] - second[0] if len(second) > 1 else 0)
-    overall = (len(times) - 2) / active if active else 0.0
+    overall = active_rate(times, kill_indexes)
     print("\n== reminders broadcast benchmark")
     print(f"subscribers            {subscribers}")
     print(f"messages received      {len(times)} ({len(counts)} distinct chats)")
-    print(f"before kill -9         {len(first)} at {segment_rate(first):.2f}/s")
-    print(f"after restart          {len(second)} at {segment_rate(second):.2f}/s (restart after {downtime:.1f}s)")
+    print(f"kill -9                {len(kill_indexes)}× (after {', '.join(map(str, kill_indexes))} messages)")
+    print(f"before first kill -9   {len(first)} at {segment_rate(first):.2f}/s")
+    print(f"after last restart     {len(second)} at {segment_rate(second):.2f}/s (each restart after {downtime:.1f}s)")
     print(f"achieved rate          {overall:.2f}/s = {overall / LIMIT:.1%} of Telegram's {LIMIT:g}/s limit")
     print(f"max in any 1 s window  {max_per_second(times)}")
     print(f"duplicates             {duplicates}")
     print(f"losses                 {losses}")
     print(f"row states (14-day)    {states}")
-    print(f"interrupted by kill -9 {len(interrupted)} (outcome unknown, not resent; {arrived} had in fact arrived)")
+    print(f"on the wire at kill -9 {len(interrupted)} (outcome unknown, not resent; {arrived} had in fact arrived)")
 
 
 async def orchestrate(args: argparse.Namespace) -> None:
@@ -172,25 +183,31 @@ async def orchestrate(args: argparse.Namespace) -> None:
     api_base = await fake.start()
     env = {**os.environ, "SHENBAO_DEADLINES_FILE": str(deadlines), "SHENBAO_LOG_LEVEL": "WARNING"}
     proc = await start_worker(args, api_base, env)
-    kill_at = int(args.subscribers * args.kill_at)
-    while len(fake.arrivals) < kill_at and proc.returncode is None:
-        await asyncio.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    await proc.wait()
-    killed_at, kill_index = time.monotonic(), len(fake.arrivals)
-    print(f"kill -9 after {kill_index} messages", flush=True)
-    await asyncio.sleep(args.lease + 0.5)  # the restarted dispatcher treats older claims as interrupted
-    downtime = time.monotonic() - killed_at
-    proc = await start_worker(args, api_base, env)
+    kill_indexes: list[int] = []
+    downtime = 0.0
+    for n in range(1, args.kills + 1):
+        kill_at = int(args.subscribers * args.kill_at * n / args.kills)
+        while len(fake.arrivals) < kill_at and proc.returncode is None:
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(random.uniform(0, 3 / LIMIT))  # a random moment of the send cycle
+        proc.send_signal(signal.SIGKILL)
+        await proc.wait()
+        killed_at = time.monotonic()
+        kill_indexes.append(len(fake.arrivals))
+        print(f"kill -9 after {kill_indexes[-1]} messages", flush=True)
+        await asyncio.sleep(args.lease + 0.5)  # the restarted dispatcher treats older claims as interrupted
+        downtime = time.monotonic() - killed_at
+        proc = await start_worker(args, api_base, env)
     await proc.wait()
     await fake.stop()
-    report(fake, store, args.subscribers, kill_index, downtime)
+    report(fake, store, args.subscribers, kill_indexes, downtime)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--kill-at", type=float, default=0.4, help="share of messages after which to kill -9")
+    parser.add_argument("--kills", type=int, default=1, help="kill -9 this many times, spread up to --kill-at")
     parser.add_argument("--database-url", default="", help="default: a new SQLite file")
     parser.add_argument("--lease", type=float, default=2.0, help="seconds after which a claim counts as interrupted")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
