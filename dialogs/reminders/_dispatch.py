@@ -42,6 +42,7 @@ from knowledge._deadlines import KIND_LABELS, Deadlines, load_deadlines
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
+PACE_WINDOW = 1.05  # seconds in which at most ``rate_per_second`` sends start (see Pacer)
 UNKNOWN_OUTCOME = "发送过程中断，结果未知；为避免重复，不再重发"
 
 
@@ -70,13 +71,16 @@ class Claimed:
 
 
 class Pacer:
-    """Spaces calls evenly at ``rate`` per second and never lets more than ``rate`` start within any one second,
-    even when a late caller would otherwise catch up (the limit Telegram counts is per second)."""
+    """Spaces calls evenly, ``window / rate`` seconds apart, and never lets more than ``rate`` start within any
+    ``window`` seconds (a start delayed by a busy loop is not followed by a catch-up burst). A window a little
+    over one second leaves room for the jitter between the start here and the arrival at the server, where the
+    limit (messages per second) is counted."""
 
     def __init__(self, rate: float | None, window: float = 1.0) -> None:
-        self.interval = 1.0 / rate if rate else 0.0
+        burst = max(1, math.floor(rate)) if rate else 1
+        self.interval = window / burst if rate else 0.0
         self.window = window
-        self._recent: collections.deque[float] = collections.deque(maxlen=max(1, math.floor((rate or 1) * window)))
+        self._starts: collections.deque[float] = collections.deque(maxlen=burst)
         self._next = 0.0
         self._lock = asyncio.Lock()
 
@@ -86,13 +90,12 @@ class Pacer:
         async with self._lock:
             now = time.monotonic()
             slot = max(now, self._next)
-            if len(self._recent) == self._recent.maxlen:
-                slot = max(slot, self._recent[0] + self.window)
+            if len(self._starts) == self._starts.maxlen:
+                slot = max(slot, self._starts[0] + self.window)
             if slot > now:
                 await asyncio.sleep(slot - now)
-            start = time.monotonic()
-            self._recent.append(start)
-            self._next = start + self.interval
+            self._starts.append(time.monotonic())
+            self._next = slot + self.interval
 
 
 REMINDER_BUTTONS = (Button("查看材料清单", "/materials"), Button("取消提醒", "/remind off"))
@@ -113,7 +116,7 @@ class Dispatcher:
         self.plan_loader = plan_loader
         self.lease, self.max_attempts, self.backoff = lease, max_attempts, backoff
         self.concurrency, self.poll_interval = concurrency, poll_interval
-        self._pacers = {s.channel: Pacer(s.rate_per_second) for s in senders}
+        self._pacers = {s.channel: Pacer(s.rate_per_second, PACE_WINDOW) for s in senders}
         self._synced: str | None = None
         self._paused_until: dict[str, dt.datetime] = {}  # flood control (429) pauses the whole channel
 

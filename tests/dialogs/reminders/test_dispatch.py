@@ -5,13 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from dialogs import Assistant, Store
-from dialogs.reminders import DeliveryBlocked, DeliveryError, DeliveryRetryAfter, Dispatcher, OutboxSender, take_outbox
+from dialogs.reminders import (
+    DeliveryBlocked,
+    DeliveryError,
+    DeliveryRetryAfter,
+    Dispatcher,
+    OutboxSender,
+    Pacer,
+    take_outbox,
+)
 from dialogs.reminders._dispatch import UNKNOWN_OUTCOME
 from dialogs.store.models import Reminder, ReminderSubscription
 from knowledge._deadlines import set_deadline
@@ -282,3 +292,17 @@ def test_terminal_users_are_told_where_reminders_work(assistant: Assistant, stor
                                                       with_deadline: Path) -> None:
     assert "在终端里无法推送提醒" in say(assistant, "提醒我", channel="cli").text
     assert rows(store) == []
+
+
+@pytest.mark.parametrize(("rate", "window", "calls"), [(10.0, 0.2, 25), (20.0, 0.25, 45)])
+async def test_the_pacer_never_starts_more_than_its_rate_in_any_window(rate: float, window: float,
+                                                                      calls: int) -> None:
+    pacer = Pacer(rate, window)
+    starts: list[float] = []
+    for i in range(calls):
+        if i == 5:
+            await asyncio.sleep(window)  # a caller arriving late must not make up for lost time in a burst
+        await pacer.acquire()
+        starts.append(time.monotonic())
+    most = max(sum(1 for t in starts if s <= t < s + window) for s in starts)
+    assert most == math.floor(rate)
