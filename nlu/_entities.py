@@ -45,6 +45,7 @@ _DATE_PATTERNS = (
 )
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 _PERCENT_PREFIX = re.compile(rf"百分之\s*(?P<n>{_CN_NUM}|\d+(?:\.\d+)?)")
 _TENTHS = re.compile(rf"(?P<n>[{_CN_DIGITS}十]|10|\d)成(?P<t>[一二三四五六七八九\d])?(?![员功立本绩果熟为])")
 _NUMBER = re.compile(_NUM)
@@ -151,6 +152,12 @@ class _Scanner:
             if self.free(match.start(), match.end()):
                 yield match
 
+    def emails(self) -> None:
+        """An e-mail address (its digits are not figures); the value is the address in lower case."""
+        for match in self.each(_EMAIL):
+            if match.end() - match.start() <= 254:
+                self.add(_Found("email", match.group(0).lower(), match.start(), match.end()))
+
     def dates(self) -> None:
         for pattern in _DATE_PATTERNS:
             for match in self.each(pattern):
@@ -242,6 +249,7 @@ def extract_entities(text: str, *, today: datetime.date | None = None) -> tuple[
     if not isinstance(text, str) or not text.strip():
         return ()
     scanner = _Scanner(normalize(text[:4096]), today or datetime.date.today())
+    scanner.emails()
     scanner.dates()
     scanner.percents()
     scanner.numbers()

@@ -31,6 +31,7 @@ _PLACEHOLDERS = {
     ("count", "人"): "Ⓡ",
     ("count", "人次"): "Ⓢ",
     ("count", "次"): "Ⓒ",
+    ("email", None): "Ⓔ",
 }
 _COUNT_DEFAULT = "Ⓒ"
 # Words of the notice that a general dictionary cuts badly; jieba keeps them whole.
@@ -102,7 +103,7 @@ def placeholder_text(norm: str, entities: Iterable[Entity]) -> str:
 
 def _content(text: str) -> str:
     """Letters, digits and placeholders only (punctuation, spaces, emoji and control characters dropped)."""
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or ch in "ⓂⓅⓎⒹⓀⓇⓈⒸ")
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or ch in "ⓂⓅⓎⒹⓀⓇⓈⒸⒺ")
 
 
 class Featurizer:

@@ -13,6 +13,7 @@ TODAY = datetime.date(2026, 5, 20)
 CASES: list[tuple[str, str, float | int | str, str, str | None]] = [
     # text, entity, value, matched text, unit
     ("资产大概一百二十万", "money", 1_200_000, "一百二十万", None),
+    ("我的邮箱是 Li.Ming2019@example.cn", "email", "li.ming2019@example.cn", "Li.Ming2019@example.cn", None),
     ("资产1.2百万", "money", 1_200_000, "1.2百万", None),
     ("总资产120万元", "money", 1_200_000, "120万元", None),
     ("资产0.012亿", "money", 1_200_000, "0.012亿", None),

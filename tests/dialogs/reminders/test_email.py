@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 
-from dialogs import Assistant, Store
+from dialogs import Assistant, Incoming, Store
 from dialogs.reminders import Dispatcher, EmailSender
+from dialogs.store.models import ReminderSubscription
 from knowledge import ConfigError
 from knowledge._deadlines import set_deadline
 from tests.dialogs.reminders.conftest import Clock, say
@@ -80,3 +82,14 @@ def test_smtp_url_is_validated_and_the_password_never_shown() -> None:
         EmailSender("http://mail.example.cn")
     sender = EmailSender("smtps://user%40x.cn:s3cret@mail.example.cn")
     assert sender.port == 465 and sender.username == "user@x.cn" and "s3cret" not in repr(sender)
+
+
+def test_an_address_in_a_plain_message_is_saved_for_e_mail_reminders(store: Store, deadlines_file: Path) -> None:
+    """With the real NLU: no /remind_email command and no preceding 提醒我 needed."""
+    set_deadline(2022, "application", dt.date(2022, 12, 30), deadlines_file)
+    assistant = Assistant(store, clock=lambda: dt.datetime(2022, 11, 1, 2, 0, tzinfo=dt.UTC))
+    reply = assistant.handle(Incoming("web", "page-7", "我的邮箱是 Gesang@Example.cn")).text
+    assert "邮件提醒将发送到 gesang@example.cn" in reply
+    with store.session() as s:
+        sub = s.scalars(select(ReminderSubscription)).one()
+    assert (sub.email, sub.active) == ("gesang@example.cn", True)
