@@ -97,6 +97,8 @@ def _value(column: Any, parents: dict[str, Any], uid: int) -> Any:
     kind = getattr(column.type, "impl", column.type)  # a TypeDecorator (e.g. UtcDateTime) by its stored type
     if getattr(kind, "enums", None):
         return kind.enums[0]
+    if column.unique and isinstance(kind, String):  # e.g. outbox_messages.dedupe_key: one value per user
+        return f"x-{uid}"
     for types, value in ((Boolean, False), (DateTime, NOW), (Date, date(2026, 11, 26)), (Integer, 1),
                          (Float | Numeric, 1.0), (Text, "{}"), (String, "x")):
         if isinstance(kind, types):
