@@ -132,13 +132,21 @@ _DatesAsText.yaml_implicit_resolvers = {
 
 def read_dates_yaml(path: Path) -> Any:
     """Like ``read_yaml`` but leaves dates as text (validated by the parsers of this module and _workdays)."""
+    return _parse_dates_yaml(_read_bytes(path), path.name)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_DatesAsText)
+        return path.read_bytes()
     except FileNotFoundError as exc:
         raise KnowledgeError(path.name, "-", "文件不存在") from exc
+
+
+def _parse_dates_yaml(raw: bytes, name: str) -> Any:
+    try:
+        return yaml.load(raw.decode("utf-8"), Loader=_DatesAsText)
     except yaml.YAMLError as exc:
-        raise KnowledgeError(path.name, "-", f"YAML 语法错误：{exc}") from exc
+        raise KnowledgeError(name, "-", f"YAML 语法错误：{exc}") from exc
 
 
 def deadlines_path() -> Path:
@@ -147,10 +155,22 @@ def deadlines_path() -> Path:
     return Path(override) if override else KNOWLEDGE_DIR / DEADLINES_FILE
 
 
+_parsed: dict[tuple[str, bytes], Deadlines] = {}
+
+
 def load_deadlines(path: Path | None = None) -> Deadlines:
-    """Read and validate deadlines.yml (not cached: administrators change it while the service runs)."""
+    """Read and validate deadlines.yml. Administrators change it while the service runs: the file is read on
+    every call and parsed again whenever its content differs from the last time (parsing is the slow part)."""
     target = path or deadlines_path()
-    return parse_deadlines(read_dates_yaml(target), target.name)
+    raw = _read_bytes(target)
+    key = (str(target), raw)
+    found = _parsed.get(key)
+    if found is None:
+        found = parse_deadlines(_parse_dates_yaml(raw, target.name), target.name)
+        if len(_parsed) >= 8:
+            _parsed.clear()
+        _parsed[key] = found
+    return found
 
 
 def set_deadline(year: int, kind: str, day: dt.date | None, path: Path | None = None) -> Deadlines:
