@@ -4,9 +4,12 @@ the summary, and the reasons an answer cannot be taken. Text comes from template
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any
+
+from jinja2 import Template
 
 from dialogs._types import Button, Reply
 from dialogs.selfcheck._flowmodel import FlowModel, Question
@@ -35,10 +38,16 @@ def show_value(model: FlowModel, question: Question, value: Any) -> str:
     return f"{format_number(value)}{unit}" if unit == "%" else f"{format_number(value)} {unit}".strip()
 
 
+@functools.lru_cache(maxsize=256)
+def _prompt_template(source: str) -> Template:
+    """A question's prompt (data of selfcheck_flow.yml, never user text), compiled once."""
+    return environment().from_string(source)
+
+
 def question_reply(model: FlowModel, question: Question, index: int, total: int, *, intro: str = "",
                    current: str = "", hint: bool = False, selected: tuple[str, ...] = ()) -> Reply:
     """The question with its progress hint (第 5/22 项) and the buttons of its type."""
-    prompt = environment().from_string(question.prompt).render(label=question.label, unit=question.unit or "")
+    prompt = _prompt_template(question.prompt).render(label=question.label, unit=question.unit or "")
     text = render(T + "question", intro=intro, index=index, total=total, prompt=prompt, current=current,
                   hint=model.hints[question.type] if hint else "")
     back = (BACK_BUTTON,) if index > 1 else ()
