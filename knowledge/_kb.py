@@ -93,6 +93,7 @@ class KnowledgeBase:
     contact: dict[str, str]
     variables: dict[str, Any]
     environment: Environment
+    _rendered: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def kind(self, intent: str) -> str | None:
         return self.intents.get(intent)
@@ -101,10 +102,16 @@ class KnowledgeBase:
         return next(m for m in self.materials if m.key == key)
 
     def render_answer(self, intent: str, **extra: Any) -> str:
-        """The answer body for ``intent`` (without the 依据 line), filled from the data."""
+        """The answer body for ``intent`` (without the 依据 line), filled from the data. It depends on nothing
+        else, so without ``extra`` it is rendered once per intent."""
+        if not extra and intent in self._rendered:
+            return self._rendered[intent]
         spec = self.answers[intent]
         context = {**self.variables, **spec.options, "spec": spec, **extra}
-        return self.environment.get_template(f"{spec.template}.j2").render(**context).strip()
+        text = self.environment.get_template(f"{spec.template}.j2").render(**context).strip()
+        if not extra:
+            self._rendered[intent] = text
+        return text
 
 
 def contacts_path(directory: Path) -> Path:
