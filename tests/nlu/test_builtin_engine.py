@@ -65,6 +65,8 @@ def test_parse_shape_is_rasas(engine: BuiltinEngine) -> None:
         ("可以发邮箱吗", "open_submission"),
         ("申报需要交钱吗", "open_fee"),
         ("需要盖章吗", "material_declaration"),
+        ("公示结束后呢", "title_granted"),
+        ("公示到哪天结束", "publicity_end"),
         ("对小微企业收费要优惠吗", "condition_fee_discount"),
         ("今天拉萨天气怎么样", FALLBACK_INTENT),
         ("asdfghjkl", FALLBACK_INTENT),
