@@ -30,9 +30,12 @@ def test_countdown_in_calendar_and_working_days(assistant: Assistant, clock: Clo
 def test_deadline_day_and_after(assistant: Assistant, clock: Clock, deadlines_file: Path) -> None:
     set_deadline(2022, "application", dt.date(2022, 10, 10), deadlines_file)
     clock.set_local(2022, 10, 10, 23, 59)
-    assert "就是今天" in say(assistant, "离截止还有几天").text
+    today = say(assistant, "离截止还有几天").text
+    assert "申报截止日期就是今天，即2022年10月10日（星期一）" in today
     clock.set_local(2022, 10, 12, 0, 1)
-    assert "已经过去2天" in say(assistant, "离截止还有几天").text
+    past = say(assistant, "离截止还有几天").text
+    assert "申报截止日期是2022年10月10日（星期一），已经过去2天" in past
+    assert "（星期一））" not in today + past  # no brackets inside brackets
 
 
 def test_recommendation_deadline_is_answered_when_asked(assistant: Assistant, clock: Clock,
