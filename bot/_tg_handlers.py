@@ -25,7 +25,7 @@ from bot._tg_keyboard import PayloadBook, keyboard
 from dialogs import Incoming, Reply
 from knowledge import render
 
-__all__ = ["BOT_COMMANDS", "CHANNEL", "TelegramChannel", "send_replies"]
+__all__ = ["ADMIN_COMMANDS", "BOT_COMMANDS", "CHANNEL", "TelegramChannel", "send_replies"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -41,7 +41,12 @@ BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("remind", "订阅截止日期提醒"),
     ("report", "查看自测报告"),
     ("forget", "删除我的全部数据"),
+    ("privacy", "个人信息保护说明"),
     ("cancel", "取消当前操作"),
+)
+ADMIN_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("stats", "使用统计（管理员）"),
+    ("export", "导出自测结果 CSV（管理员）"),
 )
 NON_TEXT_KINDS: tuple[tuple[str, str], ...] = (
     ("sticker", "贴纸"), ("photo", "图片"), ("voice", "语音"), ("audio", "音频"), ("video_note", "视频消息"),

@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
 from bot._core import CoreRunner
-from bot._tg_handlers import BOT_COMMANDS, CHANNEL, TelegramChannel, addressed_text, send_replies
+from bot._tg_handlers import ADMIN_COMMANDS, BOT_COMMANDS, CHANNEL, TelegramChannel, addressed_text, send_replies
 from bot._tg_keyboard import PayloadBook
+from dialogs.admin import admin_ids
 
 __all__ = [
     "BOT_COMMANDS",
@@ -120,8 +121,13 @@ class TelegramService:
             log.info("Telegram: polling as @%s", self.bot.username)
 
     async def register_commands(self) -> None:
+        """Everybody's command menu, and for each administrator (``SHENBAO_ADMIN_IDS``) one with /stats, /export."""
+        everyone = [BotCommand(name, desc) for name, desc in BOT_COMMANDS]
+        admin = everyone + [BotCommand(name, desc) for name, desc in ADMIN_COMMANDS]
         try:
-            await self.bot.set_my_commands([BotCommand(name, desc) for name, desc in BOT_COMMANDS])
+            await self.bot.set_my_commands(everyone)
+            for chat_id in sorted(admin_ids()):
+                await self.bot.set_my_commands(admin, scope=BotCommandScopeChat(int(chat_id)))
         except TelegramError as exc:
             log.warning("could not register the bot's commands: %s", exc)
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot._core import CoreRunner
-from bot.telegram import BOT_COMMANDS, TelegramService, TelegramSettings
+from bot.telegram import TelegramService, TelegramSettings
 from dialogs import Assistant, Store
 from tests.bot._support import is_privacy_notice, keyword_parser
 from tests.bot.fake_telegram import BOT_USER, TOKEN, FakeBotApi
@@ -53,9 +53,26 @@ async def ask(fake: FakeBotApi, text: str, count: int = 1, chat_id: int = USER, 
 async def test_commands_are_registered_in_chinese(fake: FakeBotApi, bot: TelegramService) -> None:
     [call] = fake.calls_to("setMyCommands")
     names = [c["command"] for c in call.params["commands"]]
-    assert names == ["start", "help", "selfcheck", "materials", "deadline", "remind", "report", "forget", "cancel"]
+    assert names == ["start", "help", "selfcheck", "materials", "deadline", "remind", "report", "forget", "privacy",
+                     "cancel"]
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"]) for c in call.params["commands"])
-    assert len(BOT_COMMANDS) == 9
+    assert "scope" not in call.params, "everybody's menu has no administrator commands"
+
+
+async def test_administrators_get_their_commands_in_their_own_menu(fake: FakeBotApi, store: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHENBAO_ADMIN_IDS", "777, 888")
+    service = make_service(store, fake)
+    await service.start()
+    try:
+        everyone, *admins = fake.calls_to("setMyCommands")
+    finally:
+        await stop_service(service, fake)
+    assert "stats" not in str(everyone.params["commands"])
+    assert sorted(c.params["scope"]["chat_id"] for c in admins) == [777, 888]
+    for call in admins:
+        names = [c["command"] for c in call.params["commands"]]
+        assert names[-2:] == ["stats", "export"] and "privacy" in names
 
 
 async def test_start_and_a_question_get_answers(fake: FakeBotApi, bot: TelegramService) -> None:
