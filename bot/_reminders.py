@@ -15,6 +15,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from dialogs import Button, Store
+from knowledge import ConfigError
 from dialogs.reminders import (
     DeliveryBlocked,
     DeliveryError,
@@ -79,10 +80,23 @@ def reminder_senders(store: Store, bot: Bot | None) -> list[Sender]:
 
 
 async def reminder_dispatch_task(store: Store, bot: Bot | None, stop: asyncio.Event) -> None:
-    """Background task of ``shenbao serve``: dispatch due reminders every ``SHENBAO_REMINDER_POLL`` seconds."""
-    poll = float(os.environ.get("SHENBAO_REMINDER_POLL", "30") or 30)
-    dispatcher = Dispatcher(store, reminder_senders(store, bot), poll_interval=poll)
+    """Background task of ``shenbao serve``: dispatch due reminders every ``SHENBAO_REMINDER_POLL`` seconds; a
+    claim older than ``SHENBAO_REMINDER_LEASE`` seconds (default 120) belongs to a process that died."""
+    poll = _seconds("SHENBAO_REMINDER_POLL", 30.0)
+    lease = dt.timedelta(seconds=_seconds("SHENBAO_REMINDER_LEASE", 120.0))
+    dispatcher = Dispatcher(store, reminder_senders(store, bot), poll_interval=poll, lease=lease)
     await dispatcher.run(stop)
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        raise ConfigError(f"{name} 应为秒数（正数），当前为“{raw}”") from None
+    if not 0 < value < 86_400 * 7:
+        raise ConfigError(f"{name} 应为秒数（正数），当前为“{raw}”")
+    return value
 
 
 async def outbox(request: web.Request) -> web.Response:

@@ -3,6 +3,7 @@ typed delivery errors the dispatcher acts on (blocked → unsubscribe, 429 → w
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,9 +13,10 @@ from aiohttp import web
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot._reminders import TelegramSender, reminder_senders
+from bot._reminders import TelegramSender, reminder_dispatch_task, reminder_senders
 from dialogs import Button, Store
 from dialogs.reminders import DeliveryBlocked, DeliveryError, DeliveryRetryAfter, OutboxSender
+from knowledge import ConfigError
 
 TOKEN = "123456:TEST-token-for-reminder-sender"
 
@@ -91,3 +93,11 @@ def test_senders_of_a_process(store: Store, monkeypatch: pytest.MonkeyPatch) -> 
     assert isinstance(reminder_senders(store, None)[0], OutboxSender)
     monkeypatch.setenv("SHENBAO_SMTP_URL", "smtp://127.0.0.1:2525")
     assert [s.channel for s in reminder_senders(store, None)] == ["web", "email"]
+
+
+@pytest.mark.parametrize("raw", ["abc", "-5", "0", "1e9"])
+async def test_a_bad_reminder_setting_names_the_variable(raw: str, store: Store,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHENBAO_REMINDER_LEASE", raw)
+    with pytest.raises(ConfigError, match="SHENBAO_REMINDER_LEASE"):
+        await reminder_dispatch_task(store, None, asyncio.Event())
