@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -22,7 +24,7 @@ from telegram.ext import (
 from bot._core import CoreRunner, KeyedLocks
 from bot._text import split_message, utf16_len
 from bot._tg_keyboard import PayloadBook, keyboard
-from dialogs import Incoming, Reply
+from dialogs import Attachment, Incoming, Reply
 from knowledge import render
 
 __all__ = ["ADMIN_COMMANDS", "BOT_COMMANDS", "CHANNEL", "TelegramChannel", "send_replies"]
@@ -53,6 +55,25 @@ NON_TEXT_KINDS: tuple[tuple[str, str], ...] = (
     ("video", "视频"), ("animation", "动图"), ("document", "文件"), ("venue", "位置"), ("location", "位置"),
     ("contact", "联系人名片"), ("poll", "投票"), ("dice", "骰子"),
 )
+RETRY_DELAYS: tuple[float, ...] = (1.0, 2.0)  # a send that fails (5xx, network, timeout) is tried twice more
+
+
+async def retrying(call: Callable[[], Awaitable[T]]) -> T:
+    """A Bot API call, tried again after a network error, a 5xx or a timeout. 429 is waited out by the rate
+    limiter; 400 (BadRequest) is final. A timed-out send may have reached Telegram, so in that rare case the user
+    sees a message twice — better than a missing question, which they would answer with their next message."""
+    attempt = 0
+    while True:
+        try:
+            return await call()
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            if attempt >= len(RETRY_DELAYS):
+                raise
+            log.warning("Telegram call failed (%s); trying again in %.0f s", exc, RETRY_DELAYS[attempt])
+            await asyncio.sleep(RETRY_DELAYS[attempt])
+            attempt += 1
 
 
 async def send_replies(bot: Bot, chat_id: int | str, replies: Sequence[Reply], book: PayloadBook | None = None
@@ -67,11 +88,14 @@ async def send_replies(bot: Bot, chat_id: int | str, replies: Sequence[Reply], b
             chunks = [render("channel/choose")]
         for i, chunk in enumerate(chunks):
             markup = keyboard(reply, book) if i == len(chunks) - 1 else None
-            sent.append(await bot.send_message(chat_id, chunk, reply_markup=markup))
+            sent.append(await retrying(functools.partial(bot.send_message, chat_id, chunk, reply_markup=markup)))
         if reply.attachment is not None:
-            att = reply.attachment
-            sent.append(await bot.send_document(chat_id, document=io.BytesIO(att.content), filename=att.filename))
+            sent.append(await retrying(functools.partial(_send_document, bot, chat_id, reply.attachment)))
     return sent
+
+
+async def _send_document(bot: Bot, chat_id: int | str, att: Attachment) -> Message:
+    return await bot.send_document(chat_id, document=io.BytesIO(att.content), filename=att.filename)
 
 
 class TelegramChannel:
@@ -96,7 +120,17 @@ class TelegramChannel:
 
     async def answer(self, bot: Bot, message: Message, user_id: int, text: str) -> None:
         turn = await self.runner.handle(Incoming(CHANNEL, str(user_id), text))
-        await send_replies(bot, message.chat_id, turn.replies, self.book)
+        await self.deliver(bot, message.chat_id, turn.replies)
+
+    async def deliver(self, bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
+        """Send the replies of a turn the core has processed and stored. When Telegram will not take them even
+        after the retries, the loss is logged: the user is not asked to send the message again (it would be
+        applied twice, e.g. as the answer to the next question)."""
+        try:
+            await send_replies(bot, chat_id, replies, self.book)
+        except TelegramError as exc:
+            log.error("Telegram reply to chat %s not delivered (%s: %s); the message itself was processed and "
+                      "stored", chat_id, type(exc).__name__, exc, exc_info=True)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """One of our commands (in a group PTB matched it only when it is for this bot)."""
@@ -139,7 +173,10 @@ class TelegramChannel:
         query = update.callback_query
         if query is None:
             return
-        await query.answer()
+        try:
+            await query.answer()
+        except TelegramError as exc:  # only stops the button's spinner; the press is still handled
+            log.warning("could not answer a callback query: %s", exc)
         message = query.message
         if not isinstance(message, Message):  # too old: Telegram no longer shows it to the bot
             if message is not None:
@@ -156,7 +193,7 @@ class TelegramChannel:
                 return
             remember(self._closed, key, True)
             await self._close_keyboard(message, chosen_titles(message.reply_markup) if multi else title)
-        await send_replies(context.bot, message.chat_id, turn.replies, self.book)
+        await self.deliver(context.bot, message.chat_id, turn.replies)
 
     async def _update_in_place(self, message: Message, replies: Sequence[Reply]) -> bool:
         if len(replies) != 1 or not replies[0].multi_select or not replies[0].buttons:
@@ -168,6 +205,8 @@ class TelegramChannel:
             await message.edit_text(reply.text, reply_markup=keyboard(reply, self.book))
         except BadRequest as exc:  # "message is not modified": the same state again
             log.debug("multi-select question not edited: %s", exc)
+        except TelegramError as exc:  # the selection is stored; the question shows it at the next change
+            log.warning("multi-select question not edited: %s", exc)
         return True
 
     async def _close_keyboard(self, message: Message, shown: str) -> None:
@@ -181,6 +220,8 @@ class TelegramChannel:
                 await message.edit_reply_markup(reply_markup=None)
         except BadRequest as exc:  # e.g. "message is not modified" after a double tap
             log.debug("could not close a keyboard: %s", exc)
+        except TelegramError as exc:  # cosmetic: the answer itself is sent next
+            log.warning("could not close a keyboard: %s", exc)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("error while handling a Telegram update", exc_info=context.error)

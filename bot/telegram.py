@@ -48,7 +48,8 @@ class TelegramSettings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     poll_timeout: float = 10.0
-    max_retries: int = 3
+    max_retries: int = 3  # waits after 429 Too Many Requests (the rate limiter's)
+    read_timeout: float = 5.0  # seconds for a Bot API answer (PTB's default); then the call counts as failed
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> TelegramSettings | None:
@@ -85,6 +86,7 @@ def build_application(runner: CoreRunner, settings: TelegramSettings
     builder = (ApplicationBuilder().token(settings.token)
                .rate_limiter(AIORateLimiter(max_retries=settings.max_retries))
                .concurrent_updates(16)
+               .read_timeout(settings.read_timeout)
                .get_updates_read_timeout(settings.poll_timeout + 10))
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(file_url(settings.api_base_url))

@@ -2,7 +2,8 @@
 
 It serves ``getUpdates`` (long polling over queued updates), records every call, keeps the messages the bot sent
 (so callback queries carry the message as Telegram would, keyboard included) and can answer a call with an
-error such as ``429 Too Many Requests`` with ``retry_after``.
+error such as ``429 Too Many Requests`` with ``retry_after``, optionally after stalling (a server slower than
+the client's timeout).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from aiohttp import web
 TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "申报助手", "username": "shenbao_test_bot",
             "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+FAILURE_TEXT = {429: "Too Many Requests: retry after 1", 500: "Internal Server Error", 502: "Bad Gateway",
+                504: "Gateway Timeout"}
 JSON_FIELDS = ("reply_markup", "commands", "allowed_updates", "entities", "scope")
 
 
@@ -37,7 +40,7 @@ class FakeBotApi:
         self.calls: list[Call] = []
         self.updates: list[dict[str, Any]] = []
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
-        self.failures: dict[str, list[tuple[int, int | None]]] = {}
+        self.failures: dict[str, list[tuple[int, int | None, float]]] = {}
         self.webhook: dict[str, Any] | None = None
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -76,10 +79,11 @@ class FakeBotApi:
         params, files = await self._params(request)
         failure = self._next_failure(method)
         if failure is not None:
-            status, retry_after = failure
+            status, retry_after, stall = failure
+            if stall:
+                await asyncio.sleep(stall)
             await self._record(Call(method, params, status, files))
-            return self._fail(status, "Too Many Requests: retry after 1" if status == 429 else "Bad Request",
-                              retry_after)
+            return self._fail(status, FAILURE_TEXT.get(status, "Bad Request"), retry_after)
         handler = getattr(self, f"api_{method}", None)
         if handler is None:
             await self._record(Call(method, params, 404, files))
@@ -114,7 +118,7 @@ class FakeBotApi:
             body["parameters"] = {"retry_after": retry_after}
         return web.json_response(body, status=status)
 
-    def _next_failure(self, method: str) -> tuple[int, int | None] | None:
+    def _next_failure(self, method: str) -> tuple[int, int | None, float] | None:
         queue = self.failures.get(method)
         return queue.pop(0) if queue else None
 
@@ -192,8 +196,10 @@ class FakeBotApi:
         return msg
 
     # --- helpers for tests --------------------------------------------------------------------------------
-    def fail(self, method: str, status: int = 429, retry_after: int | None = 1, times: int = 1) -> None:
-        self.failures.setdefault(method, []).extend([(status, retry_after)] * times)
+    def fail(self, method: str, status: int = 429, retry_after: int | None = 1, times: int = 1,
+             stall: float = 0.0) -> None:
+        """The next ``times`` calls of ``method`` answer ``status`` (after ``stall`` seconds), delivering nothing."""
+        self.failures.setdefault(method, []).extend([(status, retry_after, stall)] * times)
 
     async def push(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
         update = {"update_id": next(self._update_ids), kind: payload}
