@@ -4,6 +4,8 @@ migration can be undone, and ``shenbao db`` drives them. Runs on SQLite and (``d
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,8 @@ from sqlalchemy import Column, MetaData, String, func, inspect, select
 from bot.cli import main
 from dialogs.store import Base, Conversation, Store
 from dialogs.store._engine import MIGRATIONS_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def drift(store: Store, metadata: MetaData = Base.metadata) -> list[Any]:
@@ -134,3 +138,31 @@ def test_a_later_migration_altering_users_keeps_every_users_rows(store: Store, t
     with store.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1, "foreign keys are on again"
+
+
+
+STARTER = """
+import os, sys, time
+from dialogs.store import Store
+print("ready", flush=True)
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.001)
+store = Store(sys.argv[1])
+print(store.current_revision(), flush=True)
+store.dispose()
+"""
+
+
+def test_processes_starting_at_once_on_an_empty_database_all_come_up(db_url: str, tmp_path: Path) -> None:
+    """Several ``shenbao serve`` started together (systemd, a deploy) all migrate on start: one does the work, the
+    others wait for it and find the schema at head, instead of failing on a table the first has just created."""
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", STARTER, db_url, str(go)], cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    assert [p.stdout.readline().strip() for p in procs if p.stdout] == ["ready"] * len(procs)
+    go.touch()  # all at once, as far as the database can tell
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+    head = Store(db_url, migrate=False)
+    assert [(code, out.strip()) for code, out, _err in results] == [(0, head.head_revision())] * len(procs), \
+        [err[-800:] for _code, _out, err in results]
+    head.dispose()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import Connection, create_engine, text
 
 from dialogs.store.models import Base
 
@@ -32,6 +32,9 @@ def run_migrations_online() -> None:
             render_as_batch=sqlite,
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # processes starting together migrate one after the other (the lock ends with the transaction)
+                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('shenbao:' || current_schema()))"))
             context.run_migrations()
         connection.commit()
         if sqlite:
