@@ -51,9 +51,9 @@ class Users:
     def __init__(self, url: str) -> None:
         self.engine: Engine = create_engine(url)
 
-    def state(self, sender: str) -> tuple[DialogState | None, int]:
+    def state(self, sender: str, channel: str = "web") -> tuple[DialogState | None, int]:
         with self.engine.connect() as conn:
-            uid = conn.scalar(select(User.id).where(User.channel == "web", User.external_id == sender))
+            uid = conn.scalar(select(User.id).where(User.channel == channel, User.external_id == sender))
             if uid is None:
                 return None, 0
             raw = conn.scalar(select(Conversation.state_json).where(Conversation.user_id == uid))

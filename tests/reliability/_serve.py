@@ -28,8 +28,8 @@ class ServeProcess:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"{name}.log"
-        self.env = {**os.environ, "SHENBAO_DATABASE_URL": url, "SHENBAO_LOG_LEVEL": "WARNING", **(env or {})}
-        self.env.pop("TELEGRAM_BOT_TOKEN", None)
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SHENBAO_NLU", "RASA_"))}
+        self.env = {**inherited, "SHENBAO_DATABASE_URL": url, "SHENBAO_LOG_LEVEL": "WARNING", **(env or {})}
         self.proc: subprocess.Popen[bytes] | None = None
         self.kills = 0
 
@@ -54,6 +54,13 @@ class ServeProcess:
             return exc.code, json.loads(exc.read() or b"{}")
         except OSError:
             return 0, {}
+
+    def errors(self) -> list[str]:
+        """The log's lines at ERROR or worse (the service logs from WARNING up here)."""
+        if not self.log.exists():
+            return []
+        lines = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+        return [line for line in lines if " ERROR " in line or " CRITICAL " in line]
 
     def kill9(self) -> None:
         assert self.proc is not None
