@@ -18,6 +18,7 @@ from aiohttp import web
 from bot._core import CoreRunner
 from bot._text import paragraphs
 from dialogs import MAX_MESSAGE_CHARS, Assistant, Incoming, Reply, Store, Turn
+from dialogs.assistant import reported_engine
 from knowledge.errors import NluUnavailableError, ShenbaoError, StorageUnavailableError, UserInputError
 from nlu import engine_health
 
@@ -38,6 +39,7 @@ WEB_CHANNEL = "web"
 MAX_SENDER_CHARS = 128
 MAX_BODY_BYTES = 256 * 1024
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ENGINE_HEADER = "X-Shenbao-NLU"  # on REST answers: the engine that understood the message (rasa or builtin)
 
 STORE_KEY = web.AppKey("store", Store)
 RUNNER_KEY = web.AppKey("runner", CoreRunner)
@@ -147,7 +149,7 @@ async def rest_webhook(request: web.Request) -> web.Response:
     sender = text_field(data, "sender", limit=MAX_SENDER_CHARS, allow_empty=False)
     message = text_field(data, "message", limit=MAX_MESSAGE_CHARS)
     turn = await request.app[RUNNER_KEY].handle(Incoming(WEB_CHANNEL, sender, message))
-    return web.json_response(rest_messages(sender, turn), dumps=dumps)
+    return web.json_response(rest_messages(sender, turn), dumps=dumps, headers={ENGINE_HEADER: turn.engine})
 
 
 async def rest_status(_request: web.Request) -> web.Response:
@@ -158,7 +160,7 @@ async def model_parse(request: web.Request) -> web.Response:
     data = await read_json_object(request)
     text = text_field(data, "text", limit=MAX_MESSAGE_CHARS)
     parsed = await request.app[RUNNER_KEY].understand(text)
-    return web.json_response(parsed.to_dict(), dumps=dumps)
+    return web.json_response({**parsed.to_dict(), "engine": reported_engine(parsed)}, dumps=dumps)
 
 
 def health_handler(nlu_name: Callable[[], str]) -> Callable[[web.Request], Awaitable[web.Response]]:

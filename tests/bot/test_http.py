@@ -65,6 +65,11 @@ async def test_rest_answers_in_rasa_format_split_on_blank_lines(client: TestClie
                     {"recipient_id": "u1", "text": "依据：二、申报条件（一）第3项。"}]
 
 
+async def test_rest_answers_name_the_engine_that_understood_the_message(client: TestClient[Any, Any]) -> None:
+    resp = await client.post(REST, json={"sender": "u1", "message": "资产总额要多少？"})
+    assert resp.status == 200 and resp.headers["X-Shenbao-NLU"] == "test"
+
+
 async def test_rest_buttons_multi_select_and_attachment(client: TestClient[Any, Any]) -> None:
     _, body = await post(client, REST, {"sender": "u1", "message": "按钮"})
     assert body[-1]["buttons"] == [{"title": "是", "payload": "是"}, {"title": "否", "payload": "否"}]
@@ -102,7 +107,7 @@ async def test_parse_returns_rasas_shape(client: TestClient[Any, Any]) -> None:
     status, body = await post(client, "/model/parse", {"text": "资产要多少"})
     assert status == 200
     assert body == {"text": "资产要多少", "intent": {"name": "_ch_assets", "confidence": 0.9}, "entities": [],
-                    "intent_ranking": [{"name": "_ch_assets", "confidence": 0.9}]}
+                    "intent_ranking": [{"name": "_ch_assets", "confidence": 0.9}], "engine": "test"}
     _, body = await post(client, "/model/parse", {"text": "/selfcheck"})
     assert body["intent"] == {"name": "selfcheck_start", "confidence": 1.0}
 
