@@ -15,7 +15,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from dialogs import Button, Store
-from knowledge import ConfigError
 from dialogs.reminders import (
     DeliveryBlocked,
     DeliveryError,
@@ -26,6 +25,7 @@ from dialogs.reminders import (
     Sender,
     take_outbox,
 )
+from knowledge import ConfigError
 
 __all__ = ["TelegramSender", "outbox_route", "reminder_dispatch_task", "reminder_senders"]
 
