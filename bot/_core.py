@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from dialogs import Assistant, Incoming, Turn
 from nlu import ParseResult
@@ -41,15 +41,23 @@ class KeyedLocks:
         return len(self._locks)
 
 
+def pool_size(assistant: Assistant) -> int:
+    """Worker threads for the core. SQLite lets one transaction write at a time and every turn writes, so one
+    thread: more would only take turns at the file's write lock, sleeping in SQLite's busy handler between
+    tries. PostgreSQL locks per user, so turns of different users run in parallel on 4."""
+    return 1 if assistant.store.engine.dialect.name == "sqlite" else 4
+
+
 class CoreRunner:
     """``await runner.handle(incoming)``: the core's ``handle`` on a worker thread, one turn at a time per user.
 
     ``workers=None`` uses ``asyncio.to_thread`` (the loop's default executor); a number gives a dedicated pool
-    of that size (see ``benchmarks/rest_load.py`` for the comparison).
+    of that size (see ``benchmarks/rest_load.py`` for the comparison); ``"auto"`` the size for the database.
     """
 
-    def __init__(self, assistant: Assistant, *, workers: int | None = 4) -> None:
+    def __init__(self, assistant: Assistant, *, workers: int | Literal["auto"] | None = "auto") -> None:
         self.assistant = assistant
+        workers = pool_size(assistant) if workers == "auto" else workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="core") if workers else None
         self._locks = KeyedLocks()
 
