@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dialogs._types import Incoming, Reply
 from dialogs.state import DialogState
+from dialogs.store._turns import TurnStore
 from dialogs.store.models import User
 from nlu import ParseResult
 
@@ -20,14 +21,14 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
-    """One turn: the message, what the NLU understood, the user's stored state, the DB session, the
-    time. Handlers mutate ``state`` and may add ``sources`` (clause references cited by the reply)."""
+    """One turn: the message, what the NLU understood, the user's stored state, the database, the time.
+    Handlers mutate ``state`` and may add ``sources`` (clause references cited by the reply). ``session`` (an
+    ORM session in the turn's transaction) and ``user`` (the user's row) are made when a handler first asks."""
 
     assistant: Assistant
     incoming: Incoming
     parsed: ParseResult
-    session: Session
-    user: User
+    db: TurnStore
     state: DialogState
     now: datetime
     sources: list[str] = field(default_factory=list)
@@ -36,6 +37,14 @@ class Context:
     @property
     def text(self) -> str:
         return self.incoming.text
+
+    @property
+    def session(self) -> Session:
+        return self.db.session
+
+    @property
+    def user(self) -> User:
+        return self.db.user
 
 
 Handler = Callable[[Context], list[Reply]]

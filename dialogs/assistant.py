@@ -7,8 +7,7 @@ import unicodedata
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import inspect
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import Connection
 
 from dialogs import _features  # noqa: F401  (importing registers the features' handlers)
 from dialogs._context import Context
@@ -16,8 +15,8 @@ from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
 from dialogs.state import DialogState
-from dialogs.store import Store, UnansweredQuestion, User
-from dialogs.store._turns import lock_user, save_state
+from dialogs.store import Store
+from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
 from knowledge import render
 from knowledge.errors import StorageUnavailableError, UserInputError
 from nlu import FALLBACK_INTENT, IntentScore, ParseResult
@@ -78,8 +77,8 @@ class Assistant:
         incoming = Incoming(incoming.channel, incoming.user_id, text)
         parsed = self.understand(text)
         try:
-            with self.store.session() as session:
-                return self._handle_in_session(session, incoming, parsed)
+            with self.store.transaction() as conn:
+                return self._handle_in_transaction(conn, incoming, parsed)
         except StorageUnavailableError:
             return Turn(replies=(Reply(render("system/storage_down")),), intent=parsed.intent,
                         confidence=parsed.confidence, engine=reported_engine(parsed))
@@ -93,23 +92,26 @@ class Assistant:
                                intent_ranking=(IntentScore(intent, 1.0),), engine="command")
         return self.parser(text)
 
-    def _handle_in_session(self, session: Session, incoming: Incoming, parsed: ParseResult) -> Turn:
+    def _handle_in_transaction(self, conn: Connection, incoming: Incoming, parsed: ParseResult) -> Turn:
         now = self.clock()
-        user, stored = self._user(session, incoming, now)
-        state = DialogState.from_json(stored)
-        ctx = Context(self, incoming, parsed, session, user, state, now)
-        replies = self.route(ctx)
+        user_id, stored = lock_user(conn, incoming.channel, incoming.user_id, now)
+        db = TurnStore(conn, user_id, incoming.channel, incoming.user_id, now)
+        try:
+            ctx = Context(self, incoming, parsed, db, DialogState.from_json(stored), now)
+            replies = self.route(ctx)
+            db.flush()
+        finally:
+            db.close()
         parsed = ctx.parsed  # a handler may hand the message on (e.g. an admin command from a non-admin)
-        if inspect(user).was_deleted:  # /forget: nothing of this user may be written again
+        if db.user_deleted:  # /forget: nothing of this user may be written again
             return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
                         engine=reported_engine(parsed))
         if not ctx.state.privacy_notice_shown:
             replies.insert(0, Reply(privacy_notice()))
             ctx.state.privacy_notice_shown = True
-        save_state(session.connection(), user.id, ctx.state.to_json(), now, exists=stored is not None)
+        save_state(conn, user_id, ctx.state.to_json(), now, exists=stored is not None)
         if ctx.fallback:
-            session.add(UnansweredQuestion(user_id=user.id, text=incoming.text[:1000], intent=parsed.intent,
-                                           confidence=parsed.confidence, created_at=now))
+            record_unanswered(conn, user_id, incoming.text, parsed.intent, parsed.confidence, now)
         return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
                     fallback=ctx.fallback, sources=tuple(dict.fromkeys(ctx.sources)), engine=reported_engine(parsed))
 
@@ -133,15 +135,3 @@ class Assistant:
             ctx.fallback = True
             return [Reply(render("system/empty"))]
         return handler(ctx)
-
-    @staticmethod
-    def _user(session: Session, incoming: Incoming, now: datetime) -> tuple[User, str | None]:
-        """The user (created on first contact, locked for this turn: turns of one user are serialized, so
-        parallel messages, even to several processes, never lose an update) and the stored state JSON.
-        The ``User`` joins the session without being loaded again: handlers read its id and channel, and
-        ``/forget`` deletes it."""
-        user_id, stored = lock_user(session.connection(), incoming.channel, incoming.user_id, now)
-        user = User(id=user_id, channel=incoming.channel, external_id=incoming.user_id, last_active_at=now)
-        make_transient_to_detached(user)
-        session.add(user)
-        return user, stored

@@ -13,7 +13,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_dir
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -110,6 +110,15 @@ class Store:
         try:
             with self._sessions.begin() as session:
                 yield session
+        except OperationalError as exc:
+            raise StorageUnavailableError("数据库暂时无法访问") from exc
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A connection in a transaction, committed on success and rolled back on error (Core statements)."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
         except OperationalError as exc:
             raise StorageUnavailableError("数据库暂时无法访问") from exc
 

@@ -1,33 +1,42 @@
-"""The statements of one turn, in SQLAlchemy Core: lock the user and read the dialogue state, then write it.
+"""The database side of one turn: lock the user and read the dialogue state, then write it, in SQLAlchemy Core
+on the turn's connection; an ORM session on that connection only for the handlers that ask for one.
 
-They run on every message, so they are built once (a prepared statement's cache key is computed once) and go
-straight to the session's connection: no ORM loading, no unit-of-work flush. Turns of one user are serialized
-by the first statement: an ``UPDATE`` of the user's row holds its row lock until the transaction ends on
-PostgreSQL (several processes may share the database), and SQLite transactions take the write lock at BEGIN.
+These statements run on every message, so they are built once (a statement's cache key is computed once) and
+go straight to the connection: no ORM loading, no unit-of-work flush. Turns of one user are serialized by the
+first statement: an ``UPDATE`` of the user's row holds its row lock until the transaction ends on PostgreSQL
+(several processes may share the database), and SQLite transactions take the write lock at BEGIN.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Text, bindparam, insert, inspect, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, make_transient_to_detached
 
-from dialogs.store.models import Base
+from dialogs.store.models import Base, User
 
-__all__ = ["lock_user", "save_state"]
+__all__ = ["TurnStore", "lock_user", "record_unanswered", "save_state"]
 
 _users = Base.metadata.tables["users"]
 _conversations = Base.metadata.tables["conversations"]
+_unanswered = Base.metadata.tables["unanswered_questions"]
 
 # The UPDATE locks the row and records the activity at once; a new user has no row to update yet.
-_TOUCH = (update(_users)
-          .where(_users.c.channel == bindparam("p_channel"), _users.c.external_id == bindparam("p_external_id"))
-          .values(last_active_at=bindparam("p_now")).returning(_users.c.id))
+_TOUCH_ROW = (update(_users)
+              .where(_users.c.channel == bindparam("p_channel"), _users.c.external_id == bindparam("p_external_id"))
+              .values(last_active_at=bindparam("p_now")))
+_TOUCH = _TOUCH_ROW.returning(_users.c.id)
 # Read after the lock is held: on PostgreSQL a statement started before a parallel turn committed would see the
 # state as it was before that turn (READ COMMITTED takes a snapshot per statement).
 _STATE = select(_conversations.c.state_json).where(_conversations.c.user_id == bindparam("p_uid"))
+# SQLite holds the database's write lock from BEGIN IMMEDIATE on: nothing can change between the two, so one
+# statement does both. (Written out: SQLAlchemy drops the table names of columns in RETURNING.)
+_TOUCH_AND_STATE = _TOUCH_ROW.returning(_users.c.id, literal_column(
+    "(SELECT conversations.state_json FROM conversations WHERE conversations.user_id = users.id)", Text))
 _UPDATE_STATE = (update(_conversations).where(_conversations.c.user_id == bindparam("p_uid"))
                  .values(state_json=bindparam("p_state"), updated_at=bindparam("p_now")))
 _INSERT_STATE = insert(_conversations).values(user_id=bindparam("p_uid"), state_json=bindparam("p_state"),
@@ -46,6 +55,10 @@ def lock_user(conn: Connection, channel: str, external_id: str, now: datetime) -
     """The user's id (the row is created on first contact) and stored state JSON (None before the first turn
     was saved); the user's row stays locked and its ``last_active_at`` is ``now``."""
     key = {"p_channel": channel, "p_external_id": external_id, "p_now": now}
+    if conn.dialect.name == "sqlite":
+        row = conn.execute(_TOUCH_AND_STATE, key).first()
+        if row is not None:
+            return int(row[0]), row[1]
     user_id = conn.execute(_TOUCH, key).scalar()
     if user_id is None:
         created = conn.execute(_CREATE["postgresql" if conn.dialect.name == "postgresql" else "sqlite"], key).scalar()
@@ -58,3 +71,49 @@ def lock_user(conn: Connection, channel: str, external_id: str, now: datetime) -
 def save_state(conn: Connection, user_id: int, state_json: str, now: datetime, *, exists: bool) -> None:
     """Write the user's dialogue state in the turn's transaction."""
     conn.execute(_UPDATE_STATE if exists else _INSERT_STATE, {"p_uid": user_id, "p_state": state_json, "p_now": now})
+
+
+_RECORD_UNANSWERED = insert(_unanswered)
+
+
+def record_unanswered(conn: Connection, user_id: int, text: str, intent: str, confidence: float,
+                      now: datetime) -> None:
+    """A question the assistant could not answer, for ``shenbao admin unanswered``."""
+    conn.execute(_RECORD_UNANSWERED, {"user_id": user_id, "text": text[:1000], "intent": intent,
+                                      "confidence": confidence, "created_at": now})
+
+
+class TurnStore:
+    """The database of one turn: its connection (in a transaction, holding the user's lock) and, made only when
+    a handler asks for them, an ORM session joined to that transaction and the user as an ORM object."""
+
+    def __init__(self, conn: Connection, user_id: int, channel: str, external_id: str, now: datetime) -> None:
+        self.conn = conn
+        self.user_id = user_id
+        self._user_values = {"channel": channel, "external_id": external_id, "last_active_at": now}
+
+    @functools.cached_property
+    def session(self) -> Session:
+        # The transaction stays the turn's: the session's flushes join it, and it never commits it.
+        return Session(bind=self.conn, join_transaction_mode="rollback_only", expire_on_commit=False)
+
+    @functools.cached_property
+    def user(self) -> User:
+        """The user's row, known without loading it (``/forget`` deletes it through the session)."""
+        user = User(id=self.user_id, **self._user_values)
+        make_transient_to_detached(user)
+        self.session.add(user)
+        return user
+
+    @property
+    def user_deleted(self) -> bool:
+        return "user" in self.__dict__ and inspect(self.user).was_deleted
+
+    def flush(self) -> None:
+        """Write what the handlers left in the session (before the transaction commits)."""
+        if "session" in self.__dict__:
+            self.session.flush()
+
+    def close(self) -> None:
+        if "session" in self.__dict__:
+            self.session.close()
