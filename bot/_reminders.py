@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
+import json
 import logging
 import os
 import warnings
@@ -103,9 +105,10 @@ async def outbox(request: web.Request) -> web.Response:
     """``GET /outbox?sender=ID``: reminders waiting for this web page (each returned once), Rasa REST shape."""
     from bot.http import STORE_KEY
 
-    sender = request.query.get("sender", "").strip()
-    if not sender or len(sender) > MAX_SENDER_ID:
-        return web.json_response({"error": "缺少 sender 参数或过长"}, status=400)
+    sender = request.query.get("sender", "")  # as the REST channel keeps it: " a" is not "a"
+    if not sender.strip() or len(sender) > MAX_SENDER_ID or not sender.isprintable():  # NUL: PostgreSQL fails
+        return web.json_response({"error": f"参数 sender 应为 1 至 {MAX_SENDER_ID} 个可打印字符（网页的用户标识）。"},
+                                 status=400, dumps=functools.partial(json.dumps, ensure_ascii=False))
     store: Store = request.app[STORE_KEY]
     now = dt.datetime.now(dt.UTC)
     messages = await asyncio.to_thread(take_outbox, store, sender, now)

@@ -22,6 +22,7 @@ from bot._core import CoreRunner
 from bot._tg_handlers import ADMIN_COMMANDS, BOT_COMMANDS, CHANNEL, TelegramChannel, addressed_text, send_replies
 from bot._tg_keyboard import PayloadBook
 from dialogs.admin import admin_ids
+from knowledge.errors import UserInputError
 
 __all__ = [
     "BOT_COMMANDS",
@@ -134,8 +135,13 @@ class TelegramService:
             log.warning("could not register the bot's commands: %s", exc)
 
     async def feed(self, data: dict[str, Any]) -> None:
-        """An update from the webhook route: queued for the Application like PTB's own webhook server does."""
-        update = Update.de_json(data, self.bot)
+        """An update from the webhook route: queued for the Application like PTB's own webhook server does. One
+        that is not a Telegram update is refused (400 naming the problem), not a 500 Telegram would send again."""
+        try:
+            update = Update.de_json(data, self.bot)
+        except Exception as exc:  # PTB raises KeyError, TypeError, AttributeError… on malformed updates
+            raise UserInputError(f"这不是有效的 Telegram 更新（update）：{type(exc).__name__} {exc}",
+                                 key="update") from exc
         await self.app.update_queue.put(update)
 
     async def stop(self) -> None:

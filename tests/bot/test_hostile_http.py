@@ -1,8 +1,10 @@
 """Property-based: malformed HTTP bodies (random bytes, wrong JSON types, huge or hostile sender ids and
-messages) never get a 5xx; every refusal is a 4xx JSON error that says why, and nothing is stored for it."""
+messages) never get a 5xx; every refusal is a 4xx JSON error that says why, and nothing is stored for it. Also the
+web outbox with hostile or someone else's sender ids, and malformed Telegram updates behind the right secret."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -13,9 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot._core import CoreRunner
+from bot._reminders import outbox_route
 from bot.http import create_app
+from bot.telegram import TelegramService, TelegramSettings
 from dialogs import Assistant, Store
 from dialogs.store import User
+from dialogs.store.models import OutboxMessage
+from tests.bot.fake_telegram import FakeBotApi
 
 JSONISH = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=30)),
                        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
@@ -56,3 +63,48 @@ async def test_malformed_bodies_get_a_4xx_that_says_why(client: TestClient[Any, 
         assert stored_users(store) == before, "a refused request stores nothing"
     elif path == "/webhooks/rest/webhook":
         assert isinstance(data, list) and all(m["recipient_id"] == json.loads(body)["sender"] for m in data)
+
+
+SENDERS_OF_OUTBOX = [  # (query string, status): a bad id is refused with the reason, never a 5xx
+    ("sender=%00", 400), ("sender=a%00b", 400), ("sender=", 400), ("sender=%20", 400), ("", 400),
+    ("sender=" + "x" * 129, 400), ("sender=%E2%80%AE%0A", 400), ("sender=%ff", 200), ("sender=" + "🙂" * 64, 200),
+    ("sender=page-B", 200), ("sender=PAGE-A", 200), ("sender=page-A%20", 200),
+]
+
+
+@pytest.mark.parametrize(("query", "status"), SENDERS_OF_OUTBOX)
+async def test_outbox_refuses_bad_sender_ids_and_shows_nobody_elses(store: Store, query: str, status: int) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with store.session() as s:
+        owner = User(channel="web", external_id="page-A", created_at=now, last_active_at=now)
+        s.add(owner)
+        s.flush()
+        s.add(OutboxMessage(user_id=owner.id, sender="page-A", text="提醒：申报截止还有 3 天", created_at=now))
+    async with TestClient(TestServer(create_app(Assistant(store), store, extra_routes=[outbox_route]))) as c:
+        resp = await c.get(f"/outbox?{query}")
+        body = await resp.json()
+    assert resp.status == status, body
+    if status == 400:
+        assert "sender" in body["error"] and any("\u4e00" <= ch <= "\u9fff" for ch in body["error"])
+    else:
+        assert body == [], "another page's reminder is never shown"
+    with store.session() as s:
+        assert s.scalars(select(OutboxMessage.delivered_at)).one() is None, "nor taken from its owner"
+
+
+BAD_UPDATES: list[Any] = [{"update_id": 1, "message": "x"}, {"update_id": 1, "message": {"text": "hi"}}, {},
+                          {"update_id": 1, "callback_query": {"id": 5}}, {"update_id": 1, "message": [1, 2]}]
+
+
+@pytest.mark.parametrize("update", BAD_UPDATES)
+async def test_a_malformed_telegram_update_is_refused_with_the_reason(store: Store, fake: FakeBotApi,
+                                                                      update: Any) -> None:
+    service = TelegramService(CoreRunner(Assistant(store)), TelegramSettings(token=fake.token,
+                                                                               api_base_url=fake.base_url))
+    app = create_app(Assistant(store), store, telegram_webhook=service.feed, webhook_secret="s3cret")
+    async with TestClient(TestServer(app)) as c:
+        resp = await c.post("/telegram/webhook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})
+        body = await resp.json()
+    service.channel.runner.close()
+    assert resp.status == 400 and "Telegram 更新" in body["error"], body
+    assert service.app.update_queue.empty() and stored_users(store) == 0
