@@ -51,7 +51,8 @@ class BuiltinEngine:
         content = self.featurizer.content(text, entities)
         prediction = self.model.predict(self.featurizer.features(content), content)
         probs = prediction.probabilities
-        order = [int(i) for i in np.argsort(-probs)]
+        # the reported ranking has 10 names; with out of scope among them, the next one is needed too
+        order = np.argsort(-probs)[:RANKING_SIZE + 1].tolist()
         ranking = _merged_ranking([(self.model.labels[i], float(probs[i])) for i in order])
         if self.model.is_out_of_scope(prediction):
             top_in_scope = next((s.confidence for s in ranking if s.name != FALLBACK_INTENT), 0.0)
