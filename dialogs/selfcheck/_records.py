@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dialogs.selfcheck._indicators import load_indicators
@@ -34,7 +34,10 @@ def save_result(session: Session, user_id: int, profile: Mapping[str, Any], resu
     return record
 
 
+# built once: every self-check start asks, and building the statement (and its cache key) cost 3× running it
+_LATEST = (select(SelfCheckRecord).where(SelfCheckRecord.user_id == bindparam("user_id"))
+           .order_by(SelfCheckRecord.created_at.desc(), SelfCheckRecord.id.desc()).limit(1))
+
+
 def latest_result(session: Session, user_id: int) -> SelfCheckRecord | None:
-    stmt = (select(SelfCheckRecord).where(SelfCheckRecord.user_id == user_id)
-            .order_by(SelfCheckRecord.created_at.desc(), SelfCheckRecord.id.desc()).limit(1))
-    return session.scalars(stmt).first()
+    return session.scalars(_LATEST, {"user_id": user_id}).first()
