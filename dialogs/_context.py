@@ -46,6 +46,11 @@ class Context:
     def user(self) -> User:
         return self.db.user
 
+    @property
+    def user_id(self) -> int:
+        """``user.id`` without making the ORM object."""
+        return self.db.user_id
+
 
 Handler = Callable[[Context], list[Reply]]
 

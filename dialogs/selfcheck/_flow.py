@@ -202,7 +202,7 @@ class SelfCheckFlow:
 
     def _at_choice(self, ctx: Context) -> list[Reply] | None:
         if self.model.word("prefill", ctx.text):
-            last = latest_result(ctx.session, ctx.user.id)
+            last = latest_result(ctx.session, ctx.user_id)
             return self.start(ctx, dict(last.profile) if last else None)
         if self.model.word("fresh", ctx.text):
             return self.start(ctx)
@@ -392,7 +392,7 @@ class SelfCheckFlow:
     def _finish(self, ctx: Context) -> list[Reply]:
         profile = dict(Draft(ctx.state.slots).profile)
         result = evaluate(profile, self.model.indicators)
-        save_result(ctx.session, ctx.user.id, profile, result, ctx.now)
+        save_result(ctx.session, ctx.user_id, profile, result, ctx.now)
         ctx.state.reset_flow()
         ctx.sources.extend(i.clause for i in result.items if i.status == "fail")
         return verdict_replies(result, profile)

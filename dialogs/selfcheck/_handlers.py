@@ -27,7 +27,7 @@ def _when(ctx: Context, record: SelfCheckRecord) -> str:
 @intent_handler("selfcheck_start")
 def start_selfcheck(ctx: Context) -> list[Reply]:
     """A first self-check starts at once; with a stored result the user chooses its answers or a fresh start."""
-    last = latest_result(ctx.session, ctx.user.id)
+    last = latest_result(ctx.session, ctx.user_id)
     if last is not None and FLOW.model.word("prefill", ctx.text):
         return FLOW.start(ctx, dict(last.profile))
     said = "" if ctx.parsed.engine == "command" else ctx.text
@@ -39,7 +39,7 @@ def start_selfcheck(ctx: Context) -> list[Reply]:
 @intent_handler("selfcheck_result")
 def show_last_result(ctx: Context) -> list[Reply]:
     """The last result, judged again by the current knowledge, and the offer to re-run it."""
-    last = latest_result(ctx.session, ctx.user.id)
+    last = latest_result(ctx.session, ctx.user_id)
     if last is None:
         return [Reply(render(T + "no_result"), buttons=(Button("开始自测", "/selfcheck"),))]
     try:
