@@ -45,18 +45,20 @@ async def rest_applicant(i: int, bases: tuple[str, str], session: aiohttp.Client
 
 async def tg_applicant(i: int, bases: tuple[str, str], session: aiohttp.ClientSession, tally: Tally,
                        fake: ChatsBotApi, unanswered: list[str]) -> None:
-    """Like a person: each message after the answer to the previous one arrived; the corrections at once."""
+    """Like a person: each message after the answer to the previous one arrived (gives up when one does not
+    come within a minute); the corrections at once."""
     chat = CHAT_BASE + i
     for n, (_key, text) in enumerate(script(i)[:ANSWERS + 1]):
-        if await tg_post(session, bases[(i + n) % 2], fake, chat, text, tally) and \
-                not await fake.arrived(chat, f"（第 {n + 1}/"):
+        if not await tg_post(session, bases[(i + n) % 2], fake, chat, text, tally) or \
+                not await fake.arrived(chat, f"（第 {n + 1}/", 60):
             unanswered.append(f"{chat}:{text}")
+            return
     await asyncio.gather(*(tg_post(session, base, fake, chat, fix, tally)
                            for base, fix in zip(bases, corrections(i), strict=True)))
     fixes = corrected(i)
     for needle in (f"已更正：资产总额：{fixes['total_assets_wan']} 万元",
                    f"已更正：运营年限：{fixes['years_operating']} 年"):
-        if not await fake.arrived(chat, needle):
+        if not await fake.arrived(chat, needle, 60):
             unanswered.append(f"{chat}:{needle}")
 
 

@@ -36,6 +36,7 @@ async def applicant(i: int, base: str, session: aiohttp.ClientSession, fake: Cha
     for text, needle in turns:
         if not await tg_post(session, base, fake, chat, text, tally) or not await fake.arrived(chat, needle, 60):
             unanswered.append(f"{chat}:{text}")
+            return  # a person would not go on answering questions they never saw
 
 
 async def injector(fake: ChatsBotApi, done: asyncio.Event) -> int:
