@@ -188,7 +188,7 @@ class TelegramChannel:
         async with self._keyboard_locks.hold(key):
             if key in self._closed:  # a second tap on a keyboard already answered
                 return
-            turn = await self.runner.handle(Incoming(CHANNEL, str(query.from_user.id), payload))
+            turn = await self.runner.handle(Incoming(CHANNEL, str(query.from_user.id), payload, keyboard=key))
             if multi and await self._update_in_place(message, turn.replies):
                 return
             remember(self._closed, key, True)

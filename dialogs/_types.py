@@ -36,11 +36,14 @@ class Reply:
 
 @dataclass(frozen=True)
 class Incoming:
-    """A message from a user on some channel. ``user_id`` is the channel's own id for that user."""
+    """A message from a user on some channel. ``user_id`` is the channel's own id for that user. ``keyboard``
+    names the keyboard a button press came from (e.g. Telegram's chat and message id): a second press on a
+    keyboard already answered is ignored, whichever process handles it."""
 
     channel: str
     user_id: str
     text: str
+    keyboard: str | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection
@@ -74,7 +75,7 @@ class Assistant:
             return Turn(replies=(Reply(render("system/empty")),), intent=None)
         if len(text) > MAX_MESSAGE_CHARS:
             return Turn(replies=(Reply(render("system/too_long", length=len(text), limit=MAX_MESSAGE_CHARS)),))
-        incoming = Incoming(incoming.channel, incoming.user_id, text)
+        incoming = replace(incoming, text=text)
         parsed = self.understand(text)
         try:
             with self.store.transaction() as conn:
@@ -98,10 +99,14 @@ class Assistant:
         db = TurnStore(conn, user_id, incoming.channel, incoming.user_id, now)
         try:
             ctx = Context(self, incoming, parsed, db, DialogState.from_json(stored), now)
+            if incoming.keyboard is not None and incoming.keyboard in ctx.state.answered_keyboards:
+                return Turn(replies=(), intent=parsed.intent, confidence=parsed.confidence)  # a second press
             replies = self.route(ctx)
             db.flush()
         finally:
             db.close()
+        if incoming.keyboard is not None and not _asks_again(replies):
+            ctx.state.keyboard_answered(incoming.keyboard)
         parsed = ctx.parsed  # a handler may hand the message on (e.g. an admin command from a non-admin)
         if db.user_deleted:  # /forget: nothing of this user may be written again
             return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
@@ -135,3 +140,8 @@ class Assistant:
             ctx.fallback = True
             return [Reply(render("system/empty"))]
         return handler(ctx)
+
+
+def _asks_again(replies: list[Reply]) -> bool:
+    """A multi-select question answered with itself (the selection changed): its keyboard stays open."""
+    return len(replies) == 1 and replies[0].multi_select and bool(replies[0].buttons)

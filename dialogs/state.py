@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 STATE_VERSION = 1
+KEPT_KEYBOARDS = 20
 
 
 @dataclass
@@ -22,6 +23,7 @@ class DialogState:
     slots: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)
     privacy_notice_shown: bool = False
+    answered_keyboards: list[str] = field(default_factory=list)  # the latest keyboards answered (see Incoming)
     version: int = STATE_VERSION
 
     def to_json(self) -> str:
@@ -36,6 +38,9 @@ class DialogState:
         data = json.loads(raw)
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+    def keyboard_answered(self, keyboard: str) -> None:
+        self.answered_keyboards = [*(k for k in self.answered_keyboards if k != keyboard), keyboard][-KEPT_KEYBOARDS:]
 
     def reset_flow(self) -> None:
         self.flow = None
