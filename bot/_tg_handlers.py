@@ -118,8 +118,8 @@ class TelegramChannel:
         app.add_handler(CallbackQueryHandler(self.on_button))
         app.add_error_handler(self.on_error)
 
-    async def answer(self, bot: Bot, message: Message, user_id: int, text: str) -> None:
-        turn = await self.runner.handle(Incoming(CHANNEL, str(user_id), text))
+    async def answer(self, bot: Bot, message: Message, user_id: int, text: str, update_id: int) -> None:
+        turn = await self.runner.handle(Incoming(CHANNEL, str(user_id), text, key=f"u{update_id}"))
         await self.deliver(bot, message.chat_id, turn.replies)
 
     async def deliver(self, bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:
@@ -136,7 +136,7 @@ class TelegramChannel:
         """One of our commands (in a group PTB matched it only when it is for this bot)."""
         message, user = update.message, update.effective_user
         if message is not None and user is not None and message.text is not None:
-            await self.answer(context.bot, message, user.id, message.text)
+            await self.answer(context.bot, message, user.id, message.text, update.update_id)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, user = update.message, update.effective_user
@@ -148,7 +148,7 @@ class TelegramChannel:
             if addressed is None:
                 return
             text = addressed
-        await self.answer(context.bot, message, user.id, text)
+        await self.answer(context.bot, message, user.id, text, update.update_id)
 
     async def on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.message
@@ -188,7 +188,8 @@ class TelegramChannel:
         async with self._keyboard_locks.hold(key):
             if key in self._closed:  # a second tap on a keyboard already answered
                 return
-            turn = await self.runner.handle(Incoming(CHANNEL, str(query.from_user.id), payload, keyboard=key))
+            turn = await self.runner.handle(Incoming(CHANNEL, str(query.from_user.id), payload, keyboard=key,
+                                                     key=f"u{update.update_id}"))
             if multi and await self._update_in_place(message, turn.replies):
                 return
             remember(self._closed, key, True)

@@ -135,14 +135,16 @@ class TelegramService:
             log.warning("could not register the bot's commands: %s", exc)
 
     async def feed(self, data: dict[str, Any]) -> None:
-        """An update from the webhook route: queued for the Application like PTB's own webhook server does. One
-        that is not a Telegram update is refused (400 naming the problem), not a 500 Telegram would send again."""
+        """An update from the webhook route, processed before the route answers 200: what Telegram sees
+        acknowledged is stored, and one cut short by kill -9 is sent again by Telegram (the core processes each
+        update_id once). One that is not a Telegram update is refused (400 naming the problem), not a 500
+        Telegram would send again."""
         try:
             update = Update.de_json(data, self.bot)
         except Exception as exc:  # PTB raises KeyError, TypeError, AttributeError… on malformed updates
             raise UserInputError(f"这不是有效的 Telegram 更新（update）：{type(exc).__name__} {exc}",
                                  key="update") from exc
-        await self.app.update_queue.put(update)
+        await self.app.process_update(update)
 
     async def stop(self) -> None:
         """Stop fetching, let queued and running updates finish, close the HTTP client."""

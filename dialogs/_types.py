@@ -38,12 +38,15 @@ class Reply:
 class Incoming:
     """A message from a user on some channel. ``user_id`` is the channel's own id for that user. ``keyboard``
     names the keyboard a button press came from (e.g. Telegram's chat and message id): a second press on a
-    keyboard already answered is ignored, whichever process handles it."""
+    keyboard already answered is ignored, whichever process handles it. ``key`` is the channel's id of this
+    delivery (Telegram's update_id): the same delivery arriving again (a webhook update Telegram resends after a
+    crash) is processed once."""
 
     channel: str
     user_id: str
     text: str
     keyboard: str | None = None
+    key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -99,14 +99,16 @@ class Assistant:
         db = TurnStore(conn, user_id, incoming.channel, incoming.user_id, now)
         try:
             ctx = Context(self, incoming, parsed, db, DialogState.from_json(stored), now)
-            if incoming.keyboard is not None and incoming.keyboard in ctx.state.answered_keyboards:
-                return Turn(replies=(), intent=parsed.intent, confidence=parsed.confidence)  # a second press
+            if _seen_before(incoming, ctx.state):  # a second press, or the same delivery again
+                return Turn(replies=(), intent=parsed.intent, confidence=parsed.confidence)
             replies = self.route(ctx)
             db.flush()
         finally:
             db.close()
         if incoming.keyboard is not None and not _asks_again(replies):
             ctx.state.keyboard_answered(incoming.keyboard)
+        if incoming.key is not None:
+            ctx.state.delivery_seen(incoming.key)
         parsed = ctx.parsed  # a handler may hand the message on (e.g. an admin command from a non-admin)
         if db.user_deleted:  # /forget: nothing of this user may be written again
             return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
@@ -145,3 +147,8 @@ class Assistant:
 def _asks_again(replies: list[Reply]) -> bool:
     """A multi-select question answered with itself (the selection changed): its keyboard stays open."""
     return len(replies) == 1 and replies[0].multi_select and bool(replies[0].buttons)
+
+
+def _seen_before(incoming: Incoming, state: DialogState) -> bool:
+    return (incoming.keyboard is not None and incoming.keyboard in state.answered_keyboards) or \
+        (incoming.key is not None and incoming.key in state.seen_keys)

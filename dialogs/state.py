@@ -8,6 +8,7 @@ from typing import Any
 
 STATE_VERSION = 1
 KEPT_KEYBOARDS = 20
+KEPT_KEYS = 50
 
 
 @dataclass
@@ -24,6 +25,7 @@ class DialogState:
     history: list[str] = field(default_factory=list)
     privacy_notice_shown: bool = False
     answered_keyboards: list[str] = field(default_factory=list)  # the latest keyboards answered (see Incoming)
+    seen_keys: list[str] = field(default_factory=list)  # the latest deliveries processed (see Incoming)
     version: int = STATE_VERSION
 
     def to_json(self) -> str:
@@ -41,6 +43,9 @@ class DialogState:
 
     def keyboard_answered(self, keyboard: str) -> None:
         self.answered_keyboards = [*(k for k in self.answered_keyboards if k != keyboard), keyboard][-KEPT_KEYBOARDS:]
+
+    def delivery_seen(self, key: str) -> None:
+        self.seen_keys = [*self.seen_keys, key][-KEPT_KEYS:]
 
     def reset_flow(self) -> None:
         self.flow = None

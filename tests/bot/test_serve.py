@@ -130,10 +130,12 @@ async def test_webhook_mode_sets_the_webhook_and_answers_updates(db_url: str, fa
         async with aiohttp.ClientSession() as session:
             resp = await session.post(f"{url}telegram/webhook", json=update)
             assert resp.status == 403
-            resp = await session.post(f"{url}telegram/webhook", json=update,
-                                      headers={"X-Telegram-Bot-Api-Secret-Token": "Sec_123"})
-            assert resp.status == 200
-        await fake.wait_for(lambda: any("100万元" in t for t in fake.texts(77)))
+            for _ in range(2):  # Telegram sends an update again when it got no 200 (e.g. we were killed)
+                resp = await session.post(f"{url}telegram/webhook", json=update,
+                                          headers={"X-Telegram-Bot-Api-Secret-Token": "Sec_123"})
+                assert resp.status == 200
+                # acknowledged only once processed: the answer has already gone out, and only once
+                assert sum("100万元" in t for t in fake.texts(77)) == 1
     finally:
         stop.set()
         await asyncio.wait_for(task, 30)

@@ -67,3 +67,11 @@ def test_state_json_round_trip_ignores_unknown_fields() -> None:
     state = DialogState(flow="selfcheck", step="total_assets_wan", slots={"total_assets_wan": 120})
     raw = state.to_json().replace('"version"', '"legacy": 1, "version"')
     assert DialogState.from_json(raw) == state
+
+
+def test_the_same_delivery_twice_is_processed_once(store: Store) -> None:
+    a = make(store)
+    assert a.handle(Incoming("telegram", "7", "hi", key="u41")).replies[-1].text == "第1次"
+    assert a.handle(Incoming("telegram", "7", "hi", key="u41")).replies == ()  # resent by Telegram
+    assert make(Store(store.url)).handle(Incoming("telegram", "7", "hi", key="u41")).replies == ()  # elsewhere
+    assert a.handle(Incoming("telegram", "7", "hi", key="u42")).text == "第2次"
