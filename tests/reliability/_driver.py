@@ -60,16 +60,16 @@ class Users:
             records = len(conn.execute(select(SelfCheckRecord.id).where(SelfCheckRecord.user_id == uid)).all())
             return DialogState.from_json(raw), records
 
-    def profiles(self, sender: str) -> list[dict[str, Any]]:
+    def profiles(self, sender: str, channel: str = "web") -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
-            uid = conn.scalar(select(User.id).where(User.channel == "web", User.external_id == sender))
+            uid = conn.scalar(select(User.id).where(User.channel == channel, User.external_id == sender))
             return [dict(p) for p in conn.scalars(select(SelfCheckRecord.profile)
                                                   .where(SelfCheckRecord.user_id == uid)
                                                   .order_by(SelfCheckRecord.id))]
 
-    def resume_at(self, sender: str, steps: list[tuple[str | None, str]]) -> int:
+    def resume_at(self, sender: str, steps: list[tuple[str | None, str]], channel: str = "web") -> int:
         """Where applicant ``sender`` is, as the screen would show them after a restart."""
-        state, records = self.state(sender)
+        state, records = self.state(sender, channel)
         if records:
             return len(steps)
         if state is None or state.flow != "selfcheck":
