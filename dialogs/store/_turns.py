@@ -51,20 +51,26 @@ _CREATE = {
 }
 
 
+def _touch(conn: Connection, key: dict[str, object]) -> tuple[int, str | None] | None:
+    """Lock and touch an existing user's row: its id and state, or None when there is no such user yet."""
+    if conn.dialect.name == "sqlite":
+        row = conn.execute(_TOUCH_AND_STATE, key).first()
+        return None if row is None else (int(row[0]), row[1])
+    user_id = conn.execute(_TOUCH, key).scalar()
+    return None if user_id is None else (int(user_id), conn.execute(_STATE, {"p_uid": user_id}).scalar())
+
+
 def lock_user(conn: Connection, channel: str, external_id: str, now: datetime) -> tuple[int, str | None]:
     """The user's id (the row is created on first contact) and stored state JSON (None before the first turn
     was saved); the user's row stays locked and its ``last_active_at`` is ``now``."""
     key = {"p_channel": channel, "p_external_id": external_id, "p_now": now}
-    if conn.dialect.name == "sqlite":
-        row = conn.execute(_TOUCH_AND_STATE, key).first()
-        if row is not None:
-            return int(row[0]), row[1]
-    user_id = conn.execute(_TOUCH, key).scalar()
-    if user_id is None:
-        created = conn.execute(_CREATE["postgresql" if conn.dialect.name == "postgresql" else "sqlite"], key).scalar()
-        if created is not None:
-            return int(created), None
-        user_id = conn.execute(_TOUCH, key).scalar_one()  # a parallel first message created it: wait for its turn
+    found = _touch(conn, key)
+    if found is not None:
+        return found
+    created = conn.execute(_CREATE["postgresql" if conn.dialect.name == "postgresql" else "sqlite"], key).scalar()
+    if created is not None:
+        return int(created), None
+    user_id = conn.execute(_TOUCH, key).scalar_one()  # a parallel first message created it: wait for its turn
     return int(user_id), conn.execute(_STATE, {"p_uid": user_id}).scalar()
 
 
