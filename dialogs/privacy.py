@@ -53,7 +53,12 @@ def retention_days() -> int:
 
 def privacy_notice() -> str:
     """The short notice shown once, on a user's first contact."""
-    return render("privacy/notice", retention_days=retention_days())
+    return _notice(retention_days())
+
+
+@functools.lru_cache(maxsize=4)
+def _notice(days: int) -> str:
+    return render("privacy/notice", retention_days=days)
 
 
 @functools.cache
