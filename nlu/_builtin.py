@@ -11,6 +11,7 @@ import numpy as np
 from nlu._entities import extract_entities
 from nlu._features import Featurizer
 from nlu._model import IntentModel, load_or_train
+from nlu._normalize import normalize
 from nlu._training_data import OUT_OF_SCOPE_INTENT, load_training_data
 from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
@@ -47,8 +48,9 @@ class BuiltinEngine:
             text = ""
         if len(text) > MAX_PARSE_CHARS or not has_meaningful_text(text):
             return self._fallback(text, (), 1.0, ())
-        entities = extract_entities(text)
-        content = self.featurizer.content(text, entities)
+        norm = normalize(text)  # one normalisation serves the entities and the features
+        entities = extract_entities(text, norm=norm)
+        content = self.featurizer.content(text, entities, norm)
         prediction = self.model.predict(self.featurizer.features(content), content)
         probs = prediction.probabilities
         # the reported ranking has 10 names; with out of scope among them, the next one is needed too

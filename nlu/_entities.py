@@ -244,11 +244,13 @@ class _Scanner:
         return _Found("duration", _clean(years), start, unit.end())
 
 
-def extract_entities(text: str, *, today: datetime.date | None = None) -> tuple[Entity, ...]:
-    """All entities of ``text`` in order of appearance; ``today`` resolves 去年/今年 and month-only dates."""
+def extract_entities(text: str, *, today: datetime.date | None = None,
+                     norm: str | None = None) -> tuple[Entity, ...]:
+    """All entities of ``text`` in order of appearance; ``today`` resolves 去年/今年 and month-only dates.
+    ``norm`` is ``normalize(text[:4096])`` when the caller has it already (it is not computed twice)."""
     if not isinstance(text, str) or not text.strip():
         return ()
-    scanner = _Scanner(normalize(text[:4096]), today or datetime.date.today())
+    scanner = _Scanner(normalize(text[:4096]) if norm is None else norm, today or datetime.date.today())
     scanner.emails()
     scanner.dates()
     scanner.percents()

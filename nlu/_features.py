@@ -120,9 +120,10 @@ class Featurizer:
             for term in terms:
                 _tokenizer().add_word(term, freq=100_000)
 
-    def content(self, text: str, entities: Iterable[Entity]) -> str:
-        """The normalised text the features are computed from."""
-        marked = placeholder_text(normalize(text), entities)
+    def content(self, text: str, entities: Iterable[Entity], norm: str | None = None) -> str:
+        """The normalised text the features are computed from; ``norm`` is ``normalize(text)`` when the caller
+        has it already."""
+        marked = placeholder_text(normalize(text) if norm is None else norm, entities)
         if self._synonym_re is not None:
             marked = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], marked)
         return _content(marked)

@@ -12,15 +12,8 @@ import functools
 import zhconv
 
 _FULLWIDTH_OFFSET = 0xFEE0
-
-
-def _halfwidth(ch: str) -> str:
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        return chr(code - _FULLWIDTH_OFFSET)
-    if code == 0x3000:
-        return " "
-    return ch
+# full-width ASCII (U+FF01–U+FF5E) → ASCII, ideographic space → space; one character for one character
+_HALFWIDTH = {code: code - _FULLWIDTH_OFFSET for code in range(0xFF01, 0xFF5F)} | {0x3000: ord(" ")}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -42,5 +35,4 @@ def to_simplified(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Same-length normal form: simplified, half-width, lower-case ASCII."""
-    half = "".join(_halfwidth(ch) for ch in text)
-    return to_simplified(half).lower()
+    return to_simplified(text.translate(_HALFWIDTH)).lower()
