@@ -55,7 +55,8 @@ class BuiltinEngine:
         probs = prediction.probabilities
         # the reported ranking has 10 names; with out of scope among them, the next one is needed too
         order = np.argsort(-probs)[:RANKING_SIZE + 1].tolist()
-        ranking = _merged_ranking([(self.model.labels[i], float(probs[i])) for i in order])
+        values = probs.tolist()
+        ranking = _merged_ranking([(self.model.labels[i], values[i]) for i in order])
         if self.model.is_out_of_scope(prediction):
             top_in_scope = next((s.confidence for s in ranking if s.name != FALLBACK_INTENT), 0.0)
             return self._fallback(text, entities, 1.0 - top_in_scope, ranking)

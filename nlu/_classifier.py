@@ -56,9 +56,13 @@ class LinearModel:
 
     def scores(self, indices: IntArray, data: FloatArray) -> FloatArray:
         """Class probabilities of one example given its feature ids and weights."""
-        raw = (data[:, None] * self.weights[indices]).sum(axis=0) if len(indices) else np.zeros(
-            self.weights.shape[1], dtype=np.float32)
-        probs: FloatArray = softmax(self.temperature * raw[None, :])[0]
+        rows = self.weights[indices]  # a copy: weighted in place
+        rows *= data[:, None]
+        raw = np.add.reduce(rows, axis=0)  # of no rows: zeros
+        # softmax of one row, without the 2-D wrappers (the same operations in the same order)
+        logits = self.temperature * raw
+        exp = np.exp(logits - np.maximum.reduce(logits))
+        probs: FloatArray = (exp / np.add.reduce(exp)).astype(np.float32, copy=False)
         return probs
 
 

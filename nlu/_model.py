@@ -56,10 +56,10 @@ class IntentModel:
     calibration: Calibration
 
     def predict(self, features: Sequence[str], content: str) -> Prediction:
-        ids = sorted({self.vocab[f] for f in features if f in self.vocab})
-        indices = np.asarray(ids, dtype=np.int64)
+        known = self.vocab.keys() & features  # each known feature once
+        indices = np.array(sorted(map(self.vocab.__getitem__, known)), dtype=np.int64)
         data = self.idf[indices]
-        norm = float(np.sqrt(np.sum(data**2))) or 1.0
+        norm = float(np.sqrt(np.add.reduce(data * data))) or 1.0
         return Prediction(self.linear.scores(indices, data / norm), _unknown_ratio(content, self.vocab))
 
     def is_out_of_scope(self, prediction: Prediction) -> bool:
