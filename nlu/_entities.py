@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -34,14 +35,15 @@ _YEAR = rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_DIGITS}]{{4}})"
 _MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 
-_DATE_PATTERNS = (
-    re.compile(rf"{_YEAR}\s*年\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?"),
-    re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-/.](?P<m>1[0-2]|0?[1-9])(?:[-/.](?P<d>3[01]|[12]\d|0?[1-9]))?"
-               r"(?![\d.%万元亿千])"),
-    re.compile(rf"(?<!\d)(?P<yy>\d{{2}})年\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?"),
-    re.compile(rf"(?P<rel>今年|去年|前年|明年)\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?"),
-    re.compile(rf"(?<![年\d{_CN_ALL}]){_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?"),
-    re.compile(rf"{_YEAR}\s*年(?!度|\d|[{_CN_DIGITS}十]+个?月|代)"),
+# Each date pattern with the characters it needs: it is not run on a text without any of them.
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("月", re.compile(rf"{_YEAR}\s*年\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
+    ("-/.", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-/.](?P<m>1[0-2]|0?[1-9])(?:[-/.](?P<d>3[01]|[12]\d|0?[1-9]))?"
+                       r"(?![\d.%万元亿千])")),
+    ("月", re.compile(rf"(?<!\d)(?P<yy>\d{{2}})年\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
+    ("月", re.compile(rf"(?P<rel>今年|去年|前年|明年)\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
+    ("月", re.compile(rf"(?<![年\d{_CN_ALL}]){_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
+    ("年", re.compile(rf"{_YEAR}\s*年(?!度|\d|[{_CN_DIGITS}十]+个?月|代)")),
 )
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 
@@ -50,6 +52,9 @@ _PERCENT_PREFIX = re.compile(rf"百分之\s*(?P<n>{_CN_NUM}|\d+(?:\.\d+)?)")
 _TENTHS = re.compile(rf"(?P<n>[{_CN_DIGITS}十]|10|\d)成(?P<t>[一二三四五六七八九\d])?(?![员功立本绩果熟为])")
 _NUMBER = re.compile(_NUM)
 _HALF_YEAR = re.compile(r"(?<![\d年])半年")
+# Every date, percent and number pattern needs one of these characters: a text without any is not scanned for them.
+_NUMERAL = re.compile(rf"[\d{_CN_DIGITS}十拾]")
+_CACHED_NUMERAL_CHARS = 24
 
 _COUNT_UNITS: tuple[tuple[str, str], ...] = (
     (r"人次", "人次"),
@@ -82,7 +87,12 @@ def _clean(value: float) -> int | float:
 
 
 def _cn_value(text: str) -> float | None:
-    """A Chinese or Arabic numeral as a number (cn2an), or None when it is not a well-formed numeral."""
+    """A Chinese or Arabic numeral as a number (cn2an), or None when it is not a well-formed numeral. Short
+    numerals (一, 十, 120, 3.5…) recur from message to message and are read once; long ones are not kept."""
+    return _cached_numeral(text) if len(text) <= _CACHED_NUMERAL_CHARS else _numeral(text)
+
+
+def _numeral(text: str) -> float | None:
     try:
         value = cn2an.cn2an(text.replace(",", ""), "smart")
     except (ValueError, KeyError, IndexError):
@@ -92,6 +102,9 @@ def _cn_value(text: str) -> float | None:
     except OverflowError:  # hundreds of digits: not a value anyone means
         return None
     return number if math.isfinite(number) else None
+
+
+_cached_numeral = functools.lru_cache(maxsize=4096)(_numeral)
 
 
 def _year_of(text: str) -> int | None:
@@ -159,21 +172,44 @@ class _Scanner:
                 self.add(_Found("email", match.group(0).lower(), match.start(), match.end()))
 
     def dates(self) -> None:
-        for pattern in _DATE_PATTERNS:
+        for needles, pattern in _DATE_PATTERNS:
+            if not any(ch in self.norm for ch in needles):
+                continue
             for match in self.each(pattern):
                 value = _date_value(match, self.today)
                 if value is not None:
                     self.add(_Found("date", value, match.start(), match.end()))
 
-    def percents(self) -> None:
+    def scan(self) -> None:
+        """All kinds, earlier kinds first; the patterns of a kind that cannot match (no @, no numeral, no
+        百分之…) are not run."""
+        if "@" in self.norm:
+            self.emails()
+        numeric = _NUMERAL.search(self.norm) is not None
+        if numeric:
+            self.dates()
+            if "百分之" in self.norm:
+                self.percents_prefixed()
+            if "成" in self.norm:
+                self.tenths()
+        if "半年" in self.norm:
+            self.half_years()
+        if numeric:
+            self.numbers()
+
+    def percents_prefixed(self) -> None:
         for match in self.each(_PERCENT_PREFIX):
             value = _cn_value(match.group("n"))
             if value is not None:
                 self.add(_Found("percent", _clean(value), match.start(), match.end()))
+
+    def tenths(self) -> None:
         for match in self.each(_TENTHS):
             tens, tenth = _small(match.group("n")), _small(match.group("t")) or 0
             if tens is not None and 0 <= tens <= 10 and tenth <= 9:
                 self.add(_Found("percent", _clean(tens * 10 + tenth), match.start(), match.end()))
+
+    def half_years(self) -> None:
         for match in self.each(_HALF_YEAR):
             self.add(_Found("duration", 0.5, match.start(), match.end()))
 
@@ -251,10 +287,7 @@ def extract_entities(text: str, *, today: datetime.date | None = None,
     if not isinstance(text, str) or not text.strip():
         return ()
     scanner = _Scanner(normalize(text[:4096]) if norm is None else norm, today or datetime.date.today())
-    scanner.emails()
-    scanner.dates()
-    scanner.percents()
-    scanner.numbers()
+    scanner.scan()
     ordered = sorted(scanner.found, key=lambda f: f.start)
     return tuple(
         Entity(entity=f.entity, value=f.value, start=f.start, end=f.end, text=text[f.start:f.end], unit=f.unit)

@@ -116,3 +116,27 @@ def test_impossible_dates_are_not_dates() -> None:
 def test_huge_input_is_bounded() -> None:
     found = extract_entities("资产120万元" * 5000)
     assert 0 < len(found) <= 1000
+
+
+# Short numerals recur from message to message and are read once; each message still gets its own reading,
+# whatever the messages before it held (the same numeral with another unit or multiplier, a malformed one).
+RECURRING: list[tuple[str, list[tuple[str, float | int | str]]]] = [
+    ("资产120万", [("money", 1_200_000)]),
+    ("服务了120家企业", [("count", 120)]),
+    ("120", [("number", 120)]),
+    ("资产一百二十万元", [("money", 1_200_000)]),
+    ("一百二十", [("number", 120)]),
+    ("满意度百分之九十", [("percent", 90)]),
+    ("九十", [("number", 90)]),
+    ("资产十十万", []),
+    ("十", [("number", 10)]),
+    ("运营3.5年", [("duration", 3.5)]),
+    ("资产3.5万元", [("money", 35_000)]),
+]
+
+
+@pytest.mark.parametrize("messages", [RECURRING, RECURRING[::-1]], ids=["in order", "reversed"])
+def test_recurring_numerals_are_read_alike_in_any_order(
+        messages: list[tuple[str, list[tuple[str, float | int | str]]]]) -> None:
+    for text, expected in messages:
+        assert [(e.entity, e.value) for e in extract_entities(text, today=TODAY)] == expected, text
