@@ -3,7 +3,7 @@ out-of-scope rule, plus rule-based entity extraction, returning Rasa's parse sha
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from pathlib import Path
 
 import numpy as np
@@ -19,12 +19,14 @@ __all__ = ["BuiltinEngine", "has_meaningful_text"]
 
 MAX_PARSE_CHARS = 4096
 RANKING_SIZE = 10
+# exactly Unicode categories L and N (checked over all code points with Python 3.11)
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 def has_meaningful_text(text: str) -> bool:
     """True when the text has at least one letter or digit (CJK included); emoji, punctuation and control
     characters alone are not a question."""
-    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+    return _LETTER_OR_DIGIT.search(text) is not None
 
 
 class BuiltinEngine:

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import operator
 import os
 import re
 import tempfile
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -34,6 +34,9 @@ _PLACEHOLDERS = {
     ("email", None): "Ⓔ",
 }
 _COUNT_DEFAULT = "Ⓒ"
+# Neither a letter or digit (``[^\W_]`` is exactly Unicode categories L and N: checked over all code points with
+# Python 3.11) nor a placeholder.
+_NOT_CONTENT = re.compile(r"[^\wⓂⓅⓎⒹⓀⓇⓈⒸⒺ]|_")
 # Words of the notice that a general dictionary cuts badly; jieba keeps them whole.
 _DOMAIN_WORDS = (
     "示范平台", "申报", "满意度", "营业执照", "法人证书", "审计报告", "专项审计", "不动产权证书", "租赁合同",
@@ -103,7 +106,7 @@ def placeholder_text(norm: str, entities: Iterable[Entity]) -> str:
 
 def _content(text: str) -> str:
     """Letters, digits and placeholders only (punctuation, spaces, emoji and control characters dropped)."""
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN" or ch in "ⓂⓅⓎⒹⓀⓇⓈⒸⒺ")
+    return _NOT_CONTENT.sub("", text)
 
 
 class Featurizer:
@@ -130,7 +133,10 @@ class Featurizer:
 
     def features(self, content: str) -> list[str]:
         padded = f"^{content}$"
-        feats = [padded[i:i + n] for n in (1, 2, 3) for i in range(len(padded) - n + 1)]
+        feats = list(padded)  # character 1-, 2- and 3-grams, in this order
+        bigrams = list(map(operator.add, padded, padded[1:]))
+        feats += bigrams
+        feats += map(operator.add, bigrams, padded[2:])
         words = [w for w in _tokenizer().lcut(content, HMM=True) if w.strip()]
         feats.extend(f"w:{w}" for w in words)
         feats.extend(f"L:{name}" for name, terms in self._lookups.items() if any(t in content for t in terms))
