@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
-
 from nlu._entities import extract_entities
 from nlu._features import Featurizer
-from nlu._model import IntentModel, load_or_train
+from nlu._model import IntentModel, Prediction, load_or_train
 from nlu._normalize import normalize
 from nlu._training_data import OUT_OF_SCOPE_INTENT, load_training_data
 from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
@@ -37,6 +35,8 @@ class BuiltinEngine:
     def __init__(self, model: IntentModel, featurizer: Featurizer) -> None:
         self.model = model
         self.featurizer = featurizer
+        # the labels as reported: ``out_of_scope`` under Rasa's name ``nlu_fallback``
+        self._names = tuple(FALLBACK_INTENT if name == OUT_OF_SCOPE_INTENT else name for name in model.labels)
 
     @classmethod
     def load(cls, path: Path | None = None) -> BuiltinEngine:
@@ -54,17 +54,22 @@ class BuiltinEngine:
         entities = extract_entities(text, norm=norm)
         content = self.featurizer.content(text, entities, norm)
         prediction = self.model.predict(self.featurizer.features(content), content)
+        return self._result(text, entities, prediction)
+
+    def _result(self, text: str, entities: tuple[Entity, ...], prediction: Prediction) -> ParseResult:
         probs = prediction.probabilities
         # the reported ranking has 10 names; with out of scope among them, the next one is needed too
-        order = np.argsort(-probs)[:RANKING_SIZE + 1].tolist()
+        order = (-probs).argsort()[:RANKING_SIZE + 1].tolist()
         values = probs.tolist()
-        ranking = _merged_ranking([(self.model.labels[i], values[i]) for i in order])
+        names = self._names
         if self.model.is_out_of_scope(prediction):
-            top_in_scope = next((s.confidence for s in ranking if s.name != FALLBACK_INTENT), 0.0)
+            others = [i for i in order if names[i] != FALLBACK_INTENT][:RANKING_SIZE - 1]
+            top_in_scope = values[others[0]] if others else 0.0
+            ranking = tuple(IntentScore(names[i], values[i]) for i in others)
             return self._fallback(text, entities, 1.0 - top_in_scope, ranking)
-        top = ranking[0]
-        return ParseResult(text=text, intent=top.name, confidence=top.confidence, entities=entities,
-                           intent_ranking=ranking[:RANKING_SIZE], engine=self.name)
+        ranking = tuple(IntentScore(names[i], values[i]) for i in order[:RANKING_SIZE])
+        return ParseResult(text=text, intent=ranking[0].name, confidence=ranking[0].confidence, entities=entities,
+                           intent_ranking=ranking, engine=self.name)
 
     def _fallback(self, text: str, entities: tuple[Entity, ...], confidence: float,
                   ranking: tuple[IntentScore, ...]) -> ParseResult:
@@ -73,8 +78,3 @@ class BuiltinEngine:
         return ParseResult(text=text, intent=FALLBACK_INTENT, confidence=confidence, entities=entities,
                            intent_ranking=(head, *others)[:RANKING_SIZE], engine=self.name)
 
-
-def _merged_ranking(scored: list[tuple[str, float]]) -> tuple[IntentScore, ...]:
-    """The ranking with ``out_of_scope`` reported under Rasa's name ``nlu_fallback``."""
-    return tuple(IntentScore(FALLBACK_INTENT if name == OUT_OF_SCOPE_INTENT else name, prob)
-                 for name, prob in scored)

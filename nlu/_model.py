@@ -64,7 +64,7 @@ class IntentModel:
         return Prediction(self.linear.scores(indices, data / norm), _unknown_ratio(content, self.vocab))
 
     def is_out_of_scope(self, prediction: Prediction) -> bool:
-        top = int(np.argmax(prediction.probabilities))
+        top = int(prediction.probabilities.argmax())
         return (self.labels[top] == OUT_OF_SCOPE_INTENT
                 or float(prediction.probabilities[top]) < self.calibration.threshold
                 or prediction.unknown > self.calibration.max_unknown)
