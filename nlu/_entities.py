@@ -146,11 +146,16 @@ def _date_value(match: re.Match[str], today: datetime.date) -> str | None:
 class _Scanner:
     """Finds entities in the normalised text, earlier kinds first; found spans never overlap."""
 
-    def __init__(self, norm: str, today: datetime.date) -> None:
+    def __init__(self, norm: str, today: datetime.date | None) -> None:
         self.norm = norm
-        self.today = today
+        self._today = today
         self.taken = [False] * len(norm)
         self.found: list[_Found] = []
+
+    @functools.cached_property
+    def today(self) -> datetime.date:
+        """The day given, or the system's date, read once and only for a text with a date."""
+        return self._today or datetime.date.today()
 
     def free(self, start: int, end: int) -> bool:
         return start < end and not any(self.taken[start:end])
@@ -286,7 +291,7 @@ def extract_entities(text: str, *, today: datetime.date | None = None,
     ``norm`` is ``normalize(text[:4096])`` when the caller has it already (it is not computed twice)."""
     if not isinstance(text, str) or not text.strip():
         return ()
-    scanner = _Scanner(normalize(text[:4096]) if norm is None else norm, today or datetime.date.today())
+    scanner = _Scanner(normalize(text[:4096]) if norm is None else norm, today)
     scanner.scan()
     ordered = sorted(scanner.found, key=lambda f: f.start)
     return tuple(

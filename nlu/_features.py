@@ -122,6 +122,9 @@ class Featurizer:
         for terms in self._lookups.values():
             for term in terms:
                 _tokenizer().add_word(term, freq=100_000)
+        # one search per table: does any of its terms occur in the text
+        self._lookup_res = {name: re.compile("|".join(map(re.escape, terms)))
+                            for name, terms in self._lookups.items() if terms}
 
     def content(self, text: str, entities: Iterable[Entity], norm: str | None = None) -> str:
         """The normalised text the features are computed from; ``norm`` is ``normalize(text)`` when the caller
@@ -139,5 +142,5 @@ class Featurizer:
         feats += map(operator.add, bigrams, padded[2:])
         words = [w for w in _tokenizer().lcut(content, HMM=True) if w.strip()]
         feats.extend(f"w:{w}" for w in words)
-        feats.extend(f"L:{name}" for name, terms in self._lookups.items() if any(t in content for t in terms))
+        feats.extend(f"L:{name}" for name, pattern in self._lookup_res.items() if pattern.search(content))
         return feats
