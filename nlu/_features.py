@@ -129,7 +129,9 @@ class Featurizer:
     def content(self, text: str, entities: Iterable[Entity], norm: str | None = None) -> str:
         """The normalised text the features are computed from; ``norm`` is ``normalize(text)`` when the caller
         has it already."""
-        marked = placeholder_text(normalize(text) if norm is None else norm, entities)
+        if norm is None:
+            norm = normalize(text)
+        marked = placeholder_text(norm, entities) if entities else norm  # most questions have no quantity
         if self._synonym_re is not None:
             marked = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], marked)
         return _content(marked)
@@ -140,7 +142,6 @@ class Featurizer:
         bigrams = list(map(operator.add, padded, padded[1:]))
         feats += bigrams
         feats += map(operator.add, bigrams, padded[2:])
-        words = [w for w in _tokenizer().lcut(content, HMM=True) if w.strip()]
-        feats.extend(f"w:{w}" for w in words)
+        feats += ["w:" + w for w in _tokenizer().lcut(content, HMM=True) if w.strip()]
         feats.extend(f"L:{name}" for name, pattern in self._lookup_res.items() if pattern.search(content))
         return feats
