@@ -1,10 +1,11 @@
 """The database side of one turn: lock the user and read the dialogue state, then write it, in SQLAlchemy Core
 on the turn's connection; an ORM session on that connection only for the handlers that ask for one.
 
-These statements run on every message, so they are built once (a statement's cache key is computed once) and
-go straight to the connection: no ORM loading, no unit-of-work flush. Turns of one user are serialized by the
-first statement: an ``UPDATE`` of the user's row holds its row lock until the transaction ends on PostgreSQL
-(several processes may share the database), and SQLite transactions take the write lock at BEGIN.
+These statements run on every message, so they are built once and run as the driver's SQL, compiled once per
+dialect (``_driver``): no ORM loading, no unit-of-work flush, no per-call work of SQLAlchemy's execution. Turns of
+one user are serialized by the first statement: an ``UPDATE`` of the user's row holds its row lock until the
+transaction ends on PostgreSQL (several processes may share the database), and SQLite transactions take the write
+lock at BEGIN.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from datetime import datetime
 from sqlalchemy import Connection, Text, bindparam, insert, inspect, literal_column, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from dialogs.store._driver import DriverStatement, run
 from dialogs.store.models import Base, User
 
 __all__ = ["TurnStore", "lock_user", "record_unanswered", "save_state"]
@@ -29,24 +32,24 @@ _unanswered = Base.metadata.tables["unanswered_questions"]
 _TOUCH_ROW = (update(_users)
               .where(_users.c.channel == bindparam("p_channel"), _users.c.external_id == bindparam("p_external_id"))
               .values(last_active_at=bindparam("p_now")))
-_TOUCH = _TOUCH_ROW.returning(_users.c.id)
+_TOUCH = DriverStatement(_TOUCH_ROW.returning(_users.c.id))
 # Read after the lock is held: on PostgreSQL a statement started before a parallel turn committed would see the
 # state as it was before that turn (READ COMMITTED takes a snapshot per statement).
-_STATE = select(_conversations.c.state_json).where(_conversations.c.user_id == bindparam("p_uid"))
+_STATE = DriverStatement(select(_conversations.c.state_json).where(_conversations.c.user_id == bindparam("p_uid")))
 # SQLite holds the database's write lock from BEGIN IMMEDIATE on: nothing can change between the two, so one
 # statement does both. (Written out: SQLAlchemy drops the table names of columns in RETURNING.)
-_TOUCH_AND_STATE = _TOUCH_ROW.returning(_users.c.id, literal_column(
-    "(SELECT conversations.state_json FROM conversations WHERE conversations.user_id = users.id)", Text))
-_UPDATE_STATE = (update(_conversations).where(_conversations.c.user_id == bindparam("p_uid"))
-                 .values(state_json=bindparam("p_state"), updated_at=bindparam("p_now")))
-_INSERT_STATE = insert(_conversations).values(user_id=bindparam("p_uid"), state_json=bindparam("p_state"),
-                                              updated_at=bindparam("p_now"))
+_TOUCH_AND_STATE = DriverStatement(_TOUCH_ROW.returning(_users.c.id, literal_column(
+    "(SELECT conversations.state_json FROM conversations WHERE conversations.user_id = users.id)", Text)))
+_UPDATE_STATE = DriverStatement(update(_conversations).where(_conversations.c.user_id == bindparam("p_uid"))
+                                .values(state_json=bindparam("p_state"), updated_at=bindparam("p_now")))
+_INSERT_STATE = DriverStatement(insert(_conversations).values(
+    user_id=bindparam("p_uid"), state_json=bindparam("p_state"), updated_at=bindparam("p_now")))
 # A parallel first message of the same user may create the row first: then ours does nothing. (Not an upsert on
 # every turn: PostgreSQL would draw a value of the id sequence each time.)
 _CREATE = {
-    dialect: ins(_users).values(channel=bindparam("p_channel"), external_id=bindparam("p_external_id"),
-                                created_at=bindparam("p_now"), last_active_at=bindparam("p_now"))
-    .on_conflict_do_nothing(index_elements=["channel", "external_id"]).returning(_users.c.id)
+    dialect: DriverStatement(ins(_users).values(channel=bindparam("p_channel"), external_id=bindparam("p_external_id"),
+                                                created_at=bindparam("p_now"), last_active_at=bindparam("p_now"))
+                             .on_conflict_do_nothing(index_elements=["channel", "external_id"]).returning(_users.c.id))
     for dialect, ins in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
 }
 
@@ -54,10 +57,15 @@ _CREATE = {
 def _touch(conn: Connection, key: dict[str, object]) -> tuple[int, str | None] | None:
     """Lock and touch an existing user's row: its id and state, or None when there is no such user yet."""
     if conn.dialect.name == "sqlite":
-        row = conn.execute(_TOUCH_AND_STATE, key).first()
+        row = run(conn, _TOUCH_AND_STATE, key)
         return None if row is None else (int(row[0]), row[1])
-    user_id = conn.execute(_TOUCH, key).scalar()
-    return None if user_id is None else (int(user_id), conn.execute(_STATE, {"p_uid": user_id}).scalar())
+    touched = run(conn, _TOUCH, key)
+    return None if touched is None else (int(touched[0]), _state(conn, touched[0]))
+
+
+def _state(conn: Connection, user_id: int) -> str | None:
+    row = run(conn, _STATE, {"p_uid": user_id})
+    return None if row is None else row[0]
 
 
 def lock_user(conn: Connection, channel: str, external_id: str, now: datetime) -> tuple[int, str | None]:
@@ -67,26 +75,30 @@ def lock_user(conn: Connection, channel: str, external_id: str, now: datetime) -
     found = _touch(conn, key)
     if found is not None:
         return found
-    created = conn.execute(_CREATE["postgresql" if conn.dialect.name == "postgresql" else "sqlite"], key).scalar()
+    created = run(conn, _CREATE["postgresql" if conn.dialect.name == "postgresql" else "sqlite"], key)
     if created is not None:
-        return int(created), None
-    user_id = conn.execute(_TOUCH, key).scalar_one()  # a parallel first message created it: wait for its turn
-    return int(user_id), conn.execute(_STATE, {"p_uid": user_id}).scalar()
+        return int(created[0]), None
+    touched = run(conn, _TOUCH, key)  # a parallel first message created it: wait for its turn
+    if touched is None:
+        raise NoResultFound("No row was found when one was required")
+    return int(touched[0]), _state(conn, touched[0])
 
 
 def save_state(conn: Connection, user_id: int, state_json: str, now: datetime, *, exists: bool) -> None:
     """Write the user's dialogue state in the turn's transaction."""
-    conn.execute(_UPDATE_STATE if exists else _INSERT_STATE, {"p_uid": user_id, "p_state": state_json, "p_now": now})
+    run(conn, _UPDATE_STATE if exists else _INSERT_STATE, {"p_uid": user_id, "p_state": state_json, "p_now": now})
 
 
-_RECORD_UNANSWERED = insert(_unanswered)
+_RECORD_UNANSWERED = DriverStatement(insert(_unanswered).values(
+    user_id=bindparam("p_uid"), text=bindparam("p_text"), intent=bindparam("p_intent"),
+    confidence=bindparam("p_confidence"), created_at=bindparam("p_now")))
 
 
 def record_unanswered(conn: Connection, user_id: int, text: str, intent: str, confidence: float,
                       now: datetime) -> None:
     """A question the assistant could not answer, for ``shenbao admin unanswered``."""
-    conn.execute(_RECORD_UNANSWERED, {"user_id": user_id, "text": text[:1000], "intent": intent,
-                                      "confidence": confidence, "created_at": now})
+    run(conn, _RECORD_UNANSWERED, {"p_uid": user_id, "p_text": text[:1000], "p_intent": intent,
+                                         "p_confidence": confidence, "p_now": now})
 
 
 class TurnStore:
