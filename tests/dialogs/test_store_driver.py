@@ -1,17 +1,20 @@
 """The turn's statements run as driver SQL (``dialogs.store._driver``): what they store must be exactly what Core
 stores (other code and Alembic read these columns), and their errors must stay SQLAlchemy's (SQLite and
-PostgreSQL)."""
+PostgreSQL). On SQLite every transaction holds the write lock from its BEGIN (the dialect's begin)."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, event, insert
 from sqlalchemy.exc import IntegrityError
 
 from dialogs.store import Base, Store
 from dialogs.store._turns import lock_user, record_unanswered, save_state
+from knowledge.errors import StorageUnavailableError
 
 # no microseconds (a format that drops ".000000" would differ), and one not in UTC (stored as given, as Core does)
 MOMENTS = (datetime(2026, 11, 26, 9, 30, tzinfo=UTC), datetime(2026, 3, 1, 0, 0, 1, 25, tzinfo=UTC),
@@ -63,3 +66,24 @@ def test_driver_errors_are_sqlalchemy_errors(store: Store) -> None:
         save_state(conn, uid, "{}", MOMENTS[0], exists=False)
     with store.transaction() as conn:  # rolled back as a whole: the user was not created either
         assert lock_user(conn, "web", "twice", MOMENTS[0])[1] is None
+
+
+def _no_busy_wait(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.execute("PRAGMA busy_timeout=0")
+
+
+def test_sqlite_transactions_hold_the_write_lock_from_begin(store: Store) -> None:
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's database lock")
+    other = sqlite3.connect(str(store.engine.url.database), timeout=0, isolation_level=None)
+    try:
+        with store.transaction(), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")  # nothing run yet in ours: the lock is already taken
+        other.execute("BEGIN IMMEDIATE")  # released at commit; now the other connection holds it
+        impatient = Store(store.url, migrate=False)
+        event.listen(impatient.engine, "connect", _no_busy_wait)
+        with pytest.raises(StorageUnavailableError), impatient.transaction():
+            pass  # a BEGIN that finds the lock taken is a storage error, as any statement's
+        impatient.dispose()
+    finally:
+        other.close()
