@@ -27,6 +27,7 @@ from dialogs.selfcheck._rules import (
     Status,
     Verdict,
     evaluate,
+    judge_items,
 )
 from dialogs.selfcheck._values import validate_profile, validate_value
 
@@ -46,6 +47,7 @@ __all__ = [
     "Status",
     "Verdict",
     "evaluate",
+    "judge_items",
     "load_indicators",
     "parse_cell",
     "parse_indicators",

@@ -20,7 +20,7 @@ from dialogs.selfcheck._answers import Extractor, Fact, Reading, read_answer, re
 from dialogs.selfcheck._flowmodel import FlowModel, clean, load_flow
 from dialogs.selfcheck._present import T, check_value, question_reply, show_value, summary_reply
 from dialogs.selfcheck._records import latest_result, save_result
-from dialogs.selfcheck._rules import evaluate
+from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
 from knowledge import load_file, render
 from nlu import FALLBACK_INTENT, extract_entities
@@ -292,18 +292,18 @@ class SelfCheckFlow:
         """The gap of each of ``keys`` that now fails (and of growth when one of its numbers changed)."""
         if not keys:
             return []
-        result = evaluate(profile, self.model.indicators)
         wanted = list(keys)
         for cond in self.model.indicators.conditions:
             if cond.greater in keys or cond.than in keys:
                 wanted.append(cond.key)
+        judged = judge_items(profile, wanted, self.model.indicators)
         gaps: list[str] = []
         for key in wanted:
             if key == self.model.functions_key:
-                if key in result.failed and not profile.get(key):
+                if not profile.get(key):  # none offered: the requirement of at least one function fails
                     gaps.append(render(T + "functions_none"))
                 continue
-            item = result.item(key)
+            item = judged.get(key)
             if item is not None and item.status == "fail" and item.gap:
                 gaps.append(f"{item.gap}（{item.clause}）")
                 sources.append(item.clause)

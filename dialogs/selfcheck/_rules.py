@@ -5,7 +5,7 @@ Thresholds are inclusive (民法典 第一千二百五十九条: 以上、不低
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -134,6 +134,28 @@ def evaluate(profile: Mapping[str, Any], indicators: Indicators | None = None) -
         functions=functions,
         functions_offered=offered,
     )
+
+
+def judge_items(profile: Mapping[str, Any], keys: Iterable[str],
+                indicators: Indicators | None = None) -> dict[str, ItemResult]:
+    """The results of ``keys`` alone, each as ``evaluate(profile).item(key)`` gives it (``sme_growth`` finds
+    the growth item; an unknown key is left out). After an answer only the answered items are judged again,
+    not the whole profile."""
+    ind = indicators or load_indicators()
+    values = validate_profile(profile, ind)
+    offered: tuple[str, ...] | None = values.get(ind.functions_key)
+    found: dict[str, ItemResult] = {}
+    for key in keys:
+        indicator = ind.get(key) or next((i for i in ind.basic if i.condition == key), None)
+        if indicator is None:
+            continue
+        if indicator.function is None:
+            found[key] = _judge_basic(ind, indicator, values)
+        elif offered is not None and indicator.function not in offered:
+            found[key] = _item(indicator, "ignored", values.get(indicator.key), None)
+        else:
+            found[key] = _judge_plain(indicator, values.get(indicator.key))
+    return found
 
 
 def _verdict(basic: tuple[ItemResult, ...], met: tuple[str, ...], functions_failed: bool) -> Verdict:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dialogs.selfcheck import evaluate, load_indicators, parse_indicators, validate_profile, validate_value
+from dialogs.selfcheck import evaluate, judge_items, load_indicators, parse_indicators, validate_profile, validate_value
 from knowledge import load_file
 from knowledge.errors import KnowledgeError, UserInputError
 
@@ -221,6 +221,26 @@ def test_verdict_paths(name: str, p: dict[str, Any], verdict: str, failed: tuple
                        missing: tuple[str, ...], met: tuple[str, ...]) -> None:
     result = evaluate(p)
     assert (result.verdict, result.failed, result.missing, result.functions_met) == (verdict, failed, missing, met)
+
+
+JUDGED_ALONE = [
+    {}, profile(offered=False), profile(), profile(functions_offered=["tech"], tech_expert_pool=True),
+    profile("tech", offered=False, info_activities=1), profile("training", info_activities=1, tech_activities=0),
+    profile("training", "startup", startup_activities=0, trainees_per_year=None),
+    profile("tech", service_staff=9, total_assets_wan=80, org_type="other", legal_person=None),
+    profile("tech", smes_served_last_year=30, smes_served_year_before=30),
+    profile("tech", smes_served_year_before=None), profile(*FUNCTION_PASS, satisfaction_pct=79.9),
+]
+
+
+@pytest.mark.parametrize("p", JUDGED_ALONE)
+def test_an_item_judged_alone_is_judged_as_in_the_whole_profile(p: dict[str, Any]) -> None:
+    # the feedback after each answer judges only the answered items; it must say what the verdict will say
+    keys = [*load_indicators().all_keys(), "sme_growth"]
+    whole = evaluate(p)
+    alone = judge_items(p, keys)
+    assert alone == {k: item for k in keys if (item := whole.item(k)) is not None}
+    assert any(i.status == "fail" for i in alone.values()) == bool(set(whole.failed) - {"functions_offered"})
 
 
 def test_absent_list_with_every_function_failing_lists_the_requirement_but_stays_incomplete() -> None:
