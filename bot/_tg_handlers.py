@@ -55,7 +55,7 @@ NON_TEXT_KINDS: tuple[tuple[str, str], ...] = (
     ("video", "视频"), ("animation", "动图"), ("document", "文件"), ("venue", "位置"), ("location", "位置"),
     ("contact", "联系人名片"), ("poll", "投票"), ("dice", "骰子"),
 )
-RETRY_DELAYS: tuple[float, ...] = (1.0, 2.0)  # a send that fails (5xx, network, timeout) is tried twice more
+RETRY_DELAYS: tuple[float, ...] = (1.0, 2.0, 4.0)  # a send that fails (5xx, network, timeout) is tried 3 times more
 
 
 async def retrying(call: Callable[[], Awaitable[T]]) -> T:
