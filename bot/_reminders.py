@@ -8,7 +8,6 @@ import datetime as dt
 import functools
 import json
 import logging
-import os
 import warnings
 from typing import Any
 
@@ -27,7 +26,7 @@ from dialogs.reminders import (
     Sender,
     take_outbox,
 )
-from knowledge import ConfigError
+from knowledge import env_number
 
 __all__ = ["TelegramSender", "outbox_route", "reminder_dispatch_task", "reminder_senders"]
 
@@ -91,14 +90,7 @@ async def reminder_dispatch_task(store: Store, bot: Bot | None, stop: asyncio.Ev
 
 
 def _seconds(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        raise ConfigError(f"{name} 应为秒数（正数），当前为“{raw}”") from None
-    if not 0 < value < 86_400 * 7:
-        raise ConfigError(f"{name} 应为秒数（正数），当前为“{raw}”")
-    return value
+    return env_number(name, default, maximum=86_400 * 7)
 
 
 async def outbox(request: web.Request) -> web.Response:

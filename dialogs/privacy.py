@@ -7,7 +7,6 @@ deleting the user row deletes the user's rows everywhere (tests/dialogs/test_pri
 from __future__ import annotations
 
 import functools
-import os
 from datetime import datetime, timedelta
 
 from jinja2 import Environment, StrictUndefined
@@ -18,9 +17,9 @@ from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
 from dialogs.store import Store, User
-from knowledge import render
+from knowledge import env_number, render
 from knowledge._loader import KNOWLEDGE_DIR
-from knowledge.errors import ConfigError, UserInputError
+from knowledge.errors import UserInputError
 
 __all__ = [
     "DEFAULT_RETENTION_DAYS",
@@ -39,16 +38,7 @@ CONFIRM_WORDS = ("确认", "确定", "confirm", "yes")
 
 def retention_days() -> int:
     """``SHENBAO_RETENTION_DAYS`` (default 365): days after the last activity before a user is deleted."""
-    raw = os.environ.get("SHENBAO_RETENTION_DAYS", "").strip()
-    if not raw:
-        return DEFAULT_RETENTION_DAYS
-    try:
-        days = int(raw)
-    except ValueError:
-        raise ConfigError(f"SHENBAO_RETENTION_DAYS 应为正整数（天数），当前为“{raw}”") from None
-    if days < 1:
-        raise ConfigError(f"SHENBAO_RETENTION_DAYS 应为正整数（天数），当前为 {days}")
-    return days
+    return int(env_number("SHENBAO_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, unit="天数", integer=True))
 
 
 def privacy_notice() -> str:

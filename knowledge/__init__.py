@@ -9,6 +9,7 @@ from knowledge._answers import Answer, compose, has_answer
 from knowledge._figures import FigureCheck
 from knowledge._kb import AnswerSpec, Clause, KnowledgeBase, Material, Threshold, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, load_file, read_yaml
+from knowledge._settings import env_number
 from knowledge._templates import format_number, render
 from knowledge._validation import Summary, load_knowledge, validate
 from knowledge.errors import (
@@ -40,6 +41,7 @@ __all__ = [
     "age_basis",
     "age_in_years",
     "compose",
+    "env_number",
     "format_number",
     "has_answer",
     "knowledge_base",

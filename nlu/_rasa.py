@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from knowledge import env_number
 from nlu._entities import extract_entities
 from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
@@ -76,7 +77,7 @@ class RasaEngine:
     def from_env(cls) -> RasaEngine:
         """``RASA_URL`` (default ``http://127.0.0.1:5005``), ``SHENBAO_RASA_TIMEOUT`` seconds (default 2)."""
         url = os.environ.get("RASA_URL", "").strip() or DEFAULT_URL
-        timeout = float(os.environ.get("SHENBAO_RASA_TIMEOUT", "") or 2.0)
+        timeout = env_number("SHENBAO_RASA_TIMEOUT", 2.0, maximum=600)
         return cls(url, timeout=timeout)
 
     def parse(self, text: str) -> ParseResult:
