@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import Connection, text
 
+from dialogs.store._engine import make_engine
 from dialogs.store.models import Base
 
 config = context.config
@@ -18,8 +19,21 @@ def _driver_pragma(connection: Connection, pragma: str) -> None:
     connection.connection.dbapi_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
 
+def _lock_out_other_migrators(connection: Connection) -> None:
+    """Processes starting together on one database (systemd, a deploy) migrate one after the other: each reads
+    the revision, applies the steps and stamps them under one lock, so the later ones find the schema at head.
+    Both locks are taken inside the one transaction of ``begin_transaction`` and end with it. On PostgreSQL it is
+    an advisory lock. On SQLite it is the write lock, already held from the engine's ``BEGIN IMMEDIATE``
+    (``make_engine``); the others wait on it (busy timeout). This holds only because ``transactional_ddl`` is
+    set: Alembic's SQLite default commits after each step, and a process that had read the revision between two
+    steps would apply the next step again ("table … already exists")."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('shenbao:' || current_schema()))"))
+
+
 def run_migrations_online() -> None:
-    engine = config.attributes.get("engine") or create_engine(config.get_main_option("sqlalchemy.url") or "")
+    # make_engine, not create_engine: on SQLite its BEGIN IMMEDIATE is the migration lock
+    engine = config.attributes.get("engine") or make_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
@@ -30,11 +44,10 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=sqlite,
+            transactional_ddl=True,  # one transaction for every step, on SQLite too: see _lock_out_other_migrators
         )
         with context.begin_transaction():
-            if connection.dialect.name == "postgresql":
-                # processes starting together migrate one after the other (the lock ends with the transaction)
-                connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('shenbao:' || current_schema()))"))
+            _lock_out_other_migrators(connection)
             context.run_migrations()
         connection.commit()
         if sqlite:
