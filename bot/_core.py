@@ -1,15 +1,19 @@
-"""Runs the synchronous core (SQLAlchemy) from the asyncio channels without blocking the event loop."""
+"""Runs the synchronous core (SQLAlchemy) for the asyncio channels: on the event loop where a turn cannot wait on
+anything (SQLite, built-in NLU), else on worker threads, so that no turn blocks the loop."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, TypeVar
 
 from dialogs import Assistant, Incoming, Turn
+from knowledge.errors import StorageBusyError
 from nlu import ParseResult
+from nlu import parse as nlu_parse
 
 __all__ = ["CoreRunner", "KeyedLocks"]
 
@@ -41,6 +45,16 @@ class KeyedLocks:
         return len(self._locks)
 
 
+def runs_inline(assistant: Assistant) -> bool:
+    """Turns run on the event loop itself on SQLite with the built-in NLU. Handing each turn to a thread cost
+    more than the turn (two threads passing the GIL back and forth: 1.6–2.4 ms of CPU per turn against
+    0.9–1.2 ms inline, benchmarks/service_load.py). Not with Rasa (a parse waits on HTTP) nor PostgreSQL (a
+    statement waits on the network); a turn that finds SQLite's write lock taken moves to the thread."""
+    if assistant.store.engine.dialect.name != "sqlite":
+        return False
+    return assistant.parser is not nlu_parse or os.environ.get("SHENBAO_NLU", "").strip().lower() != "rasa"
+
+
 def pool_size(assistant: Assistant) -> int:
     """Worker threads for the core. SQLite lets one transaction write at a time and every turn writes, so one
     thread: more would only take turns at the file's write lock, sleeping in SQLite's busy handler between
@@ -49,14 +63,17 @@ def pool_size(assistant: Assistant) -> int:
 
 
 class CoreRunner:
-    """``await runner.handle(incoming)``: the core's ``handle`` on a worker thread, one turn at a time per user.
+    """``await runner.handle(incoming)``: the core's ``handle``, one turn at a time per user, on the event loop
+    (``inline``, see ``runs_inline``) or on a worker thread.
 
     ``workers=None`` uses ``asyncio.to_thread`` (the loop's default executor); a number gives a dedicated pool
     of that size (see ``benchmarks/rest_load.py`` for the comparison); ``"auto"`` the size for the database.
     """
 
-    def __init__(self, assistant: Assistant, *, workers: int | Literal["auto"] | None = "auto") -> None:
+    def __init__(self, assistant: Assistant, *, workers: int | Literal["auto"] | None = "auto",
+                 inline: bool | None = None) -> None:
         self.assistant = assistant
+        self.inline = runs_inline(assistant) if inline is None else inline
         workers = pool_size(assistant) if workers == "auto" else workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="core") if workers else None
         self._locks = KeyedLocks()
@@ -68,9 +85,16 @@ class CoreRunner:
 
     async def handle(self, incoming: Incoming) -> Turn:
         async with self._locks.hold(f"{incoming.channel}:{incoming.user_id}"):
+            if self.inline:
+                try:
+                    return self.assistant.handle(incoming, wait=False)
+                except StorageBusyError:
+                    pass  # another connection is writing: wait for it on the core thread, not on the loop
             return await self.call(self.assistant.handle, incoming)
 
     async def understand(self, text: str) -> ParseResult:
+        if self.inline:
+            return self.assistant.understand(text)
         return await self.call(self.assistant.understand, text)
 
     def close(self) -> None:

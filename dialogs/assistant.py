@@ -66,9 +66,10 @@ class Assistant:
         self.clock = clock
         self.parser = parser
 
-    def handle(self, incoming: Incoming) -> Turn:
+    def handle(self, incoming: Incoming, *, wait: bool = True) -> Turn:
         """Answer one message and persist the user's state in the same transaction. A sender id the store
-        cannot keep as sent raises UserInputError (channels answer 4xx with its message)."""
+        cannot keep as sent raises UserInputError (channels answer 4xx with its message). ``wait=False``: raise
+        StorageBusyError, having written nothing, when SQLite's write lock is held by another connection."""
         check_sender(incoming)
         text = clean_text(incoming.text)
         if not text:
@@ -78,7 +79,7 @@ class Assistant:
         incoming = replace(incoming, text=text)
         parsed = self.understand(text)
         try:
-            with self.store.transaction() as conn:
+            with self.store.transaction(wait=wait) as conn:
                 return self._handle_in_transaction(conn, incoming, parsed)
         except StorageUnavailableError:
             return Turn(replies=(Reply(render("system/storage_down")),), intent=parsed.intent,

@@ -17,6 +17,7 @@ from knowledge.errors import (
     KnowledgeError,
     NluUnavailableError,
     ShenbaoError,
+    StorageBusyError,
     StorageUnavailableError,
     UserInputError,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "Material",
     "NluUnavailableError",
     "ShenbaoError",
+    "StorageBusyError",
     "StorageUnavailableError",
     "Summary",
     "Threshold",

@@ -42,5 +42,10 @@ class StorageUnavailableError(ShenbaoError):
     """The database cannot be reached right now; the caller should ask the user to try again."""
 
 
+class StorageBusyError(ShenbaoError):
+    """Another connection holds SQLite's write lock and the caller asked not to wait for it (the channels then
+    run the turn where waiting blocks nothing). Not a failure: nothing was written."""
+
+
 class NluUnavailableError(ShenbaoError):
     """The configured NLU engine cannot be reached."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,9 +19,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import OperationalError as SAOperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from knowledge.errors import StorageUnavailableError
+from knowledge.errors import StorageBusyError, StorageUnavailableError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 15_000  # a writer waits this long for another connection's write lock
 
 
 def default_url() -> str:
@@ -37,10 +39,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=15000")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
     dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN IMMEDIATE itself (see make_engine)
+
+
+def _busy_timeout(conn: Connection, milliseconds: int) -> None:
+    """How long SQLite waits for another connection's write lock, on this connection (0: not at all)."""
+    conn.connection.driver_connection.execute(f"PRAGMA busy_timeout={milliseconds}")  # type: ignore[union-attr]
 
 
 def _sqlite_begin_immediate(dbapi_conn: Any) -> None:
@@ -123,12 +130,26 @@ class Store:
             raise StorageUnavailableError("数据库暂时无法访问") from exc
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """A connection in a transaction, committed on success and rolled back on error (Core statements)."""
+    def transaction(self, *, wait: bool = True) -> Iterator[Connection]:
+        """A connection in a transaction, committed on success and rolled back on error (Core statements).
+
+        ``wait=False`` on SQLite: when another connection holds the write lock, raise StorageBusyError at
+        BEGIN instead of waiting for it (up to the 15-s busy timeout), so that a caller on the event loop can
+        hand the turn to a thread rather than stall every other request."""
+        nowait = not wait and self.engine.dialect.name == "sqlite"
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                if nowait:
+                    _busy_timeout(conn, 0)
+                try:
+                    with conn.begin():
+                        yield conn
+                finally:
+                    if nowait:
+                        _busy_timeout(conn, SQLITE_BUSY_TIMEOUT_MS)
         except OperationalError as exc:
+            if nowait and getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
+                raise StorageBusyError("数据库正由另一连接写入") from exc
             raise StorageUnavailableError("数据库暂时无法访问") from exc
 
     def ping(self) -> bool:
