@@ -22,14 +22,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.service_load import CONNECTIONS, HttpConnection, Script, free_port, heldout_questions  # noqa: E402
+from benchmarks.service_load import (  # noqa: E402
+    CONNECTIONS,
+    HttpConnection,
+    Script,
+    free_port,
+    heldout_questions,
+    wait_http,
+)
 
 
 async def drive(url: str, turns: int, script: Script, prefix: str) -> int:
@@ -55,22 +61,6 @@ async def drive(url: str, turns: int, script: Script, prefix: str) -> int:
     return failures
 
 
-def wait_health(port: int, proc: subprocess.Popen[bytes], limit: float = 600.0) -> None:
-    import urllib.request
-
-    end = time.time() + limit
-    while time.time() < end:
-        if proc.poll() is not None:
-            raise SystemExit(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=30) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise SystemExit("server did not become healthy under valgrind")
-
-
 def measure(checkout: Path, turns: int, warmup: int) -> tuple[float, int]:
     """(million instructions per turn, failed turns) of the server in ``checkout``."""
     tmp = Path(tempfile.mkdtemp(prefix="shenbao-ir-"))
@@ -82,7 +72,7 @@ def measure(checkout: Path, turns: int, warmup: int) -> tuple[float, int]:
            "--dump-instr=no", "--compress-strings=no", sys.executable, "-m", "bot", "serve", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_health(port, proc)
+        wait_http(f"http://127.0.0.1:{port}/health", proc, limit=600)
         script = Script(heldout_questions())
         run = uuid.uuid4().hex[:6]
         url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
