@@ -65,7 +65,7 @@ def _sqlite_begin_immediate(dbapi_conn: Any) -> None:
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         # SQLite locks the whole file: a deferred transaction that read before another committed cannot
         # write any more (SQLITE_BUSY_SNAPSHOT, a spurious "try again"). Take the write lock at BEGIN instead;
