@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Literal, TypeVar
 
 from dialogs import Assistant, Incoming, Turn
 from knowledge.errors import StorageBusyError
-from nlu import ParseResult
+from nlu import ParseResult, configured_engine
 from nlu import parse as nlu_parse
 
 __all__ = ["CoreRunner", "KeyedLocks"]
@@ -52,7 +51,7 @@ def runs_inline(assistant: Assistant) -> bool:
     statement waits on the network); a turn that finds SQLite's write lock taken moves to the thread."""
     if assistant.store.engine.dialect.name != "sqlite":
         return False
-    return assistant.parser is not nlu_parse or os.environ.get("SHENBAO_NLU", "").strip().lower() != "rasa"
+    return assistant.parser is not nlu_parse or configured_engine() != "rasa"
 
 
 def pool_size(assistant: Assistant) -> int:

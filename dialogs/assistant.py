@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
@@ -20,7 +19,7 @@ from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
 from knowledge import render
 from knowledge.errors import StorageUnavailableError, UserInputError
-from nlu import FALLBACK_INTENT, IntentScore, ParseResult
+from nlu import FALLBACK_INTENT, IntentScore, ParseResult, configured_engine
 from nlu import parse as nlu_parse
 
 MAX_MESSAGE_CHARS = 4096
@@ -38,7 +37,7 @@ def reported_engine(parsed: ParseResult) -> str:
     the NLU; it is reported under the configured engine."""
     if parsed.engine != "command":
         return parsed.engine
-    return "rasa" if os.environ.get("SHENBAO_NLU", "").strip().lower() == "rasa" else "builtin"
+    return configured_engine()
 
 
 def clean_text(text: str) -> str:

@@ -4,7 +4,15 @@
 built-in one unless ``SHENBAO_NLU=rasa`` selects a Rasa server; internals may move.
 """
 
-from nlu._api import engine_health, engine_name, engine_status, get_engine, parse, reset_engine
+from nlu._api import (
+    configured_engine,
+    engine_health,
+    engine_name,
+    engine_status,
+    get_engine,
+    parse,
+    reset_engine,
+)
 from nlu._entities import extract_entities
 from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
@@ -13,6 +21,7 @@ __all__ = [
     "Entity",
     "IntentScore",
     "ParseResult",
+    "configured_engine",
     "engine_health",
     "engine_name",
     "engine_status",

@@ -19,12 +19,17 @@ _lock = threading.Lock()
 _engine: Engine | None = None
 
 
+def configured_engine() -> str:
+    """``rasa`` when ``SHENBAO_NLU`` says so, else ``builtin`` (the default, and for any other value)."""
+    return "rasa" if os.environ.get("SHENBAO_NLU", "").strip().lower() == "rasa" else "builtin"
+
+
 def get_engine() -> Engine:
     """The process-wide engine, built on first use from ``SHENBAO_NLU`` (``builtin`` or ``rasa``)."""
     global _engine
     with _lock:
         if _engine is None:
-            _engine = _build(os.environ.get("SHENBAO_NLU", "builtin").strip().lower() or "builtin")
+            _engine = _build(configured_engine())
         return _engine
 
 
