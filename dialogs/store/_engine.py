@@ -45,9 +45,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN IMMEDIATE itself (see make_engine)
 
 
+def driver_pragma(connection: Connection, pragma: str) -> None:
+    """A SQLite PRAGMA straight on the driver's connection, outside any transaction (where SQLite ignores some,
+    such as ``foreign_keys``)."""
+    if connection.in_transaction():
+        connection.commit()
+    connection.connection.dbapi_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
+
+
 def _busy_timeout(conn: Connection, milliseconds: int) -> None:
     """How long SQLite waits for another connection's write lock, on this connection (0: not at all)."""
-    conn.connection.driver_connection.execute(f"PRAGMA busy_timeout={milliseconds}")  # type: ignore[union-attr]
+    driver_pragma(conn, f"busy_timeout={milliseconds}")
 
 
 def _sqlite_begin_immediate(dbapi_conn: Any) -> None:

@@ -5,18 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, text
 
-from dialogs.store._engine import make_engine
+from dialogs.store._engine import driver_pragma, make_engine
 from dialogs.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def _driver_pragma(connection: Connection, pragma: str) -> None:
-    """Straight on the driver's connection, outside any transaction (where SQLite ignores it)."""
-    if connection.in_transaction():
-        connection.commit()
-    connection.connection.dbapi_connection.execute(f"PRAGMA {pragma}")  # type: ignore[union-attr]
 
 
 def _lock_out_other_migrators(connection: Connection) -> None:
@@ -39,7 +32,7 @@ def run_migrations_online() -> None:
         if sqlite:
             # batch mode re-creates a table to alter it; with foreign keys on, dropping the old ``users``
             # would cascade and delete every user's rows. PRAGMA is a no-op inside a transaction: set it first.
-            _driver_pragma(connection, "foreign_keys=OFF")
+            driver_pragma(connection, "foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
@@ -51,7 +44,7 @@ def run_migrations_online() -> None:
             context.run_migrations()
         connection.commit()
         if sqlite:
-            _driver_pragma(connection, "foreign_keys=ON")
+            driver_pragma(connection, "foreign_keys=ON")
 
 
 def run_migrations_offline() -> None:
