@@ -26,6 +26,11 @@ def register(subparsers: Any) -> None:
     ev.add_argument("--data", type=Path, default=EVAL_FILE, help=f"评估文件 / held-out file (默认 {EVAL_FILE.name})")
     ev.add_argument("--engine", choices=("builtin", "rasa"), default="builtin", help="NLU 引擎 / engine")
     ev.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    ev.add_argument("--conversations", type=Path, nargs="+", metavar="FILE",
+                    help="多轮对话测试（YAML 文件或文件夹，见 docs/conversations.md）：按组打印调优集与留出集的通过率 / "
+                    "multi-turn conversation cases (files or folders): pass rate per group, tuning and held-out")
+    ev.add_argument("--failures", action="store_true",
+                    help="与 --conversations 同用：列出未通过的轮次 / with --conversations: list the failed turns")
     ev.set_defaults(func=run_evaluate)
     parse = nlu_sub.add_parser("parse", help="解析一句话（Rasa parse 格式）/ parse one message (Rasa shape)",
                                description="解析一句话，输出 Rasa /model/parse 格式的 JSON。")
@@ -48,6 +53,8 @@ def _engine(kind: str) -> Any:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
+    if args.conversations:
+        return run_conversations(args)
     if not args.data.exists():
         raise UserInputError(f"评估文件不存在：{args.data}", key="--data")
     report = evaluate(_engine(args.engine), args.data)
@@ -55,6 +62,20 @@ def run_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(asdict(report), ensure_ascii=False, indent=2))
     else:
         print(format_report(report))
+    return 0
+
+
+def run_conversations(args: argparse.Namespace) -> int:
+    """Pass rate per group of the conversation cases (the built-in engine, or Rasa with ``SHENBAO_NLU=rasa``)."""
+    from bot._conversations import format_report, load_cases, run_cases
+
+    results = run_cases(load_cases(args.conversations))
+    if args.json:
+        rows = [{"id": r.case.id, "group": r.case.group, "part": r.case.part, "passed": r.passed,
+                 "failures": list(r.failures)} for r in results]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print(format_report(results, failures=args.failures))
     return 0
 
 
