@@ -27,7 +27,7 @@ def register(subparsers: Any) -> None:
     ev.add_argument("--engine", choices=("builtin", "rasa"), default="builtin", help="NLU 引擎 / engine")
     ev.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
     ev.add_argument("--conversations", type=Path, nargs="+", metavar="FILE",
-                    help="多轮对话测试（YAML 文件或文件夹，见 docs/conversations.md）：按组打印调优集与留出集的通过率 / "
+                    help="多轮对话测试（YAML 文件或文件夹，见 docs/conversations.md）：按组打印通过率 / "
                     "multi-turn conversation cases (files or folders): pass rate per group, tuning and held-out")
     ev.add_argument("--failures", action="store_true",
                     help="与 --conversations 同用：列出未通过的轮次 / with --conversations: list the failed turns")
