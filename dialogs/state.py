@@ -17,6 +17,9 @@ class DialogState:
 
     ``flow`` names the active multi-turn flow (``None`` when idle); ``step`` is the pending question of
     that flow; ``slots`` holds the flow's data (for the self-check: the profile collected so far).
+    ``memory`` is what the conversation has established beyond any flow, kept when a flow ends: ``topic`` (the
+    intent of the last question answered, for follow-ups such as "那培训服务呢"), ``role`` (the user speaks for a
+    recommending body or an applicant), ``facts`` (profile values said outside the self-check, used when it starts).
     """
 
     flow: str | None = None
@@ -26,6 +29,7 @@ class DialogState:
     privacy_notice_shown: bool = False
     answered_keyboards: list[str] = field(default_factory=list)  # the latest keyboards answered (see Incoming)
     seen_keys: list[str] = field(default_factory=list)  # the latest deliveries processed (see Incoming)
+    memory: dict[str, Any] = field(default_factory=dict)
     version: int = STATE_VERSION
 
     def to_json(self) -> str:
