@@ -4,6 +4,8 @@
 built-in one unless ``SHENBAO_NLU=rasa`` selects a Rasa server; internals may move.
 """
 
+from nlu._actdata import topic_intents
+from nlu._acts import Act, ActKind, DialogueContext, Understanding, understand
 from nlu._api import (
     configured_engine,
     engine_health,
@@ -18,9 +20,13 @@ from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
 __all__ = [
     "FALLBACK_INTENT",
+    "Act",
+    "ActKind",
+    "DialogueContext",
     "Entity",
     "IntentScore",
     "ParseResult",
+    "Understanding",
     "configured_engine",
     "engine_health",
     "engine_name",
@@ -29,4 +35,6 @@ __all__ = [
     "get_engine",
     "parse",
     "reset_engine",
+    "topic_intents",
+    "understand",
 ]

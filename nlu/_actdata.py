@@ -1,0 +1,198 @@
+"""The vocabulary of dialogue acts (``nlu/acts.yml``): loaded once, validated with typed errors naming the file
+and the key, compiled into the few regular expressions ``nlu._acts`` runs on every message."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.errors import KnowledgeError
+
+__all__ = ["ACTS_FILE", "ActVocabulary", "Topic", "load_vocabulary", "topic_intents", "vocabulary"]
+
+ACTS_FILE = Path(__file__).resolve().parent / "acts.yml"
+_FILE = "nlu/acts.yml"
+_STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
+# "几家" asks, "十几家" and "好几家" say
+_JI_BLOCKERS = "十好这那没零百千万"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A family of questions a follow-up can move within: ``ask`` rewrites an elided subject ("{x}有什么要求");
+    ``intents`` name their subjects; an ``ordered`` family is a sequence of steps ("之后呢" is the next one)."""
+
+    name: str
+    ask: str
+    intents: Mapping[str, str]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class ActVocabulary:
+    sentence_end: re.Pattern[str]
+    separator: re.Pattern[str]
+    question_marks: tuple[str, ...]
+    question_words: re.Pattern[str]
+    question_endings: tuple[str, ...]
+    english_starts: frozenset[str]
+    rule_markers: re.Pattern[str]
+    reject_before: tuple[str, ...]
+    reject_after: tuple[str, ...]
+    correction_words: re.Pattern[str]
+    affirm: frozenset[str]
+    deny: frozenset[str]
+    pronouns: re.Pattern[str]
+    next_steps: frozenset[str]
+    ellipsis: re.Pattern[str]
+    topics: tuple[Topic, ...]
+
+    def bare(self, text: str) -> str:
+        """The clause without spaces and punctuation, lower-cased: what is compared with the word lists."""
+        return "".join(text.split()).strip(_STRIP).lower()
+
+    def asks(self, clause: str) -> bool:
+        bare = self.bare(clause)
+        if not bare or bare in self.affirm or bare in self.deny:
+            return False
+        if clause.rstrip().endswith(self.question_marks) or bare.endswith(self.question_endings):
+            return True
+        if self.question_words.search(bare):
+            return True
+        first = bare.split(maxsplit=1)[0] if bare.isascii() else ""
+        words = clause.strip().lower().split()
+        return bool(first) and bool(words) and words[0].strip(_STRIP) in self.english_starts
+
+    def about_rule(self, text: str) -> bool:
+        return self.rule_markers.search(text) is not None
+
+    def rejects(self, clause: str, start: int, end: int) -> bool:
+        """Whether the figure at [start, end) of the clause is said to be wrong ("不是80次", "80次是错的")."""
+        before = "".join(clause[:start].split())
+        after = "".join(clause[end:].split())
+        return before.endswith(self.reject_before) or after.startswith(self.reject_after)
+
+    def corrects(self, clause: str) -> bool:
+        return self.correction_words.search(clause) is not None
+
+    def has_pronoun(self, text: str) -> bool:
+        return self.pronouns.search(text) is not None
+
+    def topic_family(self, intent: str | None) -> Topic | None:
+        return next((t for t in self.topics if intent in t.intents), None)
+
+    def name(self, intent: str) -> str:
+        family = self.topic_family(intent)
+        return family.intents[intent] if family else intent
+
+    def next_step(self, text: str, topic: str) -> str | None:
+        family = self.topic_family(topic)
+        if family is None or not family.ordered or self.bare(text) not in self.next_steps:
+            return None
+        order = list(family.intents)
+        at = order.index(topic)
+        return order[at + 1] if at + 1 < len(order) else None
+
+    def rewrite(self, text: str, topic: str) -> str | None:
+        """"这个要几份" → "专项审计报告要几份"; "那人员呢" → "人员有什么要求" (the topic's family's way of asking)."""
+        family = self.topic_family(topic)
+        if family is None:
+            return None
+        if self.has_pronoun(text):
+            return self.pronouns.sub(family.intents[topic], text, count=1)
+        match = self.ellipsis.fullmatch("".join(text.split()).rstrip("？?。.！!"))
+        if match is None or self.question_words.search(match.group("x")):
+            return None  # "资产要多少呢" asks on its own
+        return family.ask.format(x=match.group("x"))
+
+
+def topic_intents() -> frozenset[str]:
+    """The intents a follow-up can refer back to (those of the topics of ``nlu/acts.yml``)."""
+    return frozenset(i for t in vocabulary().topics for i in t.intents)
+
+
+@functools.cache
+def vocabulary() -> ActVocabulary:
+    """The validated vocabulary of ``nlu/acts.yml``, once per process."""
+    return load_vocabulary(ACTS_FILE)
+
+
+def load_vocabulary(path: Path) -> ActVocabulary:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(_FILE, "-", f"无法读取：{exc}") from exc
+    root = _mapping(data, "-")
+    question = _mapping(root.get("question"), "question")
+    correction = _mapping(root.get("correction"), "correction")
+    followup = _mapping(root.get("followup"), "followup")
+    return ActVocabulary(
+        sentence_end=_any_of(_words(root, "sentence_ends")),
+        separator=_any_of(_words(root, "separators")),
+        question_marks=tuple(_words(question, "marks", "question.")),
+        question_words=_question_words(_words(question, "words", "question.")),
+        question_endings=tuple(_words(question, "endings", "question.")),
+        english_starts=frozenset(w.lower() for w in _words(question, "english_starts", "question.")),
+        rule_markers=_any_of(_words(root, "rule_markers")),
+        reject_before=tuple(_words(correction, "before", "correction.")),
+        reject_after=tuple(_words(correction, "after", "correction.")),
+        correction_words=_any_of(_words(correction, "words", "correction.")),
+        affirm=frozenset(w.lower() for w in _words(root, "affirm")),
+        deny=frozenset(w.lower() for w in _words(root, "deny")),
+        pronouns=_any_of(_words(followup, "pronouns", "followup.")),
+        next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),
+        ellipsis=_ellipsis(_words(followup, "ellipsis_prefixes", "followup."),
+                           _words(followup, "ellipsis_endings", "followup.")),
+        topics=_topics(_mapping(root.get("topics"), "topics")),
+    )
+
+
+def _question_words(words: list[str]) -> re.Pattern[str]:
+    parts = [(f"(?<![{_JI_BLOCKERS}])" if w.startswith("几") else "") + re.escape(w)
+             for w in sorted(words, key=len, reverse=True)]
+    return re.compile("|".join(parts))
+
+
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _ellipsis(prefixes: list[str], endings: list[str]) -> re.Pattern[str]:
+    """"那人员呢", "培训服务呢", "还有分公司怎么样": an optional lead word, the subject, an ending that asks."""
+    pre = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    end = "|".join(re.escape(e) for e in sorted(endings, key=len, reverse=True))
+    return re.compile(rf"(?:{pre})?(?P<x>.{{1,12}}?)(?:{end})")
+
+
+def _topics(raw: Mapping[str, Any]) -> tuple[Topic, ...]:
+    topics = []
+    for name, entry in raw.items():
+        where = f"topics.{name}"
+        item = _mapping(entry, where)
+        ask = item.get("ask")
+        if not isinstance(ask, str) or "{x}" not in ask:
+            raise KnowledgeError(_FILE, f"{where}.ask", "应为含 {x} 的问法")
+        intents = _mapping(item.get("intents"), f"{where}.intents")
+        if not intents or not all(isinstance(v, str) and v for v in intents.values()):
+            raise KnowledgeError(_FILE, f"{where}.intents", "应为 意图: 名称 的映射，名称不为空")
+        topics.append(Topic(str(name), ask, {str(k): str(v) for k, v in intents.items()}, bool(item.get("ordered"))))
+    return tuple(topics)
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise KnowledgeError(_FILE, where, "应为键值映射")
+    return value
+
+
+def _words(parent: Mapping[str, Any], key: str, prefix: str = "") -> list[str]:
+    value = parent.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise KnowledgeError(_FILE, prefix + key, "应为非空的字符串列表")
+    return [str(v) for v in value]
