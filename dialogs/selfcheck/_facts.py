@@ -53,23 +53,26 @@ def _mentions(words: Sequence[str], text: str) -> bool:
     return any(w in text for w in words)
 
 
-def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = ()) -> YesNo:
-    """The answer to ``question`` in the user's statement clauses (the first one carries a bare 是/否); ``known``:
-    the parts of the item already affirmed in an earlier turn."""
-    first = clauses[0] if clauses else ""
+def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = (),
+                bare: bool | None = None) -> YesNo:
+    """The answer to ``question`` in the user's statement clauses. ``known``: the parts of the item affirmed in
+    an earlier turn; ``bare``: the first clause is a bare 是 (True) or 否 (False), as the NLU read it."""
     parts = _parts(model, question, clauses, known)
     if parts is not None:
         return parts
     if _mentions(question.says, "".join(clauses)):
         text = next(c for c in clauses if _mentions(question.says, c))
         return YesNo(polarity(model, text))
+    if bare is not None:
+        return YesNo(bare)
     if any(_speaks_of(q, c) for q in model.questions.values() if q.key != question.key for c in clauses):
         return YesNo(None, addressed=False)  # "对小微企业打八折" to the management-system item
-    return YesNo(read_bool(model, first))
+    return YesNo(read_bool(model, clauses[0]) if clauses else None)
 
 
 def _speaks_of(question: Question, clause: str) -> bool:
-    return question.type == "bool" and _mentions(question.says, clause)
+    """The clause is about that item: it states its fact, or names it next to a figure ("资产是150万")."""
+    return _mentions(question.says, clause) or _mentions(question.keywords, clause)
 
 
 def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = ()) -> YesNo | None:

@@ -237,13 +237,15 @@ class SelfCheckFlow:
             reading = read_answer(model, ctx.text, pending, self._allowed(ctx), today, entities=self._own(ctx, today))
         clauses = [a.text for a in understanding.statements]
         if word == "correction":
-            clauses = subclauses(self._after_correction(ctx.text)) or clauses
+            clauses = subclauses(self._after_correction(ctx.text))  # "不对" alone says nothing of the item
         _merge(reading, read_corrections(model, ctx.text, understanding.own_entities, understanding.rejected,
                                          draft.profile, today), replace=True)
         _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
         yes_no = None
-        if question is not None and question.type == "bool" and not understanding.rejected:
-            yes_no = read_yes_no(model, question, clauses, draft.slots.get("parts", {}).get(key, ()))
+        if question is not None and question.type == "bool" and clauses and not understanding.rejected:
+            first = understanding.statements[0] if understanding.statements and word != "correction" else None
+            known = draft.slots.get("parts", {}).get(key, ())
+            yes_no = read_yes_no(model, question, clauses, known, first.polarity if first else None)
             if yes_no.value is not None:
                 _merge(reading, [Fact(key, yes_no.value, ctx.text, yes_no.note)], replace=True)
         return reading, yes_no
