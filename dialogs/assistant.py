@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from dialogs import _features  # noqa: F401  (importing registers the features' handlers)
 from dialogs._context import Context
-from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS
+from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
 from dialogs.state import DialogState
@@ -136,6 +136,9 @@ class Assistant:
         flow_after = FLOWS.get(ctx.state.flow or "")
         if flow is not None and flow_after is flow:
             replies += flow.resume(ctx)
+        if flow is None and ctx.parsed.engine != "command":
+            for observe in OBSERVERS:
+                observe(ctx)
         return replies
 
     def answer_questions(self, ctx: Context) -> list[Reply]:

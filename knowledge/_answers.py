@@ -33,14 +33,17 @@ def has_answer(intent: str, kb: KnowledgeBase | None = None) -> bool:
 
 
 def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), today: date | None = None,
-            kb: KnowledgeBase | None = None) -> Answer:
-    """The answer for ``intent`` (``nlu_fallback`` when it has none), checking the question's figures."""
+            kb: KnowledgeBase | None = None, *, every_figure: bool = False, about_rule: bool = False) -> Answer:
+    """The answer for ``intent`` (``nlu_fallback`` when it has none), checking the question's figures: those the
+    intent is about, or with ``every_figure`` each figure the user gave ("我们资产90万，去年服务了25家，行不行").
+    ``about_rule``: the question asks what the rule means; a figure restating a threshold is not judged."""
     kb = kb or knowledge_base()
     if intent not in kb.answers:
         intent = FALLBACK_INTENT
     spec = kb.answers[intent]
     entities = tuple(entities)
-    checks = check_figures(kb, spec.figures, text, entities, today or date.today()) if spec.figures else []
+    keys = tuple(kb.figure_rules) if every_figure else spec.figures
+    checks = check_figures(kb, keys, text, entities, today or date.today(), about_rule=about_rule) if keys else []
     growth = check_growth(kb, spec.options["compare"], text, entities) if "compare" in spec.options else None
     sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))
     parts = []

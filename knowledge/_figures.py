@@ -91,8 +91,9 @@ def check_growth(kb: KnowledgeBase, condition: str, text: str, entities: Iterabl
 
 
 def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: Iterable[EntityLike],
-                  today: date) -> list[FigureCheck]:
-    """Every figure of the question that can be matched to one of ``keys``, each key at most once."""
+                  today: date, *, about_rule: bool = False) -> list[FigureCheck]:
+    """Every figure of the question that can be matched to one of ``keys``, each key at most once. In a question
+    about the rule (``about_rule``), a figure equal to the threshold is the notice's own, not the user's."""
     checks: list[FigureCheck] = []
     used: set[str] = set()
     for ent in entities:
@@ -100,6 +101,8 @@ def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: I
             if key in used:
                 continue
             found = _value(kb.figure_rules[key], ent, today)
+            if found is not None and about_rule and found[0] == kb.thresholds[key].minimum:
+                continue  # "培训600人次是线上线下合计吗": 600 is the rule's figure
             if found is not None:
                 used.add(key)
                 checks.append(_compare(kb.thresholds[key], ent.text, found[0], ent.entity == "date", found[1]))

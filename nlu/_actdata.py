@@ -43,6 +43,7 @@ class ActVocabulary:
     question_endings: tuple[str, ...]
     english_starts: frozenset[str]
     rule_markers: re.Pattern[str]
+    own_markers: re.Pattern[str]
     reject_before: tuple[str, ...]
     reject_after: tuple[str, ...]
     correction_words: re.Pattern[str]
@@ -69,8 +70,10 @@ class ActVocabulary:
         words = clause.strip().lower().split()
         return bool(first) and bool(words) and words[0].strip(_STRIP) in self.english_starts
 
-    def about_rule(self, text: str) -> bool:
-        return self.rule_markers.search(text) is not None
+    def about_rule(self, clause: str, message: str) -> bool:
+        """A question about what the rule says ("是指…吗", "怎么算"), or a message that does not speak of the
+        user's own case ("满意度要80%以上吗"): a figure in it that restates a threshold is the rule's."""
+        return self.rule_markers.search(clause) is not None or self.own_markers.search(message) is None
 
     def rejects(self, clause: str, start: int, end: int) -> bool:
         """Whether the figure at [start, end) of the clause is said to be wrong ("不是80次", "80次是错的")."""
@@ -140,6 +143,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         question_endings=tuple(_words(question, "endings", "question.")),
         english_starts=frozenset(w.lower() for w in _words(question, "english_starts", "question.")),
         rule_markers=_any_of(_words(root, "rule_markers")),
+        own_markers=_any_of(_words(root, "own_markers")),
         reject_before=tuple(_words(correction, "before", "correction.")),
         reject_after=tuple(_words(correction, "after", "correction.")),
         correction_words=_any_of(_words(correction, "words", "correction.")),

@@ -168,7 +168,7 @@ def _question_acts(text: str, questions: list[_Clause], parsed: ParseResult, par
     acts: list[Act] = []
     topic = context.topic
     for clause in questions:
-        act = _own_question(clause, parsed, parse, topic, vocab)
+        act = _own_question(text, clause, parsed, parse, topic, vocab)
         if act is None or (acts and act.intent == acts[-1].intent):
             continue
         acts.append(act)
@@ -185,24 +185,24 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
     if followup is not None:
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities,
-                   about_rule=vocab.about_rule(clause.text), resolved=resolved)
+                   about_rule=vocab.about_rule(clause.text, text), resolved=resolved)
     return Act("question", clause.text, clause.start, parsed.intent, parsed.confidence, entities,
-               about_rule=vocab.about_rule(text))
+               about_rule=vocab.about_rule(clause.text, text))
 
 
-def _own_question(clause: _Clause, parsed: ParseResult, parse: Parser, topic: str | None,
+def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, topic: str | None,
                   vocab: ActVocabulary) -> Act | None:
     entities = _clause_entities(parsed, clause)
     followup = _followup(clause.text, topic, parse, vocab)
     if followup is not None:
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities,
-                   about_rule=vocab.about_rule(clause.text), resolved=resolved)
+                   about_rule=vocab.about_rule(clause.text, text), resolved=resolved)
     own = parse(clause.text)
     if own.intent == FALLBACK_INTENT or own.confidence < PART_CONFIDENCE:
         return None
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
-               about_rule=vocab.about_rule(clause.text))
+               about_rule=vocab.about_rule(clause.text, text))
 
 
 def _clause_entities(parsed: ParseResult, clause: _Clause) -> tuple[Entity, ...]:

@@ -79,20 +79,48 @@ class SelfCheckFlow:
     # ----------------------------------------------------------------- entry points
     def start(self, ctx: Context, prefill: Mapping[str, Any] | None = None, *, intro: str = "",
               said: str = "") -> list[Reply]:
-        """Begin (again): with the answers of ``prefill`` and the facts already ``said`` in the message that
-        started it ("我想自测，我们成立5年，资产300万")."""
+        """Begin (again): with the answers of ``prefill``, the facts the user gave earlier in the conversation
+        (``DialogState.memory``) and those ``said`` in the message that started it ("我想自测，我们成立5年")."""
         ctx.state.reset_flow()
         ctx.state.flow = self.name
         draft = Draft(ctx.state.slots)
-        for key, value in (prefill or {}).items():
+        remembered = self._valid(ctx.state.memory.get("facts") or {})
+        draft.profile.update(self._valid(prefill or {}))
+        draft.profile.update(remembered)
+        parts = [intro, render(T + "start", known=len(draft.profile) - len(remembered))]
+        if remembered:
+            questions = self.model.questions
+            facts = [{"label": questions[k].label, "shown": show_value(self.model, questions[k], v)}
+                     for k, v in remembered.items()]
+            parts.append(render(T + "known_facts", facts=facts))
+        reading = self.free_reading(ctx) if said else Reading()
+        if said:
+            self._keep_said(ctx)
+        taken: set[str] = set()
+        if reading.facts or reading.problems:
+            feedback, taken = self._take(ctx, reading)
+            parts.append(feedback.text)
+        knocked = self._knockout(ctx, taken | set(remembered))
+        if knocked is not None:
+            return [Reply("\n\n".join(p for p in parts if p)), knocked]
+        return self.advance(ctx, intro="\n\n".join(p for p in parts if p))
+
+    def _valid(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in values.items():
             question = self.model.questions.get(key)
             if question is not None and check_value(self.model, question, value)[1] is None:
-                draft.profile[key] = value
-        parts = [intro, render(T + "start", known=len(draft.profile))]
-        reading = read_answer(self.model, said, None, self.model.full_plan(), local_today(ctx), self.extract)
-        if reading.facts or reading.problems:
-            parts.append(self._take(ctx, reading)[0].text)
-        return self.advance(ctx, intro="\n\n".join(p for p in parts if p))
+                out[key] = value
+        return out
+
+    def free_reading(self, ctx: Context) -> Reading:
+        """The facts of a message said outside any question: figures named by their keywords (not those said to be
+        wrong, nor the rule's own), yes/no facts and the organisation type ("我们是科研院所，独立法人")."""
+        today, plan = local_today(ctx), self.model.full_plan()
+        reading = read_answer(self.model, ctx.text, None, plan, today, entities=self._own(ctx, today))
+        clauses = [a.text for a in ctx.understanding.statements]
+        _merge(reading, facts_in(self.model, clauses, None, plan), replace=False)
+        return reading
 
     def offer_choice(self, ctx: Context, when: str, verdict: str, count: int) -> list[Reply]:
         ctx.state.reset_flow()
