@@ -144,7 +144,11 @@ class Assistant:
     def answer_questions(self, ctx: Context) -> list[Reply]:
         """Every question of the message, each by its own intent ("申报要几年、多少资产" gets both answers); a
         follow-up ("那培训服务呢") by the intent it resolves to. The last question's intent becomes the topic."""
-        acts = [a for a in ctx.understanding.questions if a.intent] if ctx.parsed.engine != "command" else []
+        understanding = ctx.understanding
+        acts = [a for a in (*understanding.commands, *understanding.questions) if a.intent] \
+            if ctx.parsed.engine != "command" else []
+        if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message
+            acts = [a for a in acts if a.intent == "selfcheck_start"][:1]
         if not acts or (len(acts) == 1 and acts[0].intent == ctx.parsed.intent):
             replies = self.answer_intent(ctx)
             self._remember_topic(ctx, ctx.parsed.intent)

@@ -21,6 +21,7 @@ _FILE = "nlu/acts.yml"
 _STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
 # "几家" asks, "十几家" and "好几家" say
 _JI_BLOCKERS = "十好这那没零百千万"
+_REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class ActVocabulary:
     correction_words: re.Pattern[str]
     affirm: frozenset[str]
     deny: frozenset[str]
+    requests: tuple[tuple[str, re.Pattern[str]], ...]
     pronouns: re.Pattern[str]
     next_steps: frozenset[str]
     ellipsis: re.Pattern[str]
@@ -80,6 +82,10 @@ class ActVocabulary:
         before = "".join(clause[:start].split())
         after = "".join(clause[end:].split())
         return before.endswith(self.reject_before) or after.startswith(self.reject_after)
+
+    def request(self, clause: str) -> str | None:
+        """The intent a statement asks to be carried out ("想测一下" → selfcheck_start), if any."""
+        return next((intent for intent, words in self.requests if words.search(clause)), None)
 
     def corrects(self, clause: str) -> bool:
         return self.correction_words.search(clause) is not None
@@ -149,6 +155,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         correction_words=_any_of(_words(correction, "words", "correction.")),
         affirm=frozenset(w.lower() for w in _words(root, "affirm")),
         deny=frozenset(w.lower() for w in _words(root, "deny")),
+        requests=_requests(_mapping(root.get("requests"), "requests")),
         pronouns=_any_of(_words(followup, "pronouns", "followup.")),
         next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),
         ellipsis=_ellipsis(_words(followup, "ellipsis_prefixes", "followup."),
@@ -161,6 +168,14 @@ def _question_words(words: list[str]) -> re.Pattern[str]:
     parts = [(f"(?<![{_JI_BLOCKERS}])" if w.startswith("几") else "") + re.escape(w)
              for w in sorted(words, key=len, reverse=True)]
     return re.compile("|".join(parts))
+
+
+def _requests(raw: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = []
+    for intent in raw:
+        words = _any_of(_words(raw, str(intent), "requests.")).pattern
+        out.append((str(intent), re.compile(rf"(?<![{_REQUEST_BLOCKERS}])(?:{words})")))
+    return tuple(out)
 
 
 def _any_of(words: list[str]) -> re.Pattern[str]:

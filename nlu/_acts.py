@@ -23,6 +23,7 @@ ActKind = Literal["question", "claim", "correction", "negation", "command"]
 Parser = Callable[[str], ParseResult]
 PART_CONFIDENCE = 0.45  # a clause parsed alone must be at least this sure to stand as a question of its own
 FOLLOWUP_CONFIDENCE = 0.5
+ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ class Understanding:
         return tuple(a for a in self.acts if a.kind == "question")
 
     @property
+    def commands(self) -> tuple[Act, ...]:
+        return tuple(a for a in self.acts if a.kind == "command")
+
+    @property
     def statements(self) -> tuple[Act, ...]:
         """Claims, corrections and denials: what the user says of their own organisation."""
         return tuple(a for a in self.acts if a.kind in ("claim", "correction", "negation"))
@@ -102,15 +107,17 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
         act = Act("command", text, 0, parsed.intent, parsed.confidence)
         return Understanding(text, parsed, (act,))
     clauses = _clauses(text, vocab)
-    questions = [c for c in clauses if c.question]
     acts: list[Act] = []
     for clause in clauses:
         entities = tuple(e for e in parsed.entities if clause.start <= e.start < clause.start + len(clause.text))
         if clause.question:
             continue
         acts.append(_statement(clause, entities, vocab))
-    acts += _question_acts(text, questions, parsed, parse, context, vocab)
-    acts.sort(key=lambda a: a.start)
+        request = vocab.request(clause.text)
+        if request is not None:  # "我们是分公司，想测一下": a fact and a command
+            acts.append(Act("command", clause.text, clause.start, request, 1.0))
+    acts += _question_acts(text, clauses, parsed, parse, context, vocab)
+    acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
     return Understanding(text, parsed, tuple(acts))
 
 
@@ -156,15 +163,16 @@ def _statement(clause: _Clause, entities: tuple[Entity, ...], vocab: ActVocabula
     return Act(kind, clause.text, clause.start, entities=kept, polarity=polarity)
 
 
-def _question_acts(text: str, questions: list[_Clause], parsed: ParseResult, parse: Parser,
+def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse: Parser,
                    context: DialogueContext, vocab: ActVocabulary) -> list[Act]:
     """One act per question. A single question keeps the whole message's parse (no second parse) unless it
     is a follow-up; several questions are parsed one by one, and a clause that cannot stand alone is read with
     the one before it."""
+    questions = [c for c in clauses if c.question]
     if not questions:
         return []
     if len(questions) == 1:
-        return [_single_question(text, questions[0], parsed, parse, context, vocab)]
+        return [_single_question(text, questions[0], parsed, parse, context, vocab, alone=len(clauses) > 1)]
     acts: list[Act] = []
     topic = context.topic
     for clause in questions:
@@ -174,20 +182,25 @@ def _question_acts(text: str, questions: list[_Clause], parsed: ParseResult, par
         acts.append(act)
         topic = act.intent
     if len(acts) <= 1:
-        return [_single_question(text, questions[-1], parsed, parse, context, vocab)]
+        return [_single_question(text, questions[-1], parsed, parse, context, vocab, alone=False)]
     return acts
 
 
 def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, context: DialogueContext,
-                     vocab: ActVocabulary) -> Act:
+                     vocab: ActVocabulary, *, alone: bool) -> Act:
+    """The one question of the message: a follow-up resolved against the topic; asked after statements ("我们是分公司，
+    想自测一下能不能报"), the question read alone when that reading is sure; else the whole message's parse."""
     entities = _clause_entities(parsed, clause)
+    about_rule = vocab.about_rule(clause.text, text)
     followup = _followup(clause.text, context.topic, parse, vocab)
     if followup is not None:
         intent, confidence, resolved = followup
-        return Act("question", clause.text, clause.start, intent, confidence, entities,
-                   about_rule=vocab.about_rule(clause.text, text), resolved=resolved)
-    return Act("question", clause.text, clause.start, parsed.intent, parsed.confidence, entities,
-               about_rule=vocab.about_rule(clause.text, text))
+        return Act("question", clause.text, clause.start, intent, confidence, entities, about_rule=about_rule,
+                   resolved=resolved)
+    own = parse(clause.text) if alone else parsed
+    if own.intent == FALLBACK_INTENT or own.confidence < ALONE_CONFIDENCE:
+        own = parsed
+    return Act("question", clause.text, clause.start, own.intent, own.confidence, entities, about_rule=about_rule)
 
 
 def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, topic: str | None,

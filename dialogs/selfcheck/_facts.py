@@ -24,6 +24,9 @@ _SELF = re.compile(r"(?:我们|我司|本单位|我单位|咱们|我们单位|�
                    r"院|所|站|合作社|平台|园区|基地|学校|大学|学院|医院|工作室|个体户|店|厂|办事处|分公司|子公司))")
 
 
+_BARE = re.compile(r"(?:我们|我司|本单位|咱们)?(?:就)?(?:是)?"
+                   r"(?P<kind>[\u4e00-\u9fffA-Za-z]{0,14}(?:公司|企业|集团|单位|协会|商会|事务所|合作社|工作室|个体户|店|厂|"
+                   r"办事处|分公司))(?:吧|啊|呀|哈)?")
 _SELF_WORDS = frozenset({"我们", "我司", "本单位", "我单位", "咱们", "我们单位"})
 _SELF_PREFIX = re.compile(r"(?:是|属于|算是|算|就是|为)(?:一家|一个|一所|个|家|所)?$")
 
@@ -44,8 +47,11 @@ def subclauses(text: str) -> list[str]:
     return [c for c in (p.strip() for p in _SUBCLAUSE.split(text)) if c]
 
 
-def polarity(model: FlowModel, clause: str) -> bool:
-    """A clause that mentions something: denied ("没有", "还在建", "不健全") or affirmed (anything else)."""
+def polarity(model: FlowModel, clause: str, question: Question | None = None) -> bool:
+    """A clause that mentions something: denied ("没有", "还在建", "不健全", or a word that denies the item:
+    "分公司" for legal personality) or affirmed (anything else)."""
+    if question is not None and _mentions(question.denies, clause):
+        return False
     return model.word("denied", clause) is None
 
 
@@ -60,9 +66,9 @@ def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], kn
     parts = _parts(model, question, clauses, known)
     if parts is not None:
         return parts
-    if _mentions(question.says, "".join(clauses)):
-        text = next(c for c in clauses if _mentions(question.says, c))
-        return YesNo(polarity(model, text))
+    stated = next((c for c in clauses if _mentions((*question.says, *question.denies), c)), None)
+    if stated is not None:
+        return YesNo(polarity(model, stated, question))
     if bare is not None:
         return YesNo(bare)
     if any(_speaks_of(q, c) for q in model.questions.values() if q.key != question.key for c in clauses):
@@ -102,13 +108,13 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
     facts: list[Fact] = []
     for key in allowed:
         question = model.questions.get(key)
-        if question is None or key == pending or question.type != "bool" or not question.says:
+        if question is None or key == pending or question.type != "bool" or not (question.says or question.denies):
             continue
-        clause = next((c for c in clauses if _mentions(question.says, c)), None)
+        clause = next((c for c in clauses if _mentions((*question.says, *question.denies), c)), None)
         if clause is None:
             continue
         parts = _parts(model, question, clauses)
-        value = polarity(model, clause) if parts is None else parts.value
+        value = polarity(model, clause, question) if parts is None else parts.value
         if value is not None:
             facts.append(Fact(key, value, clause, parts.note if parts else ""))
     org = _org_type(model, clauses) if pending != "org_type" and "org_type" in allowed else None
@@ -138,7 +144,12 @@ def _choice_word(model: FlowModel, text: str) -> tuple[str, str] | None:
     return best
 
 
-def org_description(text: str) -> str | None:
-    """The kind of organisation a self-description names ("我们是一家建筑公司" → "建筑公司"), if any."""
-    match = _SELF.search(clean(text))
-    return match.group("kind") if match else None
+def org_description(text: str, *, answering: bool = False) -> str | None:
+    """The kind of organisation a self-description names ("我们是一家建筑公司" → "建筑公司"), if any; ``answering``
+    the type question, a bare description will do ("做贸易的公司")."""
+    cleaned = clean(text)
+    match = _SELF.search(cleaned)
+    if match:
+        return match.group("kind")
+    bare = _BARE.fullmatch(cleaned) if answering else None
+    return bare.group("kind") if bare else None

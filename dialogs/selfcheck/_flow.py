@@ -96,6 +96,9 @@ class SelfCheckFlow:
         reading = self.free_reading(ctx) if said else Reading()
         if said:
             self._keep_said(ctx)
+            self.note_description(ctx, ctx.state.slots)
+        if ctx.state.memory.get("type_said") and "org_type" not in draft.profile:
+            ctx.state.slots.setdefault("type_said", ctx.state.memory["type_said"])
         taken: set[str] = set()
         if reading.facts or reading.problems:
             feedback, taken = self._take(ctx, reading)
@@ -183,6 +186,9 @@ class SelfCheckFlow:
         for key in self.plan(ctx):
             if key not in draft.profile and key not in draft.skipped:
                 ctx.state.step = key
+                said = ctx.state.slots.get("type_said")
+                if key == "org_type" and said:  # described earlier ("做软件开发的公司"): confirmed first
+                    return self._ask_type(ctx, str(said), intro=intro)
                 return [self.ask(ctx, key, intro=intro)]
         ctx.state.step = SUMMARY
         return [summary_reply(self.model, draft.profile, self.plan(ctx), intro=intro)]
@@ -223,8 +229,9 @@ class SelfCheckFlow:
         if reading.facts or reading.problems:
             addressed = yes_no is None or yes_no.addressed
             return self._apply(ctx, reading, hint=not addressed)
-        if key == "org_type" and org_description(ctx.text):
-            return self._ask_type(ctx, org_description(ctx.text) or "")
+        described = org_description(ctx.text, answering=True) if key == "org_type" else None
+        if described:
+            return self._ask_type(ctx, described)
         if word == "correction":
             return self._back(ctx)  # "不对" / "说错了" alone: the previous question again
         return self._not_understood(ctx)
@@ -264,6 +271,8 @@ class SelfCheckFlow:
         else:
             reading = read_answer(model, ctx.text, pending, self._allowed(ctx), today, entities=self._own(ctx, today))
         clauses = [a.text for a in understanding.statements]
+        if key != "org_type":
+            self.note_description(ctx, ctx.state.slots)
         if word == "correction":
             clauses = subclauses(self._after_correction(ctx.text))  # "不对" alone says nothing of the item
         _merge(reading, read_corrections(model, ctx.text, understanding.own_entities, understanding.rejected,
@@ -454,12 +463,23 @@ class SelfCheckFlow:
         return [*feedback, Reply(render(T + "parts_missing", affirmed=affirmed, missing=list(yes_no.missing)),
                                  buttons=(Button("是", "是"), Button("否", "否")))]
 
-    def _ask_type(self, ctx: Context, kind: str) -> list[Reply]:
+    def _ask_type(self, ctx: Context, kind: str, *, intro: str = "") -> list[Reply]:
         """"我们是建筑公司": not a knock-out by itself; first confirmed against the five listed types."""
         ctx.state.slots["type_said"] = kind
         types = self._types()
         buttons = (*tuple(Button(t, t) for t in types), Button("都不是", "都不是"))
-        return [Reply(render(T + "type_confirm", kind=kind, types=types), buttons=buttons)]
+        text = render(T + "type_confirm", kind=kind, types=types)
+        return [Reply(f"{intro}\n\n{text}" if intro else text, buttons=buttons)]
+
+    def note_description(self, ctx: Context, slots: dict[str, Any]) -> None:
+        """A self-description that names none of the five ("我们是做软件开发的公司") is kept for the type question."""
+        if "org_type" in Draft(ctx.state.slots).profile or slots.get("type_said"):
+            return
+        for act in ctx.understanding.statements:
+            kind = org_description(act.text)
+            if kind and not facts_in(self.model, [act.text], None, ("org_type",)):
+                slots["type_said"] = kind
+                return
 
     def _confirm_type(self, ctx: Context) -> list[Reply] | None:
         """The answer to "贵单位是否属于其中之一？": a type, or "都不是" (records 其他, which knocks out)."""
@@ -469,9 +489,8 @@ class SelfCheckFlow:
                                or any(w in text for w in ("都不是", "不属于", "都不属于", "不在其中"))):
             choice = "other"
         if choice is None:
-            if read_bool(self.model, text) is True:
-                return [Reply(render(T + "not_understood", text=ctx.text[:40], hint=self.model.hints["enum"])),
-                        self.ask(ctx, "org_type")]
+            if read_bool(self.model, text) is True:  # "是的": which one is still unknown
+                return self._ask_type(ctx, str(ctx.state.slots.get("type_said", "")))
             return None
         ctx.state.slots.pop("type_said", None)
         return self._apply(ctx, Reading(facts=[Fact("org_type", choice, ctx.text)]))

@@ -36,6 +36,7 @@ class Question:
     function: str | None = None
     choices: Mapping[str, str] = field(default_factory=dict, hash=False)
     says: tuple[str, ...] = ()  # words that state this yes/no fact in passing ("我们是独立法人")
+    denies: tuple[str, ...] = ()  # words that state it is not so ("我们是分公司": no legal personality)
     parts: tuple[tuple[str, ...], ...] = ()  # the things a yes/no item names, each by its words: 是 only if all are
 
 
@@ -148,14 +149,15 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
         return Question(key, ind.functions_label, "functions", prompt, keywords)
     indicator = ind[key]
     says = tuple(_strings(entry.get("says", []), f"questions.{key}.says", allow_empty=True))
+    denies = tuple(_strings(entry.get("denies", []), f"questions.{key}.denies", allow_empty=True))
     raw_parts = entry.get("parts", [])
     if not isinstance(raw_parts, list) or any(not isinstance(p, list) for p in raw_parts):
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.parts", "应为列表的列表，每项列出一件事的说法")
     parts = tuple(tuple(_strings(p, f"questions.{key}.parts[{i}]")) for i, p in enumerate(raw_parts))
-    if (says or parts) and indicator.type != "bool":
-        raise KnowledgeError(FLOW_FILE, f"questions.{key}", "says 与 parts 只用于是/否题")
+    if (says or parts or denies) and indicator.type != "bool":
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}", "says、denies 与 parts 只用于是/否题")
     return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
-                    dict(indicator.choices), says, parts)
+                    dict(indicator.choices), says, denies, parts)
 
 
 def _synonyms(root: Mapping[str, Any], name: str, keys: set[str]) -> dict[str, tuple[str, ...]]:

@@ -31,6 +31,7 @@ def remember_facts(ctx: Context) -> None:
     self-check does not ask for them again. A self-check started by this very message has read them already."""
     if ctx.state.flow is not None or not ctx.understanding.acts:
         return
+    FLOW.note_description(ctx, ctx.state.memory)
     facts = FLOW.free_reading(ctx).facts
     if facts:
         kept = ctx.state.memory.setdefault("facts", {})
