@@ -28,7 +28,9 @@ _BARE = re.compile(r"(?:我们|我司|本单位|咱们)?(?:就)?(?:是)?"
                    r"(?P<kind>[\u4e00-\u9fffA-Za-z]{0,14}(?:公司|企业|集团|单位|协会|商会|事务所|合作社|工作室|个体户|店|厂|"
                    r"办事处|分公司))(?:吧|啊|呀|哈)?")
 _SELF_WORDS = frozenset({"我们", "我司", "本单位", "我单位", "咱们", "我们单位"})
-_SELF_PREFIX = re.compile(r"(?:是|属于|算是|算|就是|为)(?:一家|一个|一所|个|家|所)?$")
+_SELF_MARK = re.compile(r"(?:是|属于|算是|算)")
+# "我们是给科研院所做配套的": a relation to the kind, not being it
+_RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠|下属|下面")
 
 
 @dataclass(frozen=True)
@@ -129,9 +131,15 @@ def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
         if found is None or found[0] == "other":
             continue
         prefix = text[:text.index(found[1])]
-        if not prefix or prefix in _SELF_WORDS or _SELF_PREFIX.search(prefix):
+        if not prefix or prefix in _SELF_WORDS or _describes_self(prefix):
             return Fact("org_type", found[0], clause)
     return None
+
+
+def _describes_self(prefix: str) -> bool:
+    """"我们是日喀则市一家" before the type's name: the user says what they are."""
+    mark = _SELF_MARK.search(prefix)
+    return mark is not None and len(prefix) - mark.end() <= 12 and not _RELATION.search(prefix[mark.end():])
 
 
 def _choice_word(model: FlowModel, text: str) -> tuple[str, str] | None:

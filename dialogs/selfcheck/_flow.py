@@ -45,7 +45,8 @@ NO_RESUME_INTENTS = frozenset({"forget_me"})
 STANDING_INTENTS = frozenset({"selfcheck_start", "selfcheck_result"})
 MATERIAL_WORDS = ("材料", "清单", "证书", "报告", "执照")
 KEPT_SAID = 10  # the user's latest statements kept for "刚才说过了"
-_CONTROLS = ("cancel", "restart", "verdict", "said", "back", "skip", "unknown", "correction")
+_CONTROLS = ("cancel", "restart", "verdict", "stop", "said", "back", "skip", "unknown", "correction")
+SHORT_COMMAND = 8  # characters: "可以重新开始吗" is a command, a longer question only talks about one
 VERDICT_BUTTONS = (Button("直接给结论", "直接给结论"), Button("继续", "继续"))
 
 
@@ -138,7 +139,7 @@ class SelfCheckFlow:
     def handle(self, ctx: Context) -> list[Reply] | None:
         if ctx.parsed.engine == "command":
             return self._command(ctx)
-        word = next((w for w in _CONTROLS if self.model.word(w, ctx.text)), None)
+        word = self._control_word(ctx)
         if word == "cancel":
             ctx.state.reset_flow()
             return [Reply(render(T + "cancelled"))]
@@ -151,6 +152,15 @@ class SelfCheckFlow:
         if ctx.state.step == KNOCKED:
             return self._at_knocked(ctx, word)
         return self._at_question(ctx, word)
+
+    def _control_word(self, ctx: Context) -> str | None:
+        """The control word of the message. In a longer question ("中途退出的话，是不是要重新开始填？") the words
+        重新开始、取消、跳过… are talked about, not commanded; asking for the verdict is a question by nature."""
+        word = next((w for w in _CONTROLS if self.model.word(w, ctx.text)), None)
+        commanded = ctx.understanding.statements or ctx.understanding.commands or len(clean(ctx.text)) <= SHORT_COMMAND
+        if word in ("verdict", "stop", "said") or commanded:
+            return word
+        return None
 
     def resume(self, ctx: Context) -> list[Reply]:
         """Repeat the pending question after a side question or another command was answered. Not after
@@ -173,6 +183,9 @@ class SelfCheckFlow:
 
     def ask(self, ctx: Context, key: str, *, intro: str = "", hint: bool = False) -> Reply:
         draft, plan = Draft(ctx.state.slots), self.plan(ctx)
+        said = draft.slots.get("type_said")
+        if key == "org_type" and said and key not in draft.profile:  # described before: confirmed first
+            return self._ask_type(ctx, str(said), intro=intro)
         question = self.model.questions[key]
         current = show_value(self.model, question, draft.profile[key]) if key in draft.profile else ""
         index = plan.index(key) + 1 if key in plan else len(plan)
@@ -186,9 +199,6 @@ class SelfCheckFlow:
         for key in self.plan(ctx):
             if key not in draft.profile and key not in draft.skipped:
                 ctx.state.step = key
-                said = ctx.state.slots.get("type_said")
-                if key == "org_type" and said:  # described earlier ("做软件开发的公司"): confirmed first
-                    return self._ask_type(ctx, str(said), intro=intro)
                 return [self.ask(ctx, key, intro=intro)]
         ctx.state.step = SUMMARY
         return [summary_reply(self.model, draft.profile, self.plan(ctx), intro=intro)]
@@ -208,8 +218,8 @@ class SelfCheckFlow:
             return self._back(ctx)
         if word in ("skip", "unknown"):
             return self._skip(ctx, key, unknown=word == "unknown")
-        if word == "verdict":
-            return self._verdict_now(ctx)
+        if word in ("verdict", "stop"):
+            return self._verdict_now(ctx, explicit=word == "verdict")
         if word == "said":
             return self._said_before(ctx, key)
         if key == "org_type" and ctx.state.slots.get("type_said"):
@@ -231,10 +241,20 @@ class SelfCheckFlow:
             return self._apply(ctx, reading, hint=not addressed)
         described = org_description(ctx.text, answering=True) if key == "org_type" else None
         if described:
-            return self._ask_type(ctx, described)
+            return [self._ask_type(ctx, described)]
         if word == "correction":
             return self._back(ctx)  # "不对" / "说错了" alone: the previous question again
         return self._not_understood(ctx)
+
+    def _corrected_answer(self, ctx: Context, today: date) -> list[Fact]:
+        """"不对，是195万" without naming the item: the latest answer a figure of that kind fits."""
+        text = self._after_correction(ctx.text)
+        for key in reversed(ctx.state.history):
+            if self.model.questions[key].type in ("number", "integer", "percent"):
+                reading = read_answer(self.model, text, key, (key,), today, self.extract)
+                if reading.facts and reading.facts[0].key == key:
+                    return reading.facts[:1]
+        return []
 
     def _own(self, ctx: Context, today: date) -> list[Entity]:
         """The user's own figures: all of the message's but those said to be wrong ("不是80次") and those of a
@@ -277,9 +297,13 @@ class SelfCheckFlow:
             clauses = subclauses(self._after_correction(ctx.text))  # "不对" alone says nothing of the item
         _merge(reading, read_corrections(model, ctx.text, understanding.own_entities, understanding.rejected,
                                          draft.profile, today), replace=True)
+        if word == "correction" and not reading.facts:  # "不对，是195万": the last answer it fits
+            _merge(reading, self._corrected_answer(ctx, today), replace=True)
         _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
         yes_no = None
-        if question is not None and question.type == "bool" and clauses and not understanding.rejected:
+        figures = word == "correction" and bool(self.extract(self._after_correction(ctx.text), today=today))
+        if question is not None and question.type == "bool" and clauses and not understanding.rejected \
+                and not figures:  # "不对，是195万" is no 是 for a yes/no item
             first = understanding.statements[0] if understanding.statements and word != "correction" else None
             known = draft.slots.get("parts", {}).get(key, ())
             yes_no = read_yes_no(model, question, clauses, known, first.polarity if first else None)
@@ -420,7 +444,7 @@ class SelfCheckFlow:
         return Reply(render(T + "knocked", clause=clause), buttons=VERDICT_BUTTONS)
 
     def _at_knocked(self, ctx: Context, word: str | None) -> list[Reply] | None:
-        if word == "verdict":
+        if word in ("verdict", "stop") or self.model.word("confirm", ctx.text):
             return self._finish(ctx)
         if word == "back":
             return self._back(ctx)
@@ -433,10 +457,12 @@ class SelfCheckFlow:
             return self._apply(ctx, reading)
         return [self._knocked_reply(ctx)]
 
-    def _verdict_now(self, ctx: Context) -> list[Reply]:
-        """"直接给结论" / "后面还用答吗": the verdict when the answers settle it, else where things stand."""
+    def _verdict_now(self, ctx: Context, *, explicit: bool) -> list[Reply]:
+        """"直接给结论" (``explicit``): the verdict when the answers settle it; "后面还用答吗": the verdict when an
+        answer knocked the application out. Otherwise where things stand, and the form goes on."""
         profile = dict(Draft(ctx.state.slots).profile)
-        if evaluate(profile, self.model.indicators).verdict != "incomplete":
+        settled = evaluate(profile, self.model.indicators).verdict != "incomplete"
+        if settled and (explicit or ctx.state.slots.get("knocked")):
             return self._finish(ctx)
         return [self._interim_reply(ctx), *self.resume(ctx)]
 
@@ -463,13 +489,13 @@ class SelfCheckFlow:
         return [*feedback, Reply(render(T + "parts_missing", affirmed=affirmed, missing=list(yes_no.missing)),
                                  buttons=(Button("是", "是"), Button("否", "否")))]
 
-    def _ask_type(self, ctx: Context, kind: str, *, intro: str = "") -> list[Reply]:
+    def _ask_type(self, ctx: Context, kind: str, *, intro: str = "") -> Reply:
         """"我们是建筑公司": not a knock-out by itself; first confirmed against the five listed types."""
         ctx.state.slots["type_said"] = kind
         types = self._types()
         buttons = (*tuple(Button(t, t) for t in types), Button("都不是", "都不是"))
         text = render(T + "type_confirm", kind=kind, types=types)
-        return [Reply(f"{intro}\n\n{text}" if intro else text, buttons=buttons)]
+        return Reply(f"{intro}\n\n{text}" if intro else text, buttons=buttons)
 
     def note_description(self, ctx: Context, slots: dict[str, Any]) -> None:
         """A self-description that names none of the five ("我们是做软件开发的公司") is kept for the type question."""
@@ -490,7 +516,7 @@ class SelfCheckFlow:
             choice = "other"
         if choice is None:
             if read_bool(self.model, text) is True:  # "是的": which one is still unknown
-                return self._ask_type(ctx, str(ctx.state.slots.get("type_said", "")))
+                return [self._ask_type(ctx, str(ctx.state.slots.get("type_said", "")))]
             return None
         ctx.state.slots.pop("type_said", None)
         return self._apply(ctx, Reading(facts=[Fact("org_type", choice, ctx.text)]))

@@ -19,7 +19,8 @@ FLOW_FILE = "knowledge/selfcheck_flow.yml"
 MatchMode = Literal["exact", "prefix", "contains"]
 QuestionType = Literal["bool", "enum", "number", "integer", "percent", "functions"]
 CONTROL_WORDS = ("cancel", "restart", "back", "skip", "unknown", "correction", "confirm", "edit", "done",
-                 "all", "none", "prefill", "fresh", "no", "yes", "verdict", "go_on", "said", "denied", "all_parts")
+                 "all", "none", "prefill", "fresh", "no", "yes", "verdict", "stop", "go_on", "said", "denied",
+                 "all_parts")
 _TRAILING = " \t\n。．.！!～~，,、；;…"
 
 
