@@ -19,7 +19,7 @@ from nlu import FALLBACK_INTENT, Entity
 
 __all__ = ["QA_INTENTS", "answer_question"]
 
-FIGURE_KINDS = frozenset({"money", "percent", "count", "duration", "date"})
+FIGURE_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 QA_INTENTS: tuple[str, ...] = tuple(
     name for name, spec in load_file("intents.yml")["intents"].items()
     if spec.get("kind") in ("answer", "open", "smalltalk")

@@ -111,6 +111,9 @@ def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: I
 
 def _candidates(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLike) -> list[str]:
     rules = [kb.figure_rules[k] for k in keys if k in kb.figure_rules and _fits(kb.figure_rules[k], ent)]
+    if ent.entity == "number":  # a figure without a unit ("人员12个") counts only next to the item's words
+        around = _clause_around(text, ent)
+        rules = [r for r in rules if any(w in around for w in r.keywords)]
     if len(rules) <= 1:
         return [r.key for r in rules]
     around = _clause_around(text, ent)

@@ -21,7 +21,8 @@ _FILE = "nlu/acts.yml"
 _STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
 # "几家" asks, "十几家" and "好几家" say
 _JI_BLOCKERS = "十好这那没零百千万"
-_REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
+_REQUEST_BLOCKERS = "检监预推观探"
+_PROCESS = re.compile("流程|步骤|环节|程序|手续")  # "检测一下" is not "测一下"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class ActVocabulary:
     separator: re.Pattern[str]
     question_marks: tuple[str, ...]
     question_words: re.Pattern[str]
+    question_patterns: tuple[re.Pattern[str], ...]
     question_endings: tuple[str, ...]
     english_starts: frozenset[str]
     rule_markers: re.Pattern[str]
@@ -54,6 +56,9 @@ class ActVocabulary:
     pronouns: re.Pattern[str]
     next_steps: frozenset[str]
     ellipsis: re.Pattern[str]
+    conjunctions: re.Pattern[str]
+    generic_intents: frozenset[str]
+    ordinals: Mapping[str, int]
     topics: tuple[Topic, ...]
 
     def bare(self, text: str) -> str:
@@ -66,7 +71,7 @@ class ActVocabulary:
             return False
         if clause.rstrip().endswith(self.question_marks) or bare.endswith(self.question_endings):
             return True
-        if self.question_words.search(bare):
+        if self.question_words.search(bare) or any(p.search(bare) for p in self.question_patterns):
             return True
         first = bare.split(maxsplit=1)[0] if bare.isascii() else ""
         words = clause.strip().lower().split()
@@ -89,6 +94,18 @@ class ActVocabulary:
 
     def corrects(self, clause: str) -> bool:
         return self.correction_words.search(clause) is not None
+
+    def ordinal(self, text: str, topic: str | None) -> str | None:
+        """"申报流程第一步是什么": the n-th step of the ordered family the question (or the topic) is about."""
+        word = next((w for w in self.ordinals if w in text), None)
+        family = self.topic_family(topic)
+        if family is None or not family.ordered:  # no step before: only a question on the process itself
+            family = next((t for t in self.topics if t.ordered), None) if _PROCESS.search(text) else None
+        if word is None or family is None:
+            return None
+        steps = list(family.intents)[1:]  # the first is the family as a whole ("申报审批流程")
+        n = self.ordinals[word]
+        return steps[n - 1] if 0 < n <= len(steps) else steps[-1] if n < 0 else None
 
     def has_pronoun(self, text: str) -> bool:
         return self.pronouns.search(text) is not None
@@ -143,9 +160,10 @@ def load_vocabulary(path: Path) -> ActVocabulary:
     followup = _mapping(root.get("followup"), "followup")
     return ActVocabulary(
         sentence_end=_any_of(_words(root, "sentence_ends")),
-        separator=_any_of(_words(root, "separators")),
+        separator=_separator(_words(root, "separators"), bool(root.get("cjk_space"))),
         question_marks=tuple(_words(question, "marks", "question.")),
         question_words=_question_words(_words(question, "words", "question.")),
+        question_patterns=_patterns(_words(question, "patterns", "question.")),
         question_endings=tuple(_words(question, "endings", "question.")),
         english_starts=frozenset(w.lower() for w in _words(question, "english_starts", "question.")),
         rule_markers=_any_of(_words(root, "rule_markers")),
@@ -160,6 +178,9 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),
         ellipsis=_ellipsis(_words(followup, "ellipsis_prefixes", "followup."),
                            _words(followup, "ellipsis_endings", "followup.")),
+        conjunctions=_any_of(_words(followup, "conjunctions", "followup.")),
+        generic_intents=frozenset(_words(followup, "generic_intents", "followup.")),
+        ordinals=_ordinals(_mapping(followup.get("ordinals"), "followup.ordinals")),
         topics=_topics(_mapping(root.get("topics"), "topics")),
     )
 
@@ -168,6 +189,26 @@ def _question_words(words: list[str]) -> re.Pattern[str]:
     parts = [(f"(?<![{_JI_BLOCKERS}])" if w.startswith("几") else "") + re.escape(w)
              for w in sorted(words, key=len, reverse=True)]
     return re.compile("|".join(parts))
+
+
+def _patterns(sources: list[str]) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(re.compile(p) for p in sources)
+    except re.error as exc:
+        raise KnowledgeError(_FILE, "question.patterns", f"正则表达式有误：{exc}") from exc
+
+
+def _separator(words: list[str], cjk_space: bool) -> re.Pattern[str]:
+    pattern = _any_of(words).pattern
+    if cjk_space:  # "资产要多少 满意度多少"; not the spaces of an English sentence
+        pattern += r"|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])"
+    return re.compile(pattern)
+
+
+def _ordinals(raw: Mapping[str, Any]) -> dict[str, int]:
+    if not raw or not all(isinstance(v, int) and not isinstance(v, bool) and v != 0 for v in raw.values()):
+        raise KnowledgeError(_FILE, "followup.ordinals", "应为 说法: 序号 的映射（序号为非零整数，-1 表示最后一步）")
+    return {str(k): int(v) for k, v in raw.items()}
 
 
 def _requests(raw: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:

@@ -24,6 +24,8 @@ Parser = Callable[[str], ParseResult]
 PART_CONFIDENCE = 0.45  # a clause parsed alone must be at least this sure to stand as a question of its own
 FOLLOWUP_CONFIDENCE = 0.5
 ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
+MAX_SUBJECT = 12  # characters before a conjunction that can be a subject of its own ("培训服务和…")
+FIGURE_FAMILIES = frozenset({"conditions", "functions"})  # topics a bare figure is judged against
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,9 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
         if request is not None:  # "我们是分公司，想测一下": a fact and a command
             acts.append(Act("command", clause.text, clause.start, request, 1.0))
     acts += _question_acts(text, clauses, parsed, parse, context, vocab)
+    implied = _implied_question(acts, parsed, context, vocab)
+    if implied is not None:
+        acts.append(implied)
     acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
     return Understanding(text, parsed, tuple(acts))
 
@@ -172,7 +177,9 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
     if not questions:
         return []
     if len(questions) == 1:
-        return [_single_question(text, questions[0], parsed, parse, context, vocab, alone=len(clauses) > 1)]
+        conjoined = _conjoined(text, questions[0], parsed, parse, vocab)
+        single = _single_question(text, questions[0], parsed, parse, context, vocab, alone=len(clauses) > 1)
+        return conjoined or [single]
     acts: list[Act] = []
     topic = context.topic
     for clause in questions:
@@ -200,6 +207,12 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
     own = parse(clause.text) if alone else parsed
     if own.intent == FALLBACK_INTENT or own.confidence < ALONE_CONFIDENCE:
         own = parsed
+    step = vocab.ordinal(clause.text, own.intent if vocab.topic_family(own.intent) else context.topic)
+    if step is not None:
+        return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
+    if own.intent in vocab.generic_intents and parsed.entities and _figure_topic(context.topic, vocab):
+        topic = context.topic or ""  # "我们一年做了2次，够吗" after the technical-service requirements
+        return Act("question", clause.text, clause.start, topic, 1.0, parsed.entities, resolved=vocab.name(topic))
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities, about_rule=about_rule)
 
 
@@ -211,6 +224,9 @@ def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities,
                    about_rule=vocab.about_rule(clause.text, text), resolved=resolved)
+    step = vocab.ordinal(clause.text, topic)
+    if step is not None:
+        return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
     own = parse(clause.text)
     if own.intent == FALLBACK_INTENT or own.confidence < PART_CONFIDENCE:
         return None
@@ -236,3 +252,44 @@ def _followup(text: str, topic: str | None, parse: Parser, vocab: ActVocabulary)
     if reread.intent == FALLBACK_INTENT or reread.confidence < FOLLOWUP_CONFIDENCE:
         return None  # the clause is read as it stands
     return reread.intent, reread.confidence, rewritten
+
+
+def _figure_topic(topic: str | None, vocab: ActVocabulary) -> bool:
+    """A topic a bare figure can be judged against: a condition or a function, not a material or a step."""
+    family = vocab.topic_family(topic)
+    return family is not None and not family.ordered and family.name in FIGURE_FAMILIES
+
+
+def _implied_question(acts: list[Act], parsed: ParseResult, context: DialogueContext,
+                      vocab: ActVocabulary) -> Act | None:
+    """"我们85%" right after the satisfaction requirement: a figure of the user's, no question, no form waiting
+    for it — read as "is that enough?" about the last topic."""
+    if context.asking is not None or any(a.kind in ("question", "command") for a in acts):
+        return None
+    figures = [e for a in acts for e in a.entities]
+    if not figures or parsed.intent not in vocab.generic_intents or not _figure_topic(context.topic, vocab):
+        return None
+    topic = context.topic or ""
+    return Act("question", parsed.text, 0, topic, 1.0, tuple(figures), resolved=vocab.name(topic))
+
+
+def _conjoined(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, vocab: ActVocabulary) -> list[Act]:
+    """"培训服务和融资服务分别要求啥": one question about two subjects of the same family, one act for each. The part
+    after the conjunction is read as it stands, the one before it in that family's way of asking."""
+    pieces = vocab.conjunctions.split(clause.text)
+    if len(pieces) != 2 or not all(p.strip() for p in pieces) or len(pieces[0]) > MAX_SUBJECT:
+        return []
+    last = parse(pieces[1])
+    family = vocab.topic_family(last.intent)
+    if family is None or last.confidence < PART_CONFIDENCE:
+        return []
+    first = parse(family.ask.format(x=pieces[0].strip()))
+    if first.intent == last.intent or vocab.topic_family(first.intent) is not family or \
+            first.confidence < PART_CONFIDENCE:
+        return []
+    second_start = clause.start + len(pieces[0]) + 1
+    entities = _clause_entities(parsed, clause)
+    return [Act("question", pieces[0], clause.start, first.intent, first.confidence, entities,
+                about_rule=vocab.about_rule(clause.text, text)),
+            Act("question", pieces[1], second_start, last.intent, last.confidence, entities,
+                about_rule=vocab.about_rule(clause.text, text))]
