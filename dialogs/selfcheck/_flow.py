@@ -220,7 +220,7 @@ class SelfCheckFlow:
             return self._skip(ctx, key, unknown=word == "unknown")
         if word in ("verdict", "stop"):
             return self._verdict_now(ctx, explicit=word == "verdict")
-        if word == "said":
+        if word == "said" and not self._answers_itself(ctx, key):
             return self._said_before(ctx, key)
         if key == "org_type" and ctx.state.slots.get("type_said"):
             confirmed = self._confirm_type(ctx)
@@ -526,11 +526,27 @@ class SelfCheckFlow:
         said.append(ctx.text[:500])
         del said[:-KEPT_SAID]
 
+    def _answers_itself(self, ctx: Context, key: str) -> bool:
+        """"前面讲了，就是技术服务机构": the message that points back also gives the answer."""
+        question = self.model.questions.get(key)
+        if question is None:
+            return False
+        if question.type == "enum":
+            return read_choice(self.model, question, ctx.text) is not None
+        reading = read_answer(self.model, ctx.text, key, (key,), local_today(ctx), self.extract)
+        return question.type != "bool" and any(f.key == key for f in reading.facts)
+
     def _said_before(self, ctx: Context, key: str) -> list[Reply]:
-        """"刚才说过了": the pending item looked for in what the user said before, newest first."""
+        """"刚才说过了": the pending item looked for in what the user said before, newest first; an item asked
+        again after 上一题 keeps the answer it has."""
         question = self.model.questions.get(key)
         if question is None:
             return self.resume(ctx)
+        draft = Draft(ctx.state.slots)
+        if key in draft.profile:
+            ctx.state.history.append(key)
+            shown = show_value(self.model, question, draft.profile[key])
+            return self.advance(ctx, intro=render(T + "said_kept", label=question.label, shown=shown))
         for text in reversed(ctx.state.slots.get("said", [])):
             reading = read_answer(self.model, text, None, (key,), local_today(ctx), self.extract)
             reading.facts += facts_in(self.model, subclauses(text), None, (key,))

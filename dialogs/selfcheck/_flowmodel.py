@@ -20,7 +20,7 @@ MatchMode = Literal["exact", "prefix", "contains"]
 QuestionType = Literal["bool", "enum", "number", "integer", "percent", "functions"]
 CONTROL_WORDS = ("cancel", "restart", "back", "skip", "unknown", "correction", "confirm", "edit", "done",
                  "all", "none", "prefill", "fresh", "no", "yes", "verdict", "stop", "go_on", "said", "denied",
-                 "all_parts")
+                 "all_parts", "sure")
 _TRAILING = " \t\n。．.！!～~，,、；;…"
 
 
