@@ -19,7 +19,7 @@ from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
 from knowledge import render
 from knowledge.errors import StorageUnavailableError, UserInputError
-from nlu import FALLBACK_INTENT, IntentScore, ParseResult, configured_engine, topic_intents
+from nlu import FALLBACK_INTENT, Act, IntentScore, ParseResult, Understanding, configured_engine, topic_intents
 from nlu import parse as nlu_parse
 
 MAX_MESSAGE_CHARS = 4096
@@ -27,6 +27,7 @@ MAX_ID_CHARS = 128  # users.external_id
 MAX_CHANNEL_CHARS = 32  # users.channel
 Clock = Callable[[], datetime]
 TOPIC_INTENTS = topic_intents()  # the questions a follow-up can refer back to
+CAN_WE_WITH_FIGURES = "conditions_overview"  # answers judge every figure the user gives
 
 
 def utc_now() -> datetime:
@@ -147,6 +148,7 @@ class Assistant:
         understanding = ctx.understanding
         acts = [a for a in (*understanding.commands, *understanding.questions) if a.intent] \
             if ctx.parsed.engine != "command" else []
+        acts = [_judged(a, understanding) for a in acts]
         if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message
             acts = [a for a in acts if a.intent == "selfcheck_start"][:1]
         if not acts or (len(acts) == 1 and acts[0].intent == ctx.parsed.intent):
@@ -177,6 +179,14 @@ class Assistant:
             ctx.fallback = True
             return [Reply(render("system/empty"))]
         return handler(ctx)
+
+
+def _judged(act: Act, understanding: Understanding) -> Act:
+    """"成立3年了，资产150万，满意度78%，能报吗": a can-we question that gives figures is answered by judging each
+    figure against the conditions; asked without figures (or asked for: "帮我测一下") it starts the self-check."""
+    if act.kind == "question" and act.intent == "selfcheck_start" and understanding.own_entities:
+        return replace(act, intent=CAN_WE_WITH_FIGURES)
+    return act
 
 
 def _asks_again(replies: list[Reply]) -> bool:

@@ -42,8 +42,13 @@ def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), to
         intent = FALLBACK_INTENT
     spec = kb.answers[intent]
     entities = tuple(entities)
-    keys = tuple(kb.figure_rules) if every_figure else spec.figures
-    checks = check_figures(kb, keys, text, entities, today or date.today(), about_rule=about_rule) if keys else []
+    day = today or date.today()
+    checks = check_figures(kb, spec.figures, text, entities, day, about_rule=about_rule) if spec.figures else []
+    if every_figure:  # the figures the question's own items did not take, each where its words place it
+        said = {c.said for c in checks}
+        rest = [e for e in entities if e.text not in said]
+        others = [k for k in kb.figure_rules if k not in {c.key for c in checks}]
+        checks += check_figures(kb, others, text, rest, day, about_rule=about_rule, named=True)
     growth = check_growth(kb, spec.options["compare"], text, entities) if "compare" in spec.options else None
     sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))
     parts = []

@@ -157,10 +157,10 @@ class SelfCheckFlow:
         """The control word of the message. In a longer question ("中途退出的话，是不是要重新开始填？") the words
         重新开始、取消、跳过… are talked about, not commanded; asking for the verdict is a question by nature."""
         word = next((w for w in _CONTROLS if self.model.word(w, ctx.text)), None)
-        commanded = ctx.understanding.statements or ctx.understanding.commands or len(clean(ctx.text)) <= SHORT_COMMAND
-        if word in ("verdict", "stop", "said") or commanded:
+        if word is None or word in ("verdict", "stop", "said") or len(clean(ctx.text)) <= SHORT_COMMAND:
             return word
-        return None
+        asked = [a for a in ctx.understanding.questions if self.model.word(word, a.text)]
+        return None if asked else word
 
     def resume(self, ctx: Context) -> list[Reply]:
         """Repeat the pending question after a side question or another command was answered. Not after
