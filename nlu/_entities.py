@@ -239,10 +239,13 @@ class _Scanner:
         """Fractions, head-count shares, 几 and ranges joined by 到/至/-/~, before single figures are read."""
         if "分之" in self.norm or "/" in self.norm or "一半" in self.norm:
             self.fractions()
-        if any(hint in self.norm for hint in loose.SHARE_HINTS):
+        norm = self.norm
+        if any(hint in norm for hint in loose.SHARE_HINTS) and any(unit in norm for unit in "人名位"):
             self.shares()
-        self.vague()
-        self.ranges()
+        if any(hint in norm for hint in loose.VAGUE_HINTS):
+            self.vague()
+        if any(sep in norm for sep in loose.RANGE_SEPARATORS):
+            self.ranges()
 
     def percents_prefixed(self) -> None:
         for match in self.each(_PERCENT_PREFIX):

@@ -17,6 +17,7 @@ _MULT = r"(?:百万|千万|万|亿|千|w(?![a-z]))"
 RANGE_SEP = re.compile(
     rf"(?<![\d.:/{CN_ALL}第])(?P<lo>{_NUMTOK})\s?(?P<lomult>{_MULT})?(?P<lounit>元|%|家|人次|个人|人|名|位|次|场|个|年)?"
     rf"\s?(?P<sep>到|至|~|〜|-|—|–|、)\s?(?=[\d{CN_DIGITS}十拾])")
+RANGE_SEPARATORS = "到至~〜-—–、"
 # separators that also join things that are not ranges (codes, dates, lists): only with a unit after the figure
 UNIT_ONLY_SEPARATORS = frozenset("-—–、")
 # after a bare range (no unit): a day, an hour, a floor… is not a figure of the applicant's
@@ -28,6 +29,8 @@ VAGUE = re.compile(
     r"(?P<idiom>乱七八糟|七七八八|八九不离十|十之八九|一五一十|三三两两|三五成群|七上八下|七嘴八舌|五湖四海)"
     rf"|(?<![{CN_ALL}\d])(?P<pre>(?:[{CN_DIGITS}十拾][{CN_ALL}]*)?[{CN_PLACES}])?"
     rf"(?P<ji>好几|几|(?<![人次家总个户岁分指参函系倍基位])数(?=[{CN_PLACES}]))(?P<suf>[{CN_PLACES}]*)")
+# what VAGUE needs: 几, 数 or the start of an idiom
+VAGUE_HINTS = ("几", "数", "七八", "八九", "一五", "三三", "三五", "七上", "七嘴", "五湖")
 # two neighbouring digits that name days, months, weekdays or ordinals, not a range of figures
 PAIR_BEFORE_STOP = re.compile(r"(?:第|周|初|星期|礼拜)$")
 PAIR_AFTER_STOP = re.compile(r"\s?(?:月|日|号|年级|级|届)")
