@@ -4,6 +4,12 @@ Values follow interfaces.md: ``money`` in 元, ``percent`` in percent (85, not 0
 ``unit`` (家, 人, 人次, 次, 个), ``duration`` in years, ``date`` as ISO ``YYYY-MM-DD`` (a month alone means its
 last day), anything else numeric is ``number``. Chinese numerals are read by cn2an. Offsets and ``text`` refer
 to the original text, which may be traditional Chinese or full-width.
+
+Loose figures are read as the applicant means them, never as a number they did not say (see ``Entity``): a
+range ("五六家", "20-30万元", "十几家") is one entity from its lower bound (``value``) to ``high``; an approximation
+("大概20家", "120万左右") sets ``approx``; a fraction or a head count ("三分之二", "15个人里8个本科") is a percent
+with its (part, whole) ``ratio``. Figures without a value ("几十家", "好几家") and digits that are no figure
+("第五六项", "周五六", "乱七八糟") give no entity.
 """
 
 from __future__ import annotations
@@ -240,7 +246,7 @@ class _Scanner:
         if "分之" in self.norm or "/" in self.norm or "一半" in self.norm:
             self.fractions()
         norm = self.norm
-        if any(hint in norm for hint in loose.SHARE_HINTS) and any(unit in norm for unit in "人名位"):
+        if any(hint in norm for hint in loose.SHARE_HINTS) and any(unit in norm for unit in loose.SHARE_PERSONS):
             self.shares()
         if any(hint in norm for hint in loose.VAGUE_HINTS):
             self.vague()
@@ -360,8 +366,8 @@ class _Scanner:
         if match.re is loose.SHARE_OF_TOTAL and not self._described(match):
             return None  # "8个本科，总共15人": the part must say what it has
         said = match.re is not loose.SHARE_AMONG or match.group("lead")
-        if not said and not (match.group("total") and self._described(match)):
-            return None  # "一共15个人，其中8个…" or "一共15个人，8个有中级职称"
+        if not said and not ((match.group("total") or match.group("staff")) and self._described(match)):
+            return None  # "一共15个人，其中8个…", "一共15个人，8个有中级职称", "团队20人，大专以上15个"
         return _whole(match.group("whole")) or None
 
     def _part_share(self, match: re.Match[str], whole: int) -> _Found | None:

@@ -44,7 +44,7 @@ HALF = re.compile(r"(?<!另)一半(?!年)")
 
 # Head counts: "15个人里8个本科", "一共15个人，其中8个有中级职称", "8个本科，总共15人". The share is the part
 # figure; the whole stays a count of its own.
-_PERSON = r"(?:个人|人|名|位)"
+_PERSON = r"(?:个人|人|名|位|个(?=(?:专职|技术|工作|服务|专业)?(?:人员|员工|职工|同事|成员)))"
 _STAFF = r"(?:的)?(?:专业技术人员|技术人员|工作人员|服务人员|专业人员|员工|职工|人员|同事|成员)?"
 _TOTAL = r"(?:总共|一共|共计|总计|合计|共有|共)(?:是|有|为)?"
 _NO_FIGURE = rf"[^\d{CN_DIGITS}十。；;！!？?\n]"
@@ -54,7 +54,7 @@ SHARE_WITHIN = re.compile(
     rf"(?P<whole>{_NUMTOK})\s?{_PERSON}{_STAFF}(?:里面|里头|里边|当中|之中|中间|中|里)[,，\s]?"
     rf"(?P<lead>其中)?(?:有|是)?{_PART}")
 SHARE_AMONG = re.compile(
-    rf"(?P<total>{_TOTAL})?(?P<whole>{_NUMTOK})\s?{_PERSON}{_STAFF}[,，、;；\s]{{0,2}}(?P<lead>其中(?:有|是)?)?"
+    rf"(?P<staff>(?:团队|员工|职工|人员|同事|成员)(?:总数|数)?(?:有|是|为)?)?(?P<total>{_TOTAL})?(?P<whole>{_NUMTOK})\s?(?P<wunit>{_PERSON}|个)(?(staff)|(?<!个)){_STAFF}[,，、;；\s]{{0,2}}(?P<lead>其中(?:有|是)?)?"
     rf"(?P<desc>{_NO_FIGURE}{{0,10}}?)(?:有|是)?{_PART}")
 SHARE_OF_TOTAL = re.compile(rf"{_PART}(?P<desc>{_NO_FIGURE}{{0,12}}?){_TOTAL}\s?(?P<whole>{_NUMTOK})\s?{_PERSON}")
 # the next part of the same whole: "15个人里8个本科，3个大专"
@@ -63,13 +63,15 @@ SHARE_MORE = re.compile(rf"{_NO_FIGURE}{{0,8}}?[,，、;；]\s?(?:还有|另有|
 QUALIFICATION = re.compile(
     r"本科|大专|专科|中专|高中|初中|硕士|研究生|博士|学历|学位|职称|中级|高级|初级|专职|兼职|持证|证书|资格"
     r"|工程师|会计师|律师|经济师|技师|专业")
-SHARE_HINTS = ("里", "中", "共", "计")
+# what the share patterns need: a word relating the part to the whole, and a person unit or noun
+SHARE_HINTS = ("里", "中", "共", "计", "团队", "员工", "职工", "人员", "同事", "成员")
+SHARE_PERSONS = ("人", "名", "位", "员工", "职工", "同事", "成员")
 
 # Approximations: 大概/大约/约/差不多/将近/近… before the figure, 左右/上下/出头/开外 after it (not part of the span).
 # 约 and 近 alone are not approximations inside words (签约3家, 最近3年); 近 before a duration is a period (近三年).
 APPROX_BEFORE = re.compile(
     r"(?:大概|大约|约莫|大致|大体|估计|估摸|差不多|将近|接近"
     r"|(?<![签合预节契公制相履违解特邀毁立如践和条婚誓隐])约|(?P<near>(?<![最附邻靠亲贴将接])近))"
-    r"(?:有|是|在|为|能有|得有|就|也就)?\s?$")
+    r"(?:有个?|是|在|为|能有|得有|就|也就)?\s?$")
 APPROX_AFTER = re.compile(r"\s?(?:左右|上下(?![游级班文楼册午面])|出头|开外)")
 APPROX_LOOKBACK = 6

@@ -179,6 +179,8 @@ RANGES: list[tuple[str, str, float | int, float | int, str, str | None]] = [
     ("运营三四年", "duration", 3, 4, "三四年", None),
     ("3到5年", "duration", 3, 5, "3到5年", None),
     ("大概五六", "number", 5, 6, "五六", None),
+    ("约莫有个二三十家", "count", 20, 30, "二三十家", "家"),
+    ("资产一百五六十万吧", "money", 1_500_000, 1_600_000, "一百五六十万", None),
     # traditional characters and full-width forms
     ("兩三百萬元", "money", 2_000_000, 3_000_000, "兩三百萬元", None),
     ("２０～３０家", "count", 20, 30, "２０～３０家", "家"),
@@ -226,6 +228,7 @@ APPROXIMATE: list[tuple[str, str, float | int, str, str | None]] = [
     ("满意度九成上下", "percent", 90, "九成", None),
     ("员工三十人出头", "count", 30, "三十人", "人"),
     ("大約二十家", "count", 20, "二十家", "家"),
+    ("大概有个20家", "count", 20, "20家", "家"),
 ]
 
 
@@ -262,6 +265,9 @@ SHARES: list[tuple[str, list[tuple[str, float | int, tuple[int, int] | None, str
     ("8个本科，总共15人", [("percent", 53.33, (8, 15), "8个"), ("count", 15, None, "15人")]),
     ("一共15个人，8个有中级职称", [("count", 15, None, "15个人"), ("percent", 53.33, (8, 15), "8个")]),
     ("团队共15名员工，其中8名本科", [("count", 15, None, "15名"), ("percent", 53.33, (8, 15), "其中8名")]),
+    ("我们团队20人，大专以上的有15个", [("count", 20, None, "20人"), ("percent", 75, (15, 20), "15个")]),
+    ("20个员工里有12个大专以上", [("count", 20, None, "20个"), ("percent", 60, (12, 20), "12个")]),
+    ("员工20个，其中15个大专", [("number", 20, None, "20"), ("percent", 75, (15, 20), "其中15个")]),
     ("15个人里8个本科，3个大专",
      [("count", 15, None, "15个人"), ("percent", 53.33, (8, 15), "8个"), ("percent", 20, (3, 15), "3个")]),
     ("服務人員１５人，其中本科以上８人", [("count", 15, None, "１５人"), ("percent", 53.33, (8, 15), "８人")]),
@@ -306,6 +312,8 @@ NOT_LOOSE: list[tuple[str, list[tuple[str, float | int | str]]]] = [
     ("人数十人", [("count", 10)]),
     ("服务20家企业，其中小微企业15家", [("count", 20), ("count", 15)]),
     ("我们有8个人在拉萨，一共15人", [("count", 8), ("count", 15)]),
+    ("团队20人，去年服务了15个企业", [("count", 20), ("count", 15)]),
+    ("15个人里8个本科，去年培训3个人", [("count", 15), ("percent", 53.33), ("count", 3)]),
 ]
 
 
@@ -314,7 +322,8 @@ def test_what_is_no_fraction_range_or_share_is_read_as_before(
         text: str, expected: list[tuple[str, float | int | str]]) -> None:
     found = extract_entities(text, today=TODAY)
     assert [(e.entity, e.value) for e in found] == expected
-    assert all(e.high is None and e.ratio is None for e in found)
+    assert all(e.high is None for e in found)
+    assert [e.ratio is not None for e in found] == [kind == "percent" for kind, _ in expected]
 
 
 def test_rasa_shape_gains_keys_only_for_loose_figures() -> None:
