@@ -4,11 +4,18 @@ Values follow interfaces.md: ``money`` in 元, ``percent`` in percent (85, not 0
 ``unit`` (家, 人, 人次, 次, 个), ``duration`` in years, ``date`` as ISO ``YYYY-MM-DD`` (a month alone means its
 last day), anything else numeric is ``number``. Chinese numerals are read by cn2an. Offsets and ``text`` refer
 to the original text, which may be traditional Chinese or full-width.
+
+Loose figures are read as the applicant means them, never as a number they did not say (see ``Entity``): a
+range ("五六家", "20-30万元", "十几家") is one entity from its lower bound (``value``) to ``high``; an approximation
+("大概20家", "120万左右") sets ``approx``; a fraction or a head count ("三分之二", "15个人里8个本科") is a percent
+with its (part, whole) ``ratio``. Figures without a value ("几十家", "好几家") and digits that are no figure
+("第五六项", "周五六", "乱七八糟") give no entity.
 """
 
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime
 import functools
 import math
@@ -18,20 +25,30 @@ from dataclasses import dataclass
 
 import cn2an
 
+from nlu import _loose as loose
 from nlu._normalize import normalize
+from nlu._numerals import (
+    ARABIC,
+    CN_ALL,
+    CN_DIGITS,
+    CN_NUM,
+    MULTIPLIERS,
+    clean,
+    cn_value,
+    has_multiplier,
+    pair_bounds,
+    small,
+    trailing_multiplier,
+    vague_bounds,
+)
 from nlu._types import Entity
 
 __all__ = ["extract_entities"]
 
-_CN_DIGITS = "零〇一二三四五六七八九两壹贰叁肆伍陆柒捌玖"
-_CN_ALL = _CN_DIGITS + "十百千万亿拾佰仟"
-_CN_NUM = rf"[{_CN_DIGITS}十拾][{_CN_ALL}]*(?:点[{_CN_DIGITS}]+)?"
-_ARABIC = r"(?<![\d.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _APPROX = r"(?P<approx>多|余|来(?=[个家人名位次场]))?"
-_NUM = rf"(?:(?P<ar>{_ARABIC})|(?P<cn>{_CN_NUM})){_APPROX}\s?(?P<mult>百万|千万|万|亿|千|w(?![a-z]))?"
-_MULTIPLIERS = {"百万": 1_000_000, "千万": 10_000_000, "万": 10_000, "亿": 100_000_000, "千": 1_000, "w": 10_000}
+_NUM = rf"(?:(?P<ar>{ARABIC})|(?P<cn>{CN_NUM})){_APPROX}\s?(?P<mult>百万|千万|万|亿|千|w(?![a-z]))?"
 
-_YEAR = rf"(?P<y>(?:19|20)\d{{2}}|[{_CN_DIGITS}]{{4}})"
+_YEAR = rf"(?P<y>(?:19|20)\d{{2}}|[{CN_DIGITS}]{{4}})"
 _MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
 
@@ -42,19 +59,21 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"(?![\d.%万元亿千])")),
     ("月", re.compile(rf"(?<!\d)(?P<yy>\d{{2}})年\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
     ("月", re.compile(rf"(?P<rel>今年|去年|前年|明年)\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
-    ("月", re.compile(rf"(?<![年\d{_CN_ALL}]){_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
-    ("年", re.compile(rf"{_YEAR}\s*年(?!度|\d|[{_CN_DIGITS}十]+个?月|代)")),
+    ("月", re.compile(rf"(?<![年\d{CN_ALL}]){_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
+    ("年", re.compile(rf"{_YEAR}\s*年(?!度|\d|[{CN_DIGITS}十]+个?月|代)")),
 )
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
-_PERCENT_PREFIX = re.compile(rf"百分之\s*(?P<n>{_CN_NUM}|\d+(?:\.\d+)?)")
-_TENTHS = re.compile(rf"(?P<n>[{_CN_DIGITS}十]|10|\d)成(?P<t>[一二三四五六七八九\d])?(?![员功立本绩果熟为])")
+_PERCENT_FIGURE = rf"(?:{CN_NUM}|\d+(?:\.\d+)?)"
+_PERCENT_PREFIX = re.compile(
+    rf"百分之\s*(?P<n>{_PERCENT_FIGURE})(?:\s?(?:到|至|~|-|—|–)\s?(?:百分之)?(?P<n2>{_PERCENT_FIGURE}))?")
+_TENTHS = re.compile(rf"(?P<n>[{CN_DIGITS}十]|10|\d)(?P<n2>[一二三四五六七八九两])?成(?P<t>[一二三四五六七八九\d])?"
+                     r"(?![员功立本绩果熟为群])")
 _NUMBER = re.compile(_NUM)
 _HALF_YEAR = re.compile(r"(?<![\d年])半年")
 # Every date, percent and number pattern needs one of these characters: a text without any is not scanned for them.
-_NUMERAL = re.compile(rf"[\d{_CN_DIGITS}十拾]")
-_CACHED_NUMERAL_CHARS = 24
+_NUMERAL = re.compile(rf"[\d{CN_DIGITS}十拾]")
 
 _COUNT_UNITS: tuple[tuple[str, str], ...] = (
     (r"人次", "人次"),
@@ -67,7 +86,7 @@ _COUNT_UNITS: tuple[tuple[str, str], ...] = (
 _MONEY_UNIT = re.compile(r"\s?(?:元|块钱|块|圆|rmb)")
 _PERCENT_UNIT = re.compile(r"\s?(?:%|个百分点)")
 _DURATION_UNIT = re.compile(
-    rf"\s?(?:(?P<year>年)(?P<half>半)?(?P<more>多|余)?(?:零?(?P<mon>\d{{1,2}}|[{_CN_DIGITS}十]{{1,2}})个?月)?"
+    rf"\s?(?:(?P<year>年)(?P<half>半)?(?P<more>多|余)?(?:零?(?P<mon>\d{{1,2}}|[{CN_DIGITS}十]{{1,2}})个?月)?"
     r"|(?P<months>个多?月))"
 )
 
@@ -79,32 +98,52 @@ class _Found:
     start: int
     end: int
     unit: str | None = None
+    approx: bool = False
+    high: float | int | None = None
+    ratio: tuple[float | int, float | int] | None = None
 
 
-def _clean(value: float) -> int | float:
-    rounded = round(value, 4)
-    return int(rounded) if rounded == int(rounded) else rounded
+@dataclass(frozen=True)
+class _Figure:
+    """Where a figure's numeral was read: the unit after it decides its kind. ``end`` is after its 多/余/来 and
+    multiplier (万…), ``numeral_end`` after the numeral itself; ``raw`` is the numeral as written."""
+
+    start: int
+    end: int
+    numeral_end: int
+    raw: str
+    arabic: bool
+    mult: str | None
+
+    @classmethod
+    def of(cls, match: re.Match[str], start: int | None = None) -> _Figure:
+        arabic = match.group("ar") is not None
+        return cls(match.start() if start is None else start, match.end(), match.end("ar" if arabic else "cn"),
+                   match.group("ar") if arabic else match.group("cn"), arabic, match.group("mult"))
 
 
-def _cn_value(text: str) -> float | None:
-    """A Chinese or Arabic numeral as a number (cn2an), or None when it is not a well-formed numeral. Short
-    numerals (一, 十, 120, 3.5…) recur from message to message and are read once; long ones are not kept."""
-    return _cached_numeral(text) if len(text) <= _CACHED_NUMERAL_CHARS else _numeral(text)
+def _percent_bounds(match: re.Match[str]) -> tuple[float | None, float | None]:
+    """百分之九十 → (90, None); 百分之七八十 and 百分之七十到八十 → (70, 80)."""
+    first, second = match.group("n"), match.group("n2")
+    if second is None:
+        bounds = pair_bounds(first)
+        return bounds if bounds is not None else (cn_value(first), None)
+    low, high = cn_value(first), cn_value(second)
+    if low is None or high is None or low >= high or pair_bounds(first) or pair_bounds(second):
+        return None, None
+    return low, high
 
 
-def _numeral(text: str) -> float | None:
-    try:
-        value = cn2an.cn2an(text.replace(",", ""), "smart")
-    except (ValueError, KeyError, IndexError):
+def _whole(raw: str) -> int | None:
+    """A whole number written as one numeral (not a range such as 七八)."""
+    if pair_bounds(raw) is not None:
         return None
-    try:
-        number = float(value)
-    except OverflowError:  # hundreds of digits: not a value anyone means
-        return None
-    return number if math.isfinite(number) else None
+    value = cn_value(raw)
+    return int(value) if value is not None and value == int(value) else None
 
 
-_cached_numeral = functools.lru_cache(maxsize=4096)(_numeral)
+def _share(part: int, whole: int) -> int | float:
+    return clean(part / whole * 100, 2)
 
 
 def _year_of(text: str) -> int | None:
@@ -114,13 +153,6 @@ def _year_of(text: str) -> int | None:
         return int(cn2an.cn2an(text, "direct"))
     except (ValueError, KeyError, IndexError):
         return None
-
-
-def _small(text: str | None) -> int | None:
-    if not text:
-        return None
-    value = _cn_value(text)
-    return int(value) if value is not None and value == int(value) else None
 
 
 def _date_value(match: re.Match[str], today: datetime.date) -> str | None:
@@ -133,10 +165,10 @@ def _date_value(match: re.Match[str], today: datetime.date) -> str | None:
         year = today.year + _RELATIVE_YEARS[groups["rel"]]
     else:
         year = today.year
-    month = _small(groups.get("m")) if "m" in groups else 12
+    month = small(groups.get("m")) if "m" in groups else 12
     if year is None or month is None or not 1900 <= year <= 2100 or not 1 <= month <= 12:
         return None
-    day = _small(groups.get("d")) or calendar.monthrange(year, month)[1]
+    day = small(groups.get("d")) or calendar.monthrange(year, month)[1]
     try:
         return datetime.date(year, month, day).isoformat()
     except ValueError:
@@ -185,6 +217,11 @@ class _Scanner:
                 if value is not None:
                     self.add(_Found("date", value, match.start(), match.end()))
 
+    def block(self, start: int, end: int) -> None:
+        """Words made of numerals that are no figure (几十家, 乱七八糟, 第五六项): nothing else reads them."""
+        for i in range(start, end):
+            self.taken[i] = True
+
     def scan(self) -> None:
         """All kinds, earlier kinds first; the patterns of a kind that cannot match (no @, no numeral, no
         百分之…) are not run."""
@@ -197,22 +234,44 @@ class _Scanner:
                 self.percents_prefixed()
             if "成" in self.norm:
                 self.tenths()
+            self.loose()
         if "半年" in self.norm:
             self.half_years()
         if numeric:
             self.numbers()
+            self.approximations()
+
+    def loose(self) -> None:
+        """Fractions, head-count shares, 几 and ranges joined by 到/至/-/~, before single figures are read."""
+        if "分之" in self.norm or "/" in self.norm or "一半" in self.norm:
+            self.fractions()
+        norm = self.norm
+        if any(hint in norm for hint in loose.SHARE_HINTS) and any(unit in norm for unit in loose.SHARE_PERSONS):
+            self.shares()
+        if any(hint in norm for hint in loose.VAGUE_HINTS):
+            self.vague()
+        if any(sep in norm for sep in loose.RANGE_SEPARATORS):
+            self.ranges()
 
     def percents_prefixed(self) -> None:
         for match in self.each(_PERCENT_PREFIX):
-            value = _cn_value(match.group("n"))
-            if value is not None:
-                self.add(_Found("percent", _clean(value), match.start(), match.end()))
+            low, high = _percent_bounds(match)
+            if low is not None:
+                self.add(_Found("percent", clean(low), match.start(), match.end(),
+                                high=None if high is None else clean(high)))
 
     def tenths(self) -> None:
         for match in self.each(_TENTHS):
-            tens, tenth = _small(match.group("n")), _small(match.group("t")) or 0
-            if tens is not None and 0 <= tens <= 10 and tenth <= 9:
-                self.add(_Found("percent", _clean(tens * 10 + tenth), match.start(), match.end()))
+            tens, tenth = small(match.group("n")), small(match.group("t")) or 0
+            if tens is None or not 0 <= tens <= 10 or tenth > 9:
+                continue
+            if match.group("n2"):
+                bounds = pair_bounds(match.group("n") + match.group("n2"))
+                if bounds is not None and not match.group("t"):
+                    self.add(_Found("percent", clean(bounds[0] * 10), match.start(), match.end(),
+                                    high=clean(bounds[1] * 10)))
+                continue
+            self.add(_Found("percent", clean(tens * 10 + tenth), match.start(), match.end()))
 
     def half_years(self) -> None:
         for match in self.each(_HALF_YEAR):
@@ -225,39 +284,162 @@ class _Scanner:
                 self.add(found)
 
     def _number(self, match: re.Match[str]) -> _Found | None:
-        raw = match.group("ar") or match.group("cn")
-        value = _cn_value(raw)
+        figure = _Figure.of(match)
+        if not figure.arabic and (bounds := pair_bounds(figure.raw)) is not None:
+            return self._pair(figure, *bounds)
+        value = cn_value(figure.raw)
         if value is None:
             return None
-        mult = match.group("mult")
-        if mult:
-            value *= _MULTIPLIERS[mult]
+        if figure.mult:
+            value *= MULTIPLIERS[figure.mult]
         if not math.isfinite(value):
             return None
-        start, end = match.start(), match.end()
+        found = self._classify(value, figure)
+        return dataclasses.replace(found, approx=True) if found and match.group("approx") else found
+
+    def _pair(self, figure: _Figure, low: float, high: float) -> _Found | None:
+        """五六家, 三四百人次, 五六十万: a range, unless the digits name days, months or an ordinal (第五六项)."""
+        if loose.PAIR_BEFORE_STOP.search(self.norm, max(0, figure.start - 2), figure.start) \
+                or loose.PAIR_AFTER_STOP.match(self.norm, figure.numeral_end):
+            return None
+        scale = MULTIPLIERS[figure.mult] if figure.mult else 1
+        return self._range(low * scale, high * scale, figure)
+
+    def _range(self, low: float, high: float, figure: _Figure) -> _Found | None:
+        """One entity from ``low`` to ``high`` read with the unit after ``figure``: both must be of one kind."""
+        lo, hi = self._classify(low, figure), self._classify(high, figure)
+        if lo is None or hi is None or (lo.entity, lo.unit, lo.end) != (hi.entity, hi.unit, hi.end):
+            return None
+        if not isinstance(lo.value, int | float) or not isinstance(hi.value, int | float) or lo.value >= hi.value:
+            return None
+        return dataclasses.replace(lo, high=hi.value)
+
+    def _classify(self, value: float, figure: _Figure) -> _Found | None:
+        """The kind of a figure by the unit after it (money, percent, count, duration), else a bare number."""
+        start, end, raw = figure.start, figure.end, figure.raw
         for classify in self._classifiers():
             found = classify(value, start, end)
             if found is not None:
                 return found
-        if mult and (match.group("ar") or mult != "千"):
-            return _Found("money", _clean(value), start, end)
-        if match.group("cn") and ("万" in raw or "亿" in raw):
-            return _Found("money", _clean(value), start, end)
-        end = match.end("ar") if match.group("ar") else match.end("cn")
-        if match.group("cn") and len(raw) == 1 and self.norm.strip(" ?？。!！,，") != raw:
+        if figure.mult and (figure.arabic or figure.mult != "千"):
+            return _Found("money", clean(value), start, end)
+        if not figure.arabic and ("万" in raw or "亿" in raw):
+            return _Found("money", clean(value), start, end)
+        if not figure.arabic and len(raw) == 1 and self.norm.strip(" ?？。!！,，") != raw:
             return None
-        return _Found("number", _clean(value), start, end)
+        return _Found("number", clean(value), start, figure.numeral_end)
 
     def _classifiers(self) -> tuple[Callable[[float, int, int], _Found | None], ...]:
         return (self._money, self._percent, self._count, self._duration)
 
+    def fractions(self) -> None:
+        """三分之二 → 66.67, 2/3 → 66.67, 一半 → 50: percents with the ratio they were computed from."""
+        for match in self.each(loose.FRACTION):
+            den = MULTIPLIERS.get(match.group("den")) or _whole(match.group("den"))
+            num = _whole(match.group("num"))
+            if den and num is not None:
+                self.add(_Found("percent", _share(num, den), match.start(), match.end(), ratio=(num, den)))
+        for match in self.each(loose.SLASH_FRACTION):
+            num, den = int(match.group("num")), int(match.group("den"))
+            if 1 <= num < den <= 100:
+                self.add(_Found("percent", _share(num, den), match.start(), match.end(), ratio=(num, den)))
+        for match in self.each(loose.HALF):
+            self.add(_Found("percent", 50, match.start(), match.end(), ratio=(1, 2)))
+
+    def shares(self) -> None:
+        """Head counts: "15个人里8个本科" is 53.33 % for the part (its span "8个"), the whole stays a count. Parts
+        listed after it ("…，3个大专") are shares of the same whole."""
+        for pattern in (loose.SHARE_WITHIN, loose.SHARE_AMONG, loose.SHARE_OF_TOTAL):
+            for match in self.each(pattern):
+                whole = self._share_whole(match)
+                found = None if whole is None else self._part_share(match, whole)
+                while found is not None and whole is not None and self.free(found.start, found.end):
+                    self.add(found)
+                    more = loose.SHARE_MORE.match(self.norm, found.end)
+                    found = self._part_share(more, whole) if more and self._described(more) else None
+
+    def _described(self, match: re.Match[str]) -> bool:
+        """A qualification word in the match or just after it (8个本科, 8个有中级职称)."""
+        return loose.QUALIFICATION.search(self.norm, match.start(), min(len(self.norm), match.end() + 8)) is not None
+
+    def _share_whole(self, match: re.Match[str]) -> int | None:
+        if match.re is loose.SHARE_OF_TOTAL and not self._described(match):
+            return None  # "8个本科，总共15人": the part must say what it has
+        said = match.re is not loose.SHARE_AMONG or match.group("lead")
+        if not said and not ((match.group("total") or match.group("staff")) and self._described(match)):
+            return None  # "一共15个人，其中8个…", "一共15个人，8个有中级职称", "团队20人，大专以上15个"
+        return _whole(match.group("whole")) or None
+
+    def _part_share(self, match: re.Match[str], whole: int) -> _Found | None:
+        """The part's percent of ``whole`` (a range for 七八个); its span starts at 其中 when 其中 is right before."""
+        raw = match.group("part")
+        low, high = pair_bounds(raw) or (_whole(raw), None)
+        if low is None or not 0 <= low <= whole or (high is not None and high > whole):
+            return None
+        groups = match.groupdict()
+        start = match.start("lead") if groups.get("lead") and not groups.get("desc") else match.start("part")
+        return _Found("percent", _share(int(low), whole), start, match.end("punit"), ratio=(int(low), whole),
+                      high=None if high is None else _share(int(high), whole))
+
+    def vague(self) -> None:
+        """十几家 → 11–19 家 (approximate); 几十家, 好几家 and idioms of digits are no figure and are blocked."""
+        for match in self.each(loose.VAGUE):
+            pre = match.group("pre") or ""
+            before = self.norm[max(0, match.start() - 1):match.start()]
+            bounds = None if match.group("idiom") or before == "第" else vague_bounds(pre, match.group("suf"))
+            found = None
+            if bounds is not None:
+                figure = _Figure(match.start(), match.end(), match.end(), pre + "九" + match.group("suf"), False, None)
+                found = self._range(*bounds, figure)
+            if found is not None:
+                self.add(dataclasses.replace(found, approx=True))
+            elif pre or match.group("suf") or match.group("idiom"):
+                self.block(match.start(), match.end())
+
+    def ranges(self) -> None:
+        """20到30家, 20-30万元, 二十至三十人, 5%~10%, 5、6家: one entity from the lower to the upper figure."""
+        for match in self.each(loose.RANGE_SEP):
+            found = self._separated(match)
+            if found is not None and self.free(found.start, found.end):
+                self.add(found)
+
+    def _separated(self, match: re.Match[str]) -> _Found | None:
+        upper = _NUMBER.match(self.norm, match.end())
+        if upper is None:
+            return None
+        figure = _Figure.of(upper, start=match.start())
+        bounds = _separated_bounds(match, figure)
+        if bounds is None or not self._unit_repeated(match.group("lounit"), upper.end()):
+            return None
+        found = self._range(*bounds, figure)
+        if found is None:
+            return None
+        if found.entity == "number" and (match.group("sep") in loose.UNIT_ONLY_SEPARATORS
+                                         or loose.BARE_RANGE_STOP.match(self.norm, figure.numeral_end)):
+            return None
+        return dataclasses.replace(found, approx=True) if upper.group("approx") else found
+
+    def _unit_repeated(self, unit: str | None, end: int) -> bool:
+        return unit is None or self.norm[end:].lstrip(" ").startswith(unit)
+
+    def approximations(self) -> None:
+        """大概/约/差不多/将近… before a figure, 左右/上下/出头 after it: the figure is approximate."""
+        for i, found in enumerate(self.found):
+            if found.entity in ("date", "email") or found.approx:
+                continue
+            before = loose.APPROX_BEFORE.search(self.norm, max(0, found.start - loose.APPROX_LOOKBACK), found.start)
+            if before is not None and before.group("near") and found.entity == "duration":
+                before = None  # 近三年 is a period, not "nearly three years"
+            if before is not None or loose.APPROX_AFTER.match(self.norm, found.end):
+                self.found[i] = dataclasses.replace(found, approx=True)
+
     def _money(self, value: float, start: int, end: int) -> _Found | None:
         unit = _MONEY_UNIT.match(self.norm, end)
-        return _Found("money", _clean(value), start, unit.end()) if unit else None
+        return _Found("money", clean(value), start, unit.end()) if unit else None
 
     def _percent(self, value: float, start: int, end: int) -> _Found | None:
         unit = _PERCENT_UNIT.match(self.norm, end)
-        return _Found("percent", _clean(value), start, unit.end()) if unit else None
+        return _Found("percent", clean(value), start, unit.end()) if unit else None
 
     def _count(self, value: float, start: int, end: int) -> _Found | None:
         if self.norm[start:end] == "一":
@@ -269,7 +451,7 @@ class _Scanner:
         for pattern, unit in _COUNT_UNITS:
             hit = re.match(pattern, rest)
             if hit:
-                return _Found("count", _clean(value), start, offset + hit.end(), unit)
+                return _Found("count", clean(value), start, offset + hit.end(), unit)
         return None
 
     def _duration(self, value: float, start: int, end: int) -> _Found | None:
@@ -277,12 +459,31 @@ class _Scanner:
         if unit is None or self.norm.startswith("度", unit.end()) or value >= 200:
             return None
         if unit.group("months"):
-            return _Found("duration", _clean(value / 12), start, unit.end())
+            return _Found("duration", clean(value / 12), start, unit.end(), approx="多" in unit.group("months"))
         years = value + (0.5 if unit.group("half") else 0.0)
-        months = _small(unit.group("mon"))
+        months = small(unit.group("mon"))
         if months is not None and months < 12:
             years += months / 12
-        return _Found("duration", _clean(years), start, unit.end())
+        return _Found("duration", clean(years), start, unit.end(), approx=bool(unit.group("more")))
+
+
+def _separated_bounds(match: re.Match[str], upper: _Figure) -> tuple[float, float] | None:
+    """The two figures of "20到30万": the lower one takes the upper one's 万 when it has none of its own and is
+    below the upper one's coefficient (20到30万 is 20万–30万, 五千到一万 stays 5000–10000)."""
+    lo_raw, lo_mult = match.group("lo"), match.group("lomult")
+    low, high = cn_value(lo_raw), cn_value(upper.raw)
+    if low is None or high is None or pair_bounds(lo_raw) or pair_bounds(upper.raw):
+        return None
+    if match.group("sep") == "、" and low + 1 != high:
+        return None  # 5、6家 is 5–6 家; 3、8 lists two figures
+    if lo_mult:
+        low *= MULTIPLIERS[lo_mult]
+    if upper.mult:
+        high *= MULTIPLIERS[upper.mult]
+    lend = trailing_multiplier(upper.raw, upper.mult)
+    if lend > 1 and not has_multiplier(lo_raw, lo_mult) and low < high / lend:
+        low *= lend
+    return (low, high) if low < high else None
 
 
 def extract_entities(text: str, *, today: datetime.date | None = None,
@@ -295,6 +496,7 @@ def extract_entities(text: str, *, today: datetime.date | None = None,
     scanner.scan()
     ordered = sorted(scanner.found, key=lambda f: f.start)
     return tuple(
-        Entity(entity=f.entity, value=f.value, start=f.start, end=f.end, text=text[f.start:f.end], unit=f.unit)
+        Entity(entity=f.entity, value=f.value, start=f.start, end=f.end, text=text[f.start:f.end], unit=f.unit,
+               approx=f.approx, high=f.high, ratio=f.ratio)
         for f in ordered
     )

@@ -30,7 +30,8 @@ __all__ = ["Calibration", "IntentModel", "Prediction", "load_or_train", "train_m
 
 _log = logging.getLogger(__name__)
 _FOLDS = 5
-_CODE_FILES = ("_model.py", "_features.py", "_classifier.py", "_entities.py", "_normalize.py")
+_CODE_FILES = ("_model.py", "_features.py", "_classifier.py", "_entities.py", "_numerals.py", "_loose.py",
+               "_normalize.py")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,21 @@ FALLBACK_INTENT = "nlu_fallback"
 @dataclass(frozen=True)
 class Entity:
     """One extracted entity. ``value`` is normalised: money in 元, percent in percent (85),
-    count as a number with ``unit`` (家, 人, 人次, 次), duration in years, date as ISO ``YYYY-MM-DD``."""
+    count as a number with ``unit`` (家, 人, 人次, 次), duration in years, date as ISO ``YYYY-MM-DD``.
+
+    Loose figures keep what the applicant meant, and never a number they did not say:
+
+    - ``approx``: the figure is an approximation (大概/大约/约/差不多/将近/近 before it, 左右/上下/出头 after it,
+      多/余/来/几 in it: "大概20家", "20多家", "十几家").
+    - ``high``: the upper bound of a range; ``value`` is then the lower bound, in the same kind and unit
+      ("五六家" is 5–6 家, "20-30万元" 200000–300000 元, "八九成" 80–90 %). None for a single figure.
+    - ``ratio``: (part, whole) of a percent computed from a fraction or a head count, rounded to 2 decimals:
+      "三分之二" 66.67 with (2, 3), "一半" 50 with (1, 2), "15个人里8个本科" 53.33 with (8, 15). For a head count
+      the span is the part ("8个", "其中8个"), the whole is a ``count`` entity of its own (15 人). None when the
+      applicant stated the percent ("85%", "八成").
+
+    ``to_dict`` (Rasa's shape) adds ``"approximate": true``, ``"range": [low, high]`` and ``"ratio": [part,
+    whole]`` only when they are set, so the entities of other messages are unchanged."""
 
     entity: str
     value: float | int | str
@@ -19,6 +33,9 @@ class Entity:
     end: int
     text: str
     unit: str | None = None
+    approx: bool = False
+    high: float | int | None = None
+    ratio: tuple[float | int, float | int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -31,6 +48,12 @@ class Entity:
         }
         if self.unit is not None:
             out["unit"] = self.unit
+        if self.approx:
+            out["approximate"] = True
+        if self.high is not None:
+            out["range"] = [self.value, self.high]
+        if self.ratio is not None:
+            out["ratio"] = list(self.ratio)
         return out
 
 

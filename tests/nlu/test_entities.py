@@ -140,3 +140,197 @@ def test_recurring_numerals_are_read_alike_in_any_order(
         messages: list[tuple[str, list[tuple[str, float | int | str]]]]) -> None:
     for text, expected in messages:
         assert [(e.entity, e.value) for e in extract_entities(text, today=TODAY)] == expected, text
+
+
+# Loose figures: a range is read from its lower to its upper bound and never as one concatenated number
+# ("五六家" is 5–6 家, not 56 家), in the kind and unit of a single figure.
+RANGES: list[tuple[str, str, float | int, float | int, str, str | None]] = [
+    # text, entity, low, high, matched text, unit
+    ("大概五六家", "count", 5, 6, "五六家", "家"),
+    ("七八个人", "count", 7, 8, "七八个人", "人"),
+    ("一两次", "count", 1, 2, "一两次", "次"),
+    ("两三场", "count", 2, 3, "两三场", "次"),
+    ("三五家", "count", 3, 5, "三五家", "家"),
+    ("二三十家", "count", 20, 30, "二三十家", "家"),
+    ("二十五六家", "count", 25, 26, "二十五六家", "家"),
+    ("三四百人次", "count", 300, 400, "三四百人次", "人次"),
+    ("五六十万", "money", 500_000, 600_000, "五六十万", None),
+    ("两三百万元", "money", 2_000_000, 3_000_000, "两三百万元", None),
+    ("一百二三十万", "money", 1_200_000, 1_300_000, "一百二三十万", None),
+    ("十几家", "count", 11, 19, "十几家", "家"),
+    ("二十几个人", "count", 21, 29, "二十几个人", "人"),
+    ("十几万", "money", 110_000, 190_000, "十几万", None),
+    ("20到30家", "count", 20, 30, "20到30家", "家"),
+    ("20-30家", "count", 20, 30, "20-30家", "家"),
+    ("20~30家", "count", 20, 30, "20~30家", "家"),
+    ("20至30家", "count", 20, 30, "20至30家", "家"),
+    ("20～30家", "count", 20, 30, "20～30家", "家"),
+    ("20家到30家", "count", 20, 30, "20家到30家", "家"),
+    ("二十到三十个人", "count", 20, 30, "二十到三十个人", "人"),
+    ("5、6家", "count", 5, 6, "5、6家", "家"),
+    ("20到30万", "money", 200_000, 300_000, "20到30万", None),
+    ("二十到三十万", "money", 200_000, 300_000, "二十到三十万", None),
+    ("20万元-30万元", "money", 200_000, 300_000, "20万元-30万元", None),
+    ("五千到一万元", "money", 5_000, 10_000, "五千到一万元", None),
+    ("八九成", "percent", 80, 90, "八九成", None),
+    ("百分之七八十", "percent", 70, 80, "百分之七八十", None),
+    ("百分之七十到八十", "percent", 70, 80, "百分之七十到八十", None),
+    ("20%-30%", "percent", 20, 30, "20%-30%", None),
+    ("运营三四年", "duration", 3, 4, "三四年", None),
+    ("3到5年", "duration", 3, 5, "3到5年", None),
+    ("大概五六", "number", 5, 6, "五六", None),
+    ("约莫有个二三十家", "count", 20, 30, "二三十家", "家"),
+    ("资产一百五六十万吧", "money", 1_500_000, 1_600_000, "一百五六十万", None),
+    # traditional characters and full-width forms
+    ("兩三百萬元", "money", 2_000_000, 3_000_000, "兩三百萬元", None),
+    ("２０～３０家", "count", 20, 30, "２０～３０家", "家"),
+]
+
+
+@pytest.mark.parametrize(("text", "entity", "low", "high", "matched", "unit"), RANGES)
+def test_reads_a_range_from_its_lower_to_its_upper_bound(text: str, entity: str, low: float, high: float,
+                                                          matched: str, unit: str | None) -> None:
+    found = extract_entities(text, today=TODAY)
+    assert len(found) == 1, found
+    ent = found[0]
+    assert (ent.entity, ent.value, ent.high, ent.text, ent.unit) == (entity, low, high, matched, unit)
+    assert text[ent.start:ent.end] == ent.text
+    assert ent.to_dict()["range"] == [low, high]
+
+
+DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@pytest.mark.parametrize("pair", ["一二", "二三", "三四", "四五", "五六", "六七", "七八", "八九", "一两", "两三"])
+@pytest.mark.parametrize(("unit", "scale"), [("家", 1), ("个人", 1), ("次", 1), ("成", 10), ("十万", 100_000)])
+def test_two_neighbouring_digits_are_never_one_number(pair: str, unit: str, scale: int) -> None:
+    (ent,) = extract_entities(f"大概{pair}{unit}", today=TODAY)
+    assert (ent.value, ent.high, ent.approx) == (DIGITS[pair[0]] * scale, DIGITS[pair[1]] * scale, True)
+
+
+APPROXIMATE: list[tuple[str, str, float | int, str, str | None]] = [
+    # text, entity, value, matched text, unit: the value as stated, marked approximate
+    ("大概20家", "count", 20, "20家", "家"),
+    ("大概有20家", "count", 20, "20家", "家"),
+    ("20家左右", "count", 20, "20家", "家"),
+    ("约20家", "count", 20, "20家", "家"),
+    ("资产约120万", "money", 1_200_000, "120万", None),
+    ("20来家", "count", 20, "20来家", "家"),
+    ("20多家", "count", 20, "20多家", "家"),
+    ("近20家", "count", 20, "20家", "家"),
+    ("将近三年", "duration", 3, "三年", None),
+    ("接近30家", "count", 30, "30家", "家"),
+    ("差不多二十家", "count", 20, "二十家", "家"),
+    ("120万左右", "money", 1_200_000, "120万", None),
+    ("资产一百二十多万", "money", 1_200_000, "一百二十多万", None),
+    ("成立三年多", "duration", 3, "三年多", None),
+    ("百分之八十左右", "percent", 80, "百分之八十", None),
+    ("满意度九成上下", "percent", 90, "九成", None),
+    ("员工三十人出头", "count", 30, "三十人", "人"),
+    ("大約二十家", "count", 20, "二十家", "家"),
+    ("大概有个20家", "count", 20, "20家", "家"),
+]
+
+
+@pytest.mark.parametrize(("text", "entity", "value", "matched", "unit"), APPROXIMATE)
+def test_marks_an_approximation_and_keeps_its_value(text: str, entity: str, value: float, matched: str,
+                                                     unit: str | None) -> None:
+    found = extract_entities(text, today=TODAY)
+    assert len(found) == 1, found
+    ent = found[0]
+    assert (ent.entity, ent.value, ent.text, ent.unit, ent.approx, ent.high) == (entity, value, matched, unit,
+                                                                                 True, None)
+    assert ent.to_dict()["approximate"] is True
+
+
+@pytest.mark.parametrize("text", ["签约3家", "最近3年", "近三年", "服务20家上下游企业", "合约20万元", "资产120万"])
+def test_words_containing_an_approximation_mark_are_not_approximations(text: str) -> None:
+    found = extract_entities(text, today=TODAY)
+    assert found and not any(e.approx for e in found)
+
+
+# Fractions and head counts become percents (2 decimals) with the (part, whole) they were computed from; in a
+# head count the whole stays a count of its own and the percent spans the part.
+SHARES: list[tuple[str, list[tuple[str, float | int, tuple[int, int] | None, str]]]] = [
+    ("三分之二", [("percent", 66.67, (2, 3), "三分之二")]),
+    ("三分之一", [("percent", 33.33, (1, 3), "三分之一")]),
+    ("五分之四", [("percent", 80, (4, 5), "五分之四")]),
+    ("大专以上的占三分之二以上", [("percent", 66.67, (2, 3), "三分之二")]),
+    ("2/3的服务是免费的", [("percent", 66.67, (2, 3), "2/3")]),
+    ("我们一半都是免费服务", [("percent", 50, (1, 2), "一半")]),
+    ("15个人里8个本科", [("count", 15, None, "15个人"), ("percent", 53.33, (8, 15), "8个")]),
+    ("15人中有8人是大专以上", [("count", 15, None, "15人"), ("percent", 53.33, (8, 15), "8人")]),
+    ("一共15个人，其中8个有中级职称", [("count", 15, None, "15个人"), ("percent", 53.33, (8, 15), "其中8个")]),
+    ("服务人员15人，其中本科以上8人", [("count", 15, None, "15人"), ("percent", 53.33, (8, 15), "8人")]),
+    ("8个本科，总共15人", [("percent", 53.33, (8, 15), "8个"), ("count", 15, None, "15人")]),
+    ("一共15个人，8个有中级职称", [("count", 15, None, "15个人"), ("percent", 53.33, (8, 15), "8个")]),
+    ("团队共15名员工，其中8名本科", [("count", 15, None, "15名"), ("percent", 53.33, (8, 15), "其中8名")]),
+    ("我们团队20人，大专以上的有15个", [("count", 20, None, "20人"), ("percent", 75, (15, 20), "15个")]),
+    ("20个员工里有12个大专以上", [("count", 20, None, "20个"), ("percent", 60, (12, 20), "12个")]),
+    ("员工20个，其中15个大专", [("number", 20, None, "20"), ("percent", 75, (15, 20), "其中15个")]),
+    ("15个人里8个本科，3个大专",
+     [("count", 15, None, "15个人"), ("percent", 53.33, (8, 15), "8个"), ("percent", 20, (3, 15), "3个")]),
+    ("服務人員１５人，其中本科以上８人", [("count", 15, None, "１５人"), ("percent", 53.33, (8, 15), "８人")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHARES)
+def test_fractions_and_head_counts_are_percents_with_their_ratio(
+        text: str, expected: list[tuple[str, float | int, tuple[int, int] | None, str]]) -> None:
+    found = extract_entities(text, today=TODAY)
+    assert [(e.entity, e.value, e.ratio, e.text) for e in found] == expected
+    assert all(text[e.start:e.end] == e.text for e in found)
+    assert [e.to_dict().get("ratio") for e in found] == [list(r) if r else None for _, _, r, _ in expected]
+
+
+def test_a_range_of_people_is_a_range_of_percents() -> None:
+    ent = [e for e in extract_entities("15个人里七八个本科", today=TODAY) if e.entity == "percent"]
+    assert [(e.value, e.high, e.ratio) for e in ent] == [(46.67, 53.33, (7, 15))]
+
+
+# No value: the dialogue asks again rather than record a figure the applicant did not say.
+@pytest.mark.parametrize(
+    "text",
+    ["几十家", "好几家", "数十家", "几百人次", "服务了几十家企业", "第五六项", "周五六都行", "五六月份申报", "乱七八糟",
+     "十之八九", "一家公司"],
+)
+def test_loose_words_without_a_value_give_no_entity(text: str) -> None:
+    assert extract_entities(text, today=TODAY) == ()
+
+
+# Slashes and separators that are not fractions or ranges keep today's reading.
+NOT_LOOSE: list[tuple[str, list[tuple[str, float | int | str]]]] = [
+    ("2022/3/5", [("date", "2022-03-05")]),
+    ("评分3/5分", [("number", 3), ("number", 5)]),
+    ("（第 4/19 项）", [("number", 4), ("number", 19)]),
+    ("3/4截止", [("number", 3), ("number", 4)]),
+    ("第3、4项", [("number", 3), ("number", 4)]),
+    ("3、8家", [("number", 3), ("count", 8)]),
+    ("电话0891-6833333", [("number", 891), ("number", 6833333)]),
+    ("2022-2023年度", [("number", 2022), ("number", 2023)]),
+    ("下午2-5点", [("number", 2), ("number", 5)]),
+    ("人数十人", [("count", 10)]),
+    ("服务20家企业，其中小微企业15家", [("count", 20), ("count", 15)]),
+    ("我们有8个人在拉萨，一共15人", [("count", 8), ("count", 15)]),
+    ("团队20人，去年服务了15个企业", [("count", 20), ("count", 15)]),
+    ("15个人里8个本科，去年培训3个人", [("count", 15), ("percent", 53.33), ("count", 3)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NOT_LOOSE)
+def test_what_is_no_fraction_range_or_share_is_read_as_before(
+        text: str, expected: list[tuple[str, float | int | str]]) -> None:
+    found = extract_entities(text, today=TODAY)
+    assert [(e.entity, e.value) for e in found] == expected
+    assert all(e.high is None for e in found)
+    assert [e.ratio is not None for e in found] == [kind == "percent" for kind, _ in expected]
+
+
+def test_rasa_shape_gains_keys_only_for_loose_figures() -> None:
+    (plain,) = extract_entities("资产120万元", today=TODAY)
+    assert set(plain.to_dict()) == {"entity", "value", "start", "end", "text", "extractor"}
+    (loose,) = extract_entities("大概五六家", today=TODAY)
+    assert loose.to_dict() | {"start": 0, "end": 0} == {
+        "entity": "count", "value": 5, "start": 0, "end": 0, "text": "五六家", "extractor": "ShenbaoEntityExtractor",
+        "unit": "家", "approximate": True, "range": [5, 6],
+    }

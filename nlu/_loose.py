@@ -1,0 +1,77 @@
+"""Patterns of loose figures: ranges, approximations, fractions and head-count shares (used by ``_entities``).
+
+All patterns run on the normalised text (simplified, half-width, lower case), whose offsets are the original's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from nlu._numerals import ARABIC, CN_ALL, CN_DIGITS, CN_NUM, CN_PLACES
+
+_NUMTOK = rf"(?:{ARABIC}|{CN_NUM})"
+_MULT = r"(?:百万|千万|万|亿|千|w(?![a-z]))"
+
+# "20到30家", "20-30万元", "二十至三十人", "5%~10%", "5、6家": the upper figure is read by the number pattern
+# from the end of this match. A unit after the lower figure must be the upper one's.
+RANGE_SEP = re.compile(
+    rf"(?<![\d.:/{CN_ALL}第])(?P<lo>{_NUMTOK})\s?(?P<lomult>{_MULT})?(?P<lounit>元|%|家|人次|个人|人|名|位|次|场|个|年)?"
+    rf"\s?(?P<sep>到|至|~|〜|-|—|–|、)\s?(?=[\d{CN_DIGITS}十拾])")
+RANGE_SEPARATORS = "到至~〜-—–、"
+# separators that also join things that are not ranges (codes, dates, lists): only with a unit after the figure
+UNIT_ONLY_SEPARATORS = frozenset("-—–、")
+# after a bare range (no unit): a day, an hour, a floor… is not a figure of the applicant's
+BARE_RANGE_STOP = re.compile(r"\s?[日号月点时分秒岁届期楼层级]")
+
+# 几 for an unknown digit: 十几家 is 11–19 家, 几十家 has no value (and its 十 is not a figure either).
+# Idioms made of digits are not figures. 数 after 人/次/个… is part of a word (人数十人 is 人数 + 十人).
+VAGUE = re.compile(
+    r"(?P<idiom>乱七八糟|七七八八|八九不离十|十之八九|一五一十|三三两两|三五成群|七上八下|七嘴八舌|五湖四海)"
+    rf"|(?<![{CN_ALL}\d])(?P<pre>(?:[{CN_DIGITS}十拾][{CN_ALL}]*)?[{CN_PLACES}])?"
+    rf"(?P<ji>好几|几|(?<![人次家总个户岁分指参函系倍基位])数(?=[{CN_PLACES}]))(?P<suf>[{CN_PLACES}]*)")
+# what VAGUE needs: 几, 数 or the start of an idiom
+VAGUE_HINTS = ("几", "数", "七八", "八九", "一五", "三三", "三五", "七上", "七嘴", "五湖")
+# two neighbouring digits that name days, months, weekdays or ordinals, not a range of figures
+PAIR_BEFORE_STOP = re.compile(r"(?:第|周|初|星期|礼拜)$")
+PAIR_AFTER_STOP = re.compile(r"\s?(?:月|日|号|年级|级|届)")
+
+# 三分之二, 2/3 (not a date or a score: small figures, numerator below the denominator), 一半
+FRACTION = re.compile(rf"(?<![\d.{CN_ALL}])(?P<den>{_NUMTOK}|千|万)\s?分之\s?(?P<num>{_NUMTOK})")
+SLASH_FRACTION = re.compile(
+    r"(?<![\d./:\-])(?<!第)(?<!第\s)(?P<num>\d{1,2})\s?/\s?(?P<den>\d{1,3})(?![\d./%])"
+    r"(?!\s?(?:分|星|颗|页|号|日|月|年|期|次|项|题|条|章|节|步|轮|届|名|前|截|之前|以前|班|楼|层|栋|单元|室|路))")
+HALF = re.compile(r"(?<!另)一半(?!年)")
+
+# Head counts: "15个人里8个本科", "一共15个人，其中8个有中级职称", "8个本科，总共15人". The share is the part
+# figure; the whole stays a count of its own.
+_PERSON = r"(?:个人|人|名|位|个(?=(?:专职|技术|工作|服务|专业)?(?:人员|员工|职工|同事|成员)))"
+_STAFF = r"(?:的)?(?:专业技术人员|技术人员|工作人员|服务人员|专业人员|员工|职工|人员|同事|成员)?"
+_TOTAL = r"(?:总共|一共|共计|总计|合计|共有|共)(?:是|有|为)?"
+_NO_FIGURE = rf"[^\d{CN_DIGITS}十。；;！!？?\n]"
+_PART = (rf"(?<![\d.{CN_ALL}第])(?P<part>{_NUMTOK})\s?(?P<punit>个人|个|人|名|位)"
+         r"(?!(?:服务|中介|合作|技术)?(?:企业|公司|机构|单位|客户|项目|月))")
+SHARE_WITHIN = re.compile(
+    rf"(?P<whole>{_NUMTOK})\s?{_PERSON}{_STAFF}(?:里面|里头|里边|当中|之中|中间|中|里)[,，\s]?"
+    rf"(?P<lead>其中)?(?:有|是)?{_PART}")
+SHARE_AMONG = re.compile(
+    rf"(?P<staff>(?:团队|员工|职工|人员|同事|成员)(?:总数|数)?(?:有|是|为)?)?(?P<total>{_TOTAL})?(?P<whole>{_NUMTOK})\s?(?P<wunit>{_PERSON}|个)(?(staff)|(?<!个)){_STAFF}[,，、;；\s]{{0,2}}(?P<lead>其中(?:有|是)?)?"
+    rf"(?P<desc>{_NO_FIGURE}{{0,10}}?)(?:有|是)?{_PART}")
+SHARE_OF_TOTAL = re.compile(rf"{_PART}(?P<desc>{_NO_FIGURE}{{0,12}}?){_TOTAL}\s?(?P<whole>{_NUMTOK})\s?{_PERSON}")
+# the next part of the same whole: "15个人里8个本科，3个大专"
+SHARE_MORE = re.compile(rf"{_NO_FIGURE}{{0,8}}?[,，、;；]\s?(?:还有|另有|另外|有)?{_PART}")
+# without 里/中/其中, a share needs a word saying what the part has
+QUALIFICATION = re.compile(
+    r"本科|大专|专科|中专|高中|初中|硕士|研究生|博士|学历|学位|职称|中级|高级|初级|专职|兼职|持证|证书|资格"
+    r"|工程师|会计师|律师|经济师|技师|专业")
+# what the share patterns need: a word relating the part to the whole, and a person unit or noun
+SHARE_HINTS = ("里", "中", "共", "计", "团队", "员工", "职工", "人员", "同事", "成员")
+SHARE_PERSONS = ("人", "名", "位", "员工", "职工", "同事", "成员")
+
+# Approximations: 大概/大约/约/差不多/将近/近… before the figure, 左右/上下/出头/开外 after it (not part of the span).
+# 约 and 近 alone are not approximations inside words (签约3家, 最近3年); 近 before a duration is a period (近三年).
+APPROX_BEFORE = re.compile(
+    r"(?:大概|大约|约莫|大致|大体|估计|估摸|差不多|将近|接近"
+    r"|(?<![签合预节契公制相履违解特邀毁立如践和条婚誓隐])约|(?P<near>(?<![最附邻靠亲贴将接])近))"
+    r"(?:有个?|是|在|为|能有|得有|就|也就)?\s?$")
+APPROX_AFTER = re.compile(r"\s?(?:左右|上下(?![游级班文楼册午面])|出头|开外)")
+APPROX_LOOKBACK = 6
