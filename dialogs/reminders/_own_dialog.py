@@ -217,18 +217,17 @@ def own_lines(ctx: Context) -> list[str]:
 def remove(ctx: Context, owned: list[OwnDeadline], days: list[tuple[str, dt.date]]) -> list[Reply]:
     """“不用提醒了” in the context of a remembered date: that date (or every one, “都不用提醒了”)."""
     targets = targeted(ctx, owned, days)
-    if targets is None or _ALL.search(ctx.text):
+    if targets is None or (_ALL.search(ctx.text) and not days):
         targets = owned
-    return _removed(ctx, targets, owned)
+    return _removed(ctx, targets, owned, [d for _t, d in days])
 
 
 def targeted(ctx: Context, owned: list[OwnDeadline], days: list[tuple[str, dt.date]]) -> list[OwnDeadline] | None:
-    """The remembered dates a “不用提醒了” is about: those it names, else the one the conversation or the latest
-    reminder was about; ``None`` when it says nothing of them."""
+    """The remembered dates a “不用提醒了” is about: those it names (none, when it names a day not remembered),
+    else the one the conversation or the latest reminder was about; ``None`` when it says nothing of them."""
     named = {d for _t, d in days}
-    hits = [row for row in owned if row.day in named]
-    if hits or not owned:
-        return hits or None
+    if named or not owned:
+        return [row for row in owned if row.day in named]
     last = _remembered(ctx)
     latest = ctx.session.execute(select(Reminder.kind, Reminder.deadline, Reminder.sent_at).where(
         Reminder.user_id == ctx.user_id, Reminder.status == "sent").order_by(Reminder.sent_at.desc()).limit(1)).first()
@@ -249,12 +248,15 @@ def _parse_time(raw: object) -> dt.datetime | None:
         return None
 
 
-def _removed(ctx: Context, targets: list[OwnDeadline], owned: list[OwnDeadline]) -> list[Reply]:
+def _removed(ctx: Context, targets: list[OwnDeadline], owned: list[OwnDeadline],
+             named: list[dt.date] | None = None) -> list[Reply]:
+    """Remove ``targets``; a day named that is not remembered is said so, and nothing else is removed."""
+    removed = [cn_date(row.day) for row in targets]
+    left = [cn_date(row.day) for row in owned if row not in targets]
     forget_own(ctx, [row.day for row in targets])
-    left = [row for row in owned if row not in targets]
     sub = ctx.session.get(ReminderSubscription, ctx.user_id)
-    return [Reply(render("deadlines/own_removed", removed=[cn_date(row.day) for row in targets],
-                         left=[cn_date(row.day) for row in left], subscribed=bool(sub and sub.active)))]
+    return [Reply(render("deadlines/own_removed", removed=removed, left=left, subscribed=bool(sub and sub.active),
+                         unknown=[cn_date(d) for d in named or () if cn_date(d) not in removed]))]
 
 
 def forget_own(ctx: Context, days: list[dt.date]) -> None:
@@ -299,10 +301,11 @@ def from_unsubscribe(ctx: Context) -> list[Reply] | None:
     owned = own_deadlines(ctx.session, ctx.user_id)
     if not owned or _ALL.search(ctx.text):
         return None  # “都不用提醒了”: the general unsubscribe, which removes the remembered dates too
-    targets = targeted(ctx, owned, _days(ctx))
+    days = _days(ctx)
+    targets = targeted(ctx, owned, days)
     if targets is None:
         sub = ctx.session.get(ReminderSubscription, ctx.user_id)
         if sub is not None and sub.active:
             return None
         targets = owned  # the remembered dates are the only reminders the user has
-    return _removed(ctx, targets, owned)
+    return _removed(ctx, targets, owned, [d for _t, d in days])

@@ -168,6 +168,15 @@ def test_remind_off_stops_everything_the_remembered_dates_included(bot: Assistan
     assert remembered(store) == [] and own_rows(store, "pending") == []
 
 
+def test_naming_a_day_that_is_not_remembered_removes_nothing(bot: Assistant, store: Store) -> None:
+    say(bot, "园区说材料12月20号前报上去，记得提醒我")
+    reply = say(bot, "下周五那个不用提醒了")
+    assert "没有让我记下2026年12月18日（星期五）" in reply and "2026年12月20日（星期日）照常提醒" in reply
+    assert remembered(store) == [dt.date(2026, 12, 20)] and len(own_rows(store, "pending")) == 3
+    assert "已删除您记下的截止日期2026年12月20日（星期日）" in say(bot, "12月20号的不用提醒了")
+    assert remembered(store) == []
+
+
 def test_the_reminder_button_removes_that_date_only(bot: Assistant, store: Store) -> None:
     say(bot, TOLD)
     say(bot, "经信局要求下个月10号前交推荐表，提醒我")
