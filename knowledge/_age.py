@@ -26,9 +26,20 @@ class AgeBasis:
     deadline: bool
 
     @property
+    def day_text(self) -> str:
+        """“2026年12月7日”."""
+        return f"{self.on.year}年{self.on.month}月{self.on.day}日"
+
+    @property
+    def reason(self) -> str:
+        """Why this day: the round's application deadline, or today while that deadline is not published."""
+        return "申报截止日" if self.deadline else "今天；本年度申报截止日尚未公布"
+
+    @property
     def label(self) -> str:
-        """“申报截止日 2026-12-31” or “2026-11-26”, for the replies that explain a computed age."""
-        return f"申报截止日 {self.on.isoformat()}" if self.deadline else self.on.isoformat()
+        """“2026年12月31日（申报截止日）” or “2026年12月7日（今天；本年度申报截止日尚未公布）”: the day an age is
+        counted to, named in the replies that explain it."""
+        return f"{self.day_text}（{self.reason}）"
 
 
 _log = logging.getLogger(__name__)

@@ -45,6 +45,7 @@ class ReminderSettings:
     offsets_days: tuple[int, ...] = (14, 7, 3, 1)
     time: dt.time = dt.time(10, 0)
     kinds: tuple[str, ...] = ("application", "recommendation")
+    own_offsets_days: tuple[int, ...] = (7, 1, 0)  # a deadline the user gave: days before it (0: that morning)
 
 
 @dataclass(frozen=True)
@@ -89,23 +90,27 @@ def _year(year: Any, entry: Any, file: str) -> YearDates:
     return YearDates(year, notice.strip(), dates)
 
 
+def _offsets(raw: Any, file: str, key: str) -> tuple[int, ...]:
+    if (not isinstance(raw, list) or not raw
+            or not all(isinstance(o, int) and not isinstance(o, bool) and 0 <= o <= 365 for o in raw)):
+        raise KnowledgeError(file, f"reminders.{key}", "应为 0 到 365 之间的整数列表")
+    return tuple(sorted(set(raw), reverse=True))
+
+
 def _settings(raw: Any, file: str) -> ReminderSettings:
     if raw is None:
         return ReminderSettings()
     if not isinstance(raw, dict):
         raise KnowledgeError(file, "reminders", "应为映射")
-    offsets = raw.get("offsets_days", [14, 7, 3, 1])
-    if (not isinstance(offsets, list) or not offsets
-            or not all(isinstance(o, int) and not isinstance(o, bool) and 0 <= o <= 365 for o in offsets)):
-        raise KnowledgeError(file, "reminders.offsets_days", "应为 0 到 365 之间的整数列表")
+    offsets = _offsets(raw.get("offsets_days", [14, 7, 3, 1]), file, "offsets_days")
+    own = _offsets(raw.get("own_offsets_days", list(ReminderSettings.own_offsets_days)), file, "own_offsets_days")
     match = _TIME.match(str(raw.get("time", "10:00")))
     if not match:
         raise KnowledgeError(file, "reminders.time", "应为 HH:MM（24 小时制）")
     kinds = raw.get("kinds", ["application", "recommendation"])
     if not isinstance(kinds, list) or any(k not in ("application", "recommendation") for k in kinds):
         raise KnowledgeError(file, "reminders.kinds", "只能是 application、recommendation")
-    return ReminderSettings(tuple(sorted(set(offsets), reverse=True)),
-                            dt.time(int(match.group(1)), int(match.group(2))), tuple(kinds))
+    return ReminderSettings(offsets, dt.time(int(match.group(1)), int(match.group(2))), tuple(kinds), own)
 
 
 def parse_deadlines(data: Any, file: str = DEADLINES_FILE) -> Deadlines:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
 
@@ -51,7 +51,8 @@ class FigureCheck:
     passed: bool
     gap: float
     from_date: bool = False  # the user gave a date (成立于2021年3月): ``value`` is the years until ``as_of``
-    as_of: str = ""  # "" for today, else "申报截止日（2026年12月31日）" (indicators.md: age at the configured deadline)
+    as_of: str = ""  # the day counted to and why: “2026年12月31日（申报截止日）” (AgeBasis.label)
+    start: str = ""  # the day counted from when the user gave a month or a year only: “2021年3月31日”
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: I
                 continue  # "培训600人次是线上线下合计吗": 600 is the rule's figure
             if found is not None:
                 used.add(key)
-                checks.append(_compare(kb.thresholds[key], ent.text, found[0], ent.entity == "date", found[1]))
+                check = _compare(kb.thresholds[key], ent.text, found[0], ent.entity == "date", found[1])
+                checks.append(replace(check, start=_start_named(ent)) if check.from_date else check)
     return checks
 
 
@@ -157,6 +159,7 @@ def _value(rule: FigureRule, ent: EntityLike, today: date) -> tuple[float, str] 
 
 
 def _years_since(iso: str, today: date) -> tuple[float, str] | None:
+    """Completed years from the founding date to the round's reference day, and that day named."""
     try:
         start = datetime.strptime(iso[:10], "%Y-%m-%d").date()
     except ValueError:
@@ -164,8 +167,21 @@ def _years_since(iso: str, today: date) -> tuple[float, str] | None:
     if start > today:  # a founding date in the future: out of range, the answer asks the user to check it
         return -years_between(today, start), ""
     years, basis = age_in_years(start, today)
-    day = basis.on
-    return years, f"申报截止日（{day.year}年{day.month}月{day.day}日）" if basis.deadline else ""
+    return years, basis.label
+
+
+_DAY_GIVEN = re.compile(r"[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
+
+
+def _start_named(ent: EntityLike) -> str:
+    """“2021年3月31日” when the user gave a month or a year only (counted from its last day, never overstated)."""
+    if _DAY_GIVEN.search(ent.text):
+        return ""
+    try:
+        day = date.fromisoformat(str(ent.value)[:10])
+    except ValueError:
+        return ""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _compare(th: Threshold, said: str, value: float, from_date: bool, as_of: str = "") -> FigureCheck:

@@ -41,6 +41,7 @@ from nlu._numerals import (
     trailing_multiplier,
     vague_bounds,
 )
+from nlu._reldates import find_relative_dates, local_today, may_hold_relative_date
 from nlu._types import Entity
 
 __all__ = ["extract_entities"]
@@ -186,8 +187,8 @@ class _Scanner:
 
     @functools.cached_property
     def today(self) -> datetime.date:
-        """The day given, or the system's date, read once and only for a text with a date."""
-        return self._today or datetime.date.today()
+        """The day given, or the local date (SHENBAO_TIMEZONE), read once and only for a text with a date."""
+        return self._today or local_today()
 
     def free(self, start: int, end: int) -> bool:
         return start < end and not any(self.taken[start:end])
@@ -208,6 +209,14 @@ class _Scanner:
             if match.end() - match.start() <= 254:
                 self.add(_Found("email", match.group(0).lower(), match.start(), match.end()))
 
+    def relative_dates(self) -> None:
+        """下周五, 月底, 10号, 3天后… (nlu/_reldates.py), before the full dates."""
+        if not may_hold_relative_date(self.norm):
+            return
+        for start, end, day in find_relative_dates(self.norm, self.today):
+            if self.free(start, end):
+                self.add(_Found("date", day.isoformat(), start, end))
+
     def dates(self) -> None:
         for needles, pattern in _DATE_PATTERNS:
             if not any(ch in self.norm for ch in needles):
@@ -227,6 +236,7 @@ class _Scanner:
         百分之…) are not run."""
         if "@" in self.norm:
             self.emails()
+        self.relative_dates()
         numeric = _NUMERAL.search(self.norm) is not None
         if numeric:
             self.dates()

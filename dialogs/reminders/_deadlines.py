@@ -7,7 +7,8 @@ import datetime as dt
 from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Reply
-from dialogs.reminders._time import cn_date, local_date, local_tz
+from dialogs.reminders._own_dialog import from_deadline_question, own_lines
+from dialogs.reminders._time import cn_date, local_date, local_tz, named_days
 from knowledge import render
 from knowledge._deadlines import KIND_LABELS, load_deadlines
 from knowledge._workdays import WorkCalendar
@@ -37,6 +38,10 @@ def countdown_text(kind: str, year: int, deadline: dt.date | None, today: dt.dat
 
 @intent_handler("deadline")
 def deadline(ctx: Context) -> list[Reply]:
+    """The notice's deadline; a day the message names is counted to (or remembered, see _own_dialog)."""
+    routed = from_deadline_question(ctx)
+    if routed is not None:
+        return routed
     plan = load_deadlines()
     year = plan.current
     kind = _kind_from_text(ctx.text)
@@ -45,6 +50,7 @@ def deadline(ctx: Context) -> list[Reply]:
     other_day = year.get(other_kind)
     if other_day is not None:
         others.append(f"另：{KIND_LABELS[other_kind]}是{cn_date(other_day)}。")
+    others += own_lines(ctx)
     day = year.get(kind)
     if day is None:
         ctx.sources.append(PROCESS_ANNUAL)
@@ -53,13 +59,9 @@ def deadline(ctx: Context) -> list[Reply]:
 
 
 def _date_entity(ctx: Context) -> dt.date | None:
-    for entity in ctx.parsed.entities:
-        if entity.entity == "date":
-            try:
-                return dt.date.fromisoformat(str(entity.value))
-            except ValueError:
-                continue
-    return None
+    """The first day the message names, relative ones (“从明天开始公示”) counted from the turn's local date."""
+    days = named_days(ctx.text, local_date(ctx.now)) if any(e.entity == "date" for e in ctx.parsed.entities) else []
+    return days[0][1] if days else None
 
 
 @intent_handler("publicity_end")

@@ -31,12 +31,14 @@ from sqlalchemy.orm import Session, aliased
 
 from dialogs._types import Button
 from dialogs.reminders import _catalog
+from dialogs.reminders._catalog import Material
 from dialogs.reminders._materials import missing_materials
-from dialogs.reminders._schedule import EMAIL_CHANNEL, cancel_pending, sync_reminders
+from dialogs.reminders._own import sync_own_reminders
+from dialogs.reminders._schedule import EMAIL_CHANNEL, OWN_KIND, cancel_pending, sync_reminders
 from dialogs.reminders._senders import DeliveryBlocked, DeliveryError, DeliveryRetryAfter, IdempotentSender, Sender
 from dialogs.reminders._time import cn_date, local_date, local_tz
 from dialogs.store import Store
-from dialogs.store.models import Reminder, ReminderSubscription
+from dialogs.store.models import OwnDeadline, Reminder, ReminderSubscription
 from knowledge import KnowledgeError, render
 from knowledge._deadlines import KIND_LABELS, Deadlines, load_deadlines
 
@@ -101,6 +103,11 @@ class Pacer:
 REMINDER_BUTTONS = (Button("查看材料清单", "/materials"), Button("取消提醒", "/remind off"))
 
 
+def own_buttons(deadline: dt.date) -> tuple[Button, ...]:
+    """Under a reminder of a deadline the user gave: the checklist, and stopping this date's reminders only."""
+    return Button("查看材料清单", "/materials"), Button("不用提醒了", f"/own_deadline off {deadline.isoformat()}")
+
+
 class Dispatcher:
     """``await dispatch_due()`` sends what is due now; ``await run(stop_event)`` does so until stopped."""
 
@@ -143,7 +150,7 @@ class Dispatcher:
         plan = self.plan_loader()
         if plan.fingerprint != self._synced:
             with self.store.session() as s:
-                created = sync_reminders(s, plan, now)
+                created = sync_reminders(s, plan, now) + sync_own_reminders(s, plan.reminders, now)
             log.info("reminders synchronised with deadlines %s (%d new)", plan.fingerprint, created)
             self._synced = plan.fingerprint
         with self.store.session() as s:
@@ -235,20 +242,34 @@ class Dispatcher:
                             .execution_options(synchronize_session=False)).first()
             if row is None:
                 return None
-            text = self._text(s, row.user_id, row.year, row.kind, row.deadline, now)
-            return Claimed(row.id, row.user_id, channel, row.address, row.attempts, text, REMINDER_BUTTONS)
+            if row.kind == OWN_KIND:
+                text, buttons = self._own_text(s, row.user_id, row.deadline, now), own_buttons(row.deadline)
+            else:
+                text, buttons = self._text(s, row.user_id, row.year, row.kind, row.deadline, now), REMINDER_BUTTONS
+            return Claimed(row.id, row.user_id, channel, row.address, row.attempts, text, buttons)
 
     @staticmethod
-    def _text(s: Session, user_id: int, year: int, kind: str, deadline: dt.date, now: dt.datetime) -> str:
+    def _missing(s: Session, user_id: int) -> tuple[list[Material] | None, int]:
         try:
             catalog = _catalog.current()
         except KnowledgeError:  # the reminder still goes out, without the list of materials
             log.exception("materials catalog unavailable")
-            catalog = None
-        missing = missing_materials(s, user_id, catalog) if catalog else None
+            return None, 0
+        return missing_materials(s, user_id, catalog), len(catalog.applicant)
+
+    @classmethod
+    def _text(cls, s: Session, user_id: int, year: int, kind: str, deadline: dt.date, now: dt.datetime) -> str:
+        missing, total = cls._missing(s, user_id)
         return render("reminders/due", year=year, label=KIND_LABELS[kind], deadline_text=cn_date(deadline),
-                      days=(deadline - local_date(now)).days, missing=missing,
-                      total=len(catalog.applicant) if catalog else 0)
+                      days=(deadline - local_date(now)).days, missing=missing, total=total)
+
+    @classmethod
+    def _own_text(cls, s: Session, user_id: int, deadline: dt.date, now: dt.datetime) -> str:
+        """A deadline the user gave: the date, the days left, what they said, the materials still missing."""
+        missing, total = cls._missing(s, user_id)
+        note = s.scalar(select(OwnDeadline.note).where(OwnDeadline.user_id == user_id, OwnDeadline.day == deadline))
+        return render("reminders/own_due", deadline_text=cn_date(deadline), days=(deadline - local_date(now)).days,
+                      note=note, missing=missing, total=total)
 
     def _start(self, reminder_id: int) -> bool:
         """``claimed → sending``, committed right before the request leaves; False if the claim was lost."""

@@ -23,8 +23,10 @@ from knowledge._deadlines import Deadlines
 
 PUSH_CHANNELS: tuple[str, ...] = ("telegram", "web")
 EMAIL_CHANNEL = "email"
+OWN_KIND = "own"  # rows for a deadline the user gave (dialogs/reminders/_own.py), kept apart from the notice's
 SlotKey = tuple[int, str, dt.date, int]
 RowKey = tuple[int, str, int, str, dt.date, int]
+Existing = dict[RowKey, tuple[int, str, str, dt.datetime]]  # key -> (id, status, address, due_at)
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def targets(user: User, sub: ReminderSubscription) -> list[tuple[str, str]]:
 def _cancel_stale(session: Session, slots: list[Slot], user_id: int | None) -> None:
     wanted = {s.key for s in slots}
     stmt = select(Reminder.id, Reminder.year, Reminder.kind, Reminder.deadline, Reminder.offset_days).where(
-        Reminder.status == "pending")
+        Reminder.status == "pending", Reminder.kind != OWN_KIND)
     if user_id is not None:
         stmt = stmt.where(Reminder.user_id == user_id)
     stale = [row.id for row in session.execute(stmt) if (row.year, row.kind, row.deadline, row.offset_days)
@@ -88,9 +90,11 @@ def _subscribers(session: Session, user_id: int | None) -> Iterable[tuple[User, 
     return [(u, s) for u, s in session.execute(stmt)]
 
 
-def _existing(session: Session, user_id: int | None) -> dict[RowKey, tuple[int, str, str, dt.datetime]]:
+def existing_rows(session: Session, user_id: int | None, own: bool = False) -> Existing:
+    """The rows of the notice's deadlines, or (``own``) of the deadlines users gave, for one user or everybody."""
     stmt = select(Reminder.id, Reminder.user_id, Reminder.channel, Reminder.year, Reminder.kind, Reminder.deadline,
                   Reminder.offset_days, Reminder.status, Reminder.address, Reminder.due_at)
+    stmt = stmt.where(Reminder.kind == OWN_KIND if own else Reminder.kind != OWN_KIND)
     if user_id is not None:
         stmt = stmt.where(Reminder.user_id == user_id)
     return {(r.user_id, r.channel, r.year, r.kind, r.deadline, r.offset_days): (r.id, r.status, r.address, r.due_at)
@@ -126,26 +130,32 @@ def _new_row(user_id: int, channel: str, address: str, slot: Slot) -> dict[str, 
 def sync_reminders(session: Session, plan: Deadlines, now: dt.datetime, user_id: int | None = None,
                    tz: dt.tzinfo | None = None) -> int:
     """Create, revive and cancel pending rows so they match ``plan`` (for one user, or everybody); idempotent.
-    Returns how many rows were created."""
+    Returns how many rows were created. Rows of the users' own deadlines (kind ``own``) are left alone."""
     slots = planned_slots(plan, tz)
     _cancel_stale(session, slots, user_id)
-    existing = _existing(session, user_id)
+    wanted = [(user.id, channel, address, slot) for user, sub in _subscribers(session, user_id)
+              for channel, address in targets(user, sub) for slot in slots]
+    return apply_rows(session, wanted, existing_rows(session, user_id), now, "订阅或投递方式已更改")
+
+
+def apply_rows(session: Session, wanted: list[tuple[int, str, str, Slot]],
+               existing: Existing, now: dt.datetime, reason: str) -> int:
+    """Make ``existing`` rows match ``wanted`` (user, channel, address, slot): new rows for future slots, pending
+    rows moved to a changed address or time, cancelled ones revived, pending ones no longer wanted cancelled."""
     new_rows: list[dict[str, object]] = []
-    wanted: set[RowKey] = set()
-    for user, sub in _subscribers(session, user_id):
-        for channel, address in targets(user, sub):
-            for slot in slots:
-                key = (user.id, channel, *slot.key)
-                wanted.add(key)
-                row = existing.get(key)
-                if slot.due_at <= now:
-                    continue
-                if row is None:
-                    new_rows.append(_new_row(user.id, channel, address, slot))
-                elif row[1] == "cancelled" or (row[1] == "pending" and (row[2], row[3]) != (address, slot.due_at)):
-                    _refresh(session, row[0], address, slot)
-    unwanted = [v[0] for key, v in existing.items() if v[1] == "pending" and key not in wanted]
-    _set_status(session, unwanted, "cancelled", "订阅或投递方式已更改", only_from="pending")
+    keys: set[RowKey] = set()
+    for user_id, channel, address, slot in wanted:
+        key = (user_id, channel, *slot.key)
+        keys.add(key)
+        row = existing.get(key)
+        if slot.due_at <= now:
+            continue
+        if row is None:
+            new_rows.append(_new_row(user_id, channel, address, slot))
+        elif row[1] == "cancelled" or (row[1] == "pending" and (row[2], row[3]) != (address, slot.due_at)):
+            _refresh(session, row[0], address, slot)
+    unwanted = [v[0] for key, v in existing.items() if v[1] == "pending" and key not in keys]
+    _set_status(session, unwanted, "cancelled", reason, only_from="pending")
     _insert_ignoring_duplicates(session, new_rows)
     return len(new_rows)
 

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from dialogs._context import Context
 from dialogs._registry import intent_handler, register_flow
 from dialogs._types import Button, Reply
+from dialogs.reminders._own import own_deadlines, sync_own_reminders
+from dialogs.reminders._own_dialog import forget_own, from_subscribe, from_unsubscribe
 from dialogs.reminders._schedule import PUSH_CHANNELS, cancel_pending, sync_reminders
 from dialogs.reminders._time import cn_date, local_tz
 from dialogs.store.models import Reminder, ReminderSubscription
@@ -56,6 +58,9 @@ def remind_subscribe(ctx: Context) -> list[Reply]:
     args = ctx.text.split()[1:] if ctx.text.startswith("/") else []
     if args and args[0].lower() in _OFF_WORDS:
         return remind_unsubscribe(ctx)
+    own = from_subscribe(ctx)  # “下周五前报上去，记得提醒我”: the user's own deadline
+    if own is not None:
+        return own
     sub = _subscription(ctx)
     email = find_email(ctx.text)
     if email:
@@ -66,6 +71,7 @@ def remind_subscribe(ctx: Context) -> list[Reply]:
     sub.active, sub.updated_at = True, ctx.now
     plan = load_deadlines()
     sync_reminders(ctx.session, plan, ctx.now, user_id=ctx.user.id)
+    sync_own_reminders(ctx.session, plan.reminders, ctx.now, user_id=ctx.user.id)  # an e-mail given now
     dates = [f"{KIND_LABELS[k]}是{cn_date(d)}" for k in plan.reminders.kinds
              if (d := plan.current.get(k)) is not None]
     if ctx.user.channel == "web" and not sub.email:
@@ -81,14 +87,20 @@ def remind_subscribe(ctx: Context) -> list[Reply]:
 
 @intent_handler("remind_unsubscribe")
 def remind_unsubscribe(ctx: Context) -> list[Reply]:
+    """Every reminder off (the dates the user gave included), unless the message is about one of those dates."""
+    own = from_unsubscribe(ctx)
+    if own is not None:
+        return own
     sub = ctx.session.get(ReminderSubscription, ctx.user.id)
     was_active = bool(sub and sub.active)
     if sub is not None:
         sub.active, sub.updated_at = False, ctx.now
     cancel_pending(ctx.session, ctx.user.id, "用户取消了提醒")
+    owned = [row.day for row in own_deadlines(ctx.session, ctx.user.id)]
+    forget_own(ctx, owned)
     if ctx.state.flow == EMAIL_FLOW:
         ctx.state.reset_flow()
-    return [Reply(render("reminders/unsubscribed", was_active=was_active))]
+    return [Reply(render("reminders/unsubscribed", was_active=was_active, own=[cn_date(d) for d in owned]))]
 
 
 @intent_handler("remind_email")
@@ -99,7 +111,9 @@ def remind_email(ctx: Context) -> list[Reply]:
         return [Reply("没有识别出邮箱地址，请按“name@example.cn”的格式再发一次。")]
     sub = _subscription(ctx)
     sub.email, sub.active, sub.updated_at = email, True, ctx.now
-    sync_reminders(ctx.session, load_deadlines(), ctx.now, user_id=ctx.user.id)
+    plan = load_deadlines()
+    sync_reminders(ctx.session, plan, ctx.now, user_id=ctx.user.id)
+    sync_own_reminders(ctx.session, plan.reminders, ctx.now, user_id=ctx.user.id)  # the remembered dates too
     return [Reply(render("reminders/email_saved", email=email, smtp=_smtp_configured()))]
 
 

@@ -250,7 +250,8 @@ def _years(ent: Entity, text: str, today: date) -> tuple[Any, str] | None:
     if founded > today:
         return (f"成立时间 {founded.isoformat()} 晚于今天（{today.isoformat()}），请核对后重新回答。", "")
     years, basis = age_in_years(founded, today)
-    return (years, f"按成立时间 {founded.isoformat()} 计算至 {basis.label}")
+    start = f"{founded.year}年{founded.month}月{founded.day}日"
+    return (years, f"按成立时间{start}，计算至{basis.day_text}，即{basis.reason}")
 
 
 def _tidy(value: float) -> int | float:

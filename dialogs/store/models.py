@@ -164,3 +164,18 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     dedupe_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)  # e.g. ``reminder-42``
+
+
+class OwnDeadline(Base):
+    """A deadline the user gave (“园区说材料下周五前报上去，记得提醒我”): remembered, counted and reminded of
+    through ``reminders`` rows of kind ``own``. ``note`` is what the user said, quoted in the reminder."""
+
+    __tablename__ = "own_deadlines"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_own_deadlines_user_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,5 +1,8 @@
 """indicators.md: a founding date counts to the year's application deadline when one is configured, else to the
-date of the check — the same in the Q&A figures, the self-check dialogue and the batch CSV."""
+date of the check — the same in the Q&A figures, the self-check dialogue and the batch CSV. The replies name the
+day counted to and why (issue 13, group 12: “计算至2026年12月31日（申报截止日）”, “计算至2026年11月26日（今天；
+本年度申报截止日尚未公布）”; the wording before was “至申报截止日（2026年12月31日）” and “至今”, which did not say
+that the deadline was unknown)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import pytest
 from dialogs.selfcheck import load_indicators
 from dialogs.selfcheck._cells import parse_cell
 from dialogs.store import Store
-from knowledge import KNOWLEDGE_DIR, age_basis, age_in_years, compose
+from knowledge import KNOWLEDGE_DIR, AgeBasis, age_basis, age_in_years, compose
 from knowledge._deadlines import set_deadline
 from nlu import parse
 from tests.dialogs.selfcheck.dialogue_helpers import Chat
@@ -56,14 +59,31 @@ def _qa(text: str) -> str:
     return compose(parsed.intent, text, parsed.entities, TODAY).text
 
 
+@pytest.mark.parametrize(("deadline", "label"), [
+    (None, "2026年11月26日（今天；本年度申报截止日尚未公布）"), (DEADLINE, "2026年12月31日（申报截止日）")])
+def test_the_basis_names_the_day_and_why(deadline: date | None, label: str) -> None:
+    assert AgeBasis(deadline or TODAY, deadline is not None).label == label
+
+
 def test_qa_counts_to_the_deadline(deadline: Path) -> None:
     text = _qa("我们成立于2024年12月15日，满足运营年限吗")
-    assert "至申报截止日（2026年12月31日）约2.04年，满足" in text
+    assert "从您提到的“2024年12月15日”计算至2026年12月31日（申报截止日），约2.04年，满足" in text
 
 
 def test_qa_counts_to_today_without_deadline(no_deadline: Path) -> None:
     text = _qa("我们成立于2024年12月15日，满足运营年限吗")
-    assert "至今约1.94年，不满足" in text
+    assert "计算至2026年11月26日（今天；本年度申报截止日尚未公布），约1.94年，不满足" in text
+
+
+@pytest.mark.parametrize(("fixture", "says"), [
+    ("no_deadline", "从您提到的“2021年3月”（按2021年3月31日起算）计算至2026年11月26日"
+                    "（今天；本年度申报截止日尚未公布），约5.65年，满足"),
+    ("deadline", "从您提到的“2021年3月”（按2021年3月31日起算）计算至2026年12月31日（申报截止日），约5.75年，满足"),
+])
+def test_qa_names_the_start_of_a_founding_month_and_the_day_counted_to(fixture: str, says: str,
+                                                                       request: pytest.FixtureRequest) -> None:
+    request.getfixturevalue(fixture)
+    assert says in _qa("我们2021年3月成立的，够年限吗")
 
 
 def test_qa_never_rounds_an_age_up_to_the_threshold(no_deadline: Path) -> None:
@@ -79,8 +99,9 @@ def test_batch_cells_count_to_the_deadline_when_configured(fixture: str, years: 
 
 
 @pytest.mark.parametrize(("fixture", "note"), [
-    ("no_deadline", "运营年限：1.94 年（按成立时间 2024-12-15 计算至 2026-11-26）"),
-    ("deadline", "运营年限：2.04 年（按成立时间 2024-12-15 计算至 申报截止日 2026-12-31）"),
+    ("no_deadline", "运营年限：1.94 年（按成立时间2024年12月15日，计算至2026年11月26日，"
+                    "即今天；本年度申报截止日尚未公布）"),
+    ("deadline", "运营年限：2.04 年（按成立时间2024年12月15日，计算至2026年12月31日，即申报截止日）"),
 ])
 def test_dialogue_counts_to_the_deadline_when_configured(fixture: str, note: str, store: Store,
                                                          request: pytest.FixtureRequest) -> None:

@@ -201,7 +201,9 @@ def test_founding_date_counts_years_to_today() -> None:
     q = "我们2025年3月成立的，可以申报吗"
     answer = compose("condition_years", q, [ent("date", "2025-03-31", "2025年3月", q)], date(2026, 11, 26))
     assert answer.checks and not answer.checks[0].passed
-    assert "您提到的“2025年3月”至今约1.65年，不满足" in answer.text
+    # issue 13 group 12: the day counted to is named (was “至今”), and a month counts from its last day
+    assert "从您提到的“2025年3月”（按2025年3月31日起算）计算至2026年11月26日" in answer.text
+    assert "约1.65年，不满足" in answer.text
 
 
 def test_user_text_is_never_template_source() -> None:

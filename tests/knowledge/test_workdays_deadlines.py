@@ -79,11 +79,22 @@ def test_deadline_file_errors_name_file_and_key(patch: dict[str, str], key: str)
     assert (err.value.file, err.value.key) == ("deadlines.yml", key)
 
 
-def test_reminder_settings_are_validated() -> None:
+@pytest.mark.parametrize(("key", "value"), [("time", "25:00"), ("own_offsets_days", [-1]),
+                                            ("own_offsets_days", []), ("own_offsets_days", "7")])
+def test_reminder_settings_are_validated(key: str, value: object) -> None:
     data = yaml.safe_load((KNOWLEDGE_DIR / "deadlines.yml").read_text(encoding="utf-8"))
-    data["reminders"]["time"] = "25:00"
-    with pytest.raises(KnowledgeError, match=r"reminders\.time"):
+    data["reminders"][key] = value
+    with pytest.raises(KnowledgeError, match=rf"reminders\.{key}"):
         parse_deadlines(data)
+
+
+def test_own_deadline_offsets_default_to_a_week_the_eve_and_the_day() -> None:
+    data = yaml.safe_load((KNOWLEDGE_DIR / "deadlines.yml").read_text(encoding="utf-8"))
+    assert parse_deadlines(data).reminders.own_offsets_days == (7, 1, 0)
+    del data["reminders"]["own_offsets_days"]
+    assert parse_deadlines(data).reminders.own_offsets_days == (7, 1, 0)
+    data["reminders"]["own_offsets_days"] = [0, 3, 3]
+    assert parse_deadlines(data).reminders.own_offsets_days == (3, 0)
 
 
 def test_set_deadline_rewrites_the_file_and_keeps_comments(tmp_path: Path) -> None:

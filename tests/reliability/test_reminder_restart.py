@@ -1,6 +1,7 @@
 """kill -9 of the reminder dispatcher in the middle of a round (200 web subscribers, one reminder each due):
 after the restarts every reminder has been delivered, and none twice. (The web outbox is written under the
-reminder's id, so a send cut short by kill -9 is repeated without a copy.)"""
+reminder's id, so a send cut short by kill -9 is repeated without a copy.) The same for the deadlines users give
+(“…12月23日前报上去，记得提醒我”: its reminder 7 days before is due at the same moment)."""
 
 from __future__ import annotations
 
@@ -53,8 +54,11 @@ def counts(url: str) -> tuple[int, int, int, dict[str, int]]:
     return int(open_rows or 0), int(interrupted or 0), int(total or 0), {k: int(v) for k, v in per_user.items()}
 
 
-def test_kill_9_during_reminder_dispatch_loses_none_and_sends_none_twice(db_url: str, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("message", "kind"), [("提醒我", "application"),
+                                             ("园区说材料12月23日前报上去，记得提醒我", "own")])
+def test_kill_9_during_reminder_dispatch_loses_none_and_sends_none_twice(db_url: str, tmp_path: Path, message: str,
+                                                                         kind: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     deadlines = tmp_path / "deadlines.yml"
     deadlines.write_text((ROOT / "knowledge" / "deadlines.yml").read_text(encoding="utf-8"), encoding="utf-8")
     set_deadline(2022, "application", dt.date(2022, 12, 30), deadlines)
@@ -62,7 +66,9 @@ def test_kill_9_during_reminder_dispatch_loses_none_and_sends_none_twice(db_url:
     store = Store(db_url)
     bot = Assistant(store, clock=lambda: SUBSCRIBED, parser=keyword_parser)
     for i in range(SUBSCRIBERS):
-        bot.handle(Incoming("web", f"sub-{i}", "提醒我"))
+        bot.handle(Incoming("web", f"sub-{i}", message))
+    with store.session() as s:
+        assert set(s.scalars(select(Reminder.kind))) == {kind}
     store.dispose()
     env = {**os.environ, "SHENBAO_DEADLINES_FILE": str(deadlines), "SHENBAO_LOG_LEVEL": "WARNING"}
     kills = 0
@@ -90,7 +96,8 @@ def test_kill_9_during_reminder_dispatch_loses_none_and_sends_none_twice(db_url:
     open_rows, interrupted, total, per_user = counts(db_url)
     doubled = sorted(u for u, n in per_user.items() if n > 1)
     missing = SUBSCRIBERS - len(per_user)
-    print(f"\n[reminders] subscribers={SUBSCRIBERS} reminders due={SUBSCRIBERS} kill -9={kills} delivered={total} "
+    print(f"\n[reminders, {kind}] subscribers={SUBSCRIBERS} reminders due={SUBSCRIBERS} kill -9={kills} "
+          f"delivered={total} "
           f"doubled={len(doubled)} not delivered={missing} (recorded as interrupted={interrupted}) "
           f"still open={open_rows}")
     assert kills == 2 and open_rows == 0, "every due reminder was dealt with after the restarts"
