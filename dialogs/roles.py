@@ -1,0 +1,54 @@
+"""Answers for who asks and about whom: can-we questions on a kind of organisation (yes / no / depends, from
+knowledge/org_kinds.yml) and the recommending bodies' own answers (knowledge/roles.yml).
+
+The role a user states ("我们是拉萨市经信局") is remembered in ``DialogState.memory["role"]`` (a key of
+roles.yml), so that later questions ("那我们怎么推荐", "材料要交给谁") are answered for that body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from knowledge import Answer, RoleFound, can_apply_answer, org_data, role_answer
+
+__all__ = ["CAN_APPLY_INTENTS", "ROLE_KEY", "remember_role", "tailored_answer"]
+
+CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
+ROLE_KEY = "role"
+
+
+def remember_role(memory: dict[str, Any], text: str) -> RoleFound | None:
+    """The body named in ``text``; when the user says they speak for it, it becomes ``memory["role"]``."""
+    found = org_data().find_role(text)
+    if found is not None and found.stated:
+        memory[ROLE_KEY] = found.role.key
+    return found
+
+
+def tailored_answer(intent: str, text: str, memory: dict[str, Any]) -> Answer | None:
+    """The answer for this asker or this kind of organisation, or None when the usual answer of ``intent``
+    applies. Records the role the message states (see ``remember_role``)."""
+    found = remember_role(memory, text)
+    if intent in CAN_APPLY_INTENTS:
+        kind = org_data().find_kind(text)
+        if kind is not None:
+            return can_apply_answer(kind, intent, recommender=_speaks_for_recommender(memory))
+    speaker = _speaker(intent, found, memory)
+    return role_answer(intent, speaker) if speaker is not None else None
+
+
+def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> RoleFound | None:
+    """Whom to answer for: the body the message states, else a body it asks about (not one to go through,
+    "找经信局推荐"; a body that is not a recommender is told so either way), else the remembered role."""
+    if found is not None and found.stated:
+        return found
+    spec = org_data().answers.get(intent)
+    if found is not None and spec is not None and spec.mention and not (found.via and found.role.recommender):
+        return found
+    role = org_data().roles.get(memory.get(ROLE_KEY) or "")
+    return RoleFound(role, "", stated=True) if role is not None else None
+
+
+def _speaks_for_recommender(memory: dict[str, Any]) -> bool:
+    role = org_data().roles.get(memory.get(ROLE_KEY) or "")
+    return role is not None and role.recommender
