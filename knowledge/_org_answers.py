@@ -3,6 +3,7 @@ recommending body or another body does (roles.yml). The wording is in templates;
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -26,9 +27,17 @@ def can_apply_answer(found: KindFound, intent: str = "who_can_apply", *, recomme
                      kb: KnowledgeBase | None = None, orgs: OrgData | None = None) -> Answer:
     """Yes / no / depends for the kind of organisation found, with the reason and the clause. ``recommender``:
     the user speaks for a recommending body (not told to confirm with the recommending body)."""
+    if kb is None and orgs is None:
+        return _can_apply_cached(found, intent, recommender)
     kb, orgs = kb or knowledge_base(), orgs or org_data()
     body = _render(kb, CAN_APPLY_TEMPLATE, kind=found.kind, word=found.word, recommender=recommender)
     return _answer(intent, body, (orgs.clause,))
+
+
+@functools.lru_cache(maxsize=512)
+def _can_apply_cached(found: KindFound, intent: str, recommender: bool) -> Answer:
+    """The answers of the installed knowledge depend on nothing else: rendered once each."""
+    return can_apply_answer(found, intent, recommender=recommender, kb=knowledge_base(), orgs=org_data())
 
 
 def role_answer(intent: str, found: RoleFound, *, kb: KnowledgeBase | None = None,

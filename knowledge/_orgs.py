@@ -64,20 +64,21 @@ class RoleAnswer:
 
 
 class WordIndex:
-    """Words of one file → their key; ``longest`` finds the longest word anywhere in a text (first on ties)."""
+    """Words of one file → their key; ``longest`` finds the longest word anywhere in a text (first on ties).
+    Only the positions holding a word's first character are tried (most messages name no word at all)."""
 
     def __init__(self, words: dict[str, str]) -> None:
         self._keys = words
-        alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        self._pattern = re.compile(f"(?=({alternation}))")
+        self._first = re.compile(f"[{''.join(sorted({re.escape(w[0]) for w in words}))}]")
+        self._words = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
     def longest(self, text: str) -> tuple[str, int, str] | None:
         """(word, start, key) of the longest word in ``text``, or None."""
         best: tuple[str, int] | None = None
-        for match in self._pattern.finditer(text):
-            word = match.group(1)
-            if best is None or len(word) > len(best[0]):
-                best = (word, match.start())
+        for candidate in self._first.finditer(text):
+            match = self._words.match(text, candidate.start())
+            if match is not None and (best is None or len(match.group()) > len(best[0])):
+                best = (match.group(), candidate.start())
         return None if best is None else (best[0], best[1], self._keys[best[0]])
 
 
@@ -137,8 +138,8 @@ class OrgData:
         role = self.roles[key]
         if role.recommender and role.lower_role and _has_lower(before, self.cues):
             role = self.roles[role.lower_role]
-        via = _has(before, self.cues.via_words)
-        stated = _has(before, self.cues.self_words) and (not via or after.startswith(self.cues.works_after))
+        via = _has(before, self.cues.via_words) and not after.startswith(self.cues.works_after)  # 我在…工作
+        stated = _has(before, self.cues.self_words) and not via
         return RoleFound(role, word, stated, via)
 
 
