@@ -19,7 +19,7 @@ ROLE_KEY = "role"
 
 def remember_role(memory: dict[str, Any], text: str) -> RoleFound | None:
     """The body named in ``text``; when the user says they speak for it, it becomes ``memory["role"]``."""
-    found = org_data().find_role(text)
+    found = org_data().roles.find(text)
     if found is not None and found.stated:
         memory[ROLE_KEY] = found.role.key
     return found
@@ -30,9 +30,9 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any]) -> Answer | 
     applies. Records the role the message states (see ``remember_role``)."""
     found = remember_role(memory, text)
     if intent in CAN_APPLY_INTENTS:
-        kind = org_data().find_kind(text)
-        if kind is not None:
-            return can_apply_answer(kind, intent, recommender=_speaks_for_recommender(memory))
+        judgements = org_data().kinds.judge(text)
+        if judgements:
+            return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory))
     speaker = _speaker(intent, found, memory)
     return role_answer(intent, speaker) if speaker is not None else None
 
@@ -42,13 +42,13 @@ def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> Ro
     "找经信局推荐"; a body that is not a recommender is told so either way), else the remembered role."""
     if found is not None and found.stated:
         return found
-    spec = org_data().answers.get(intent)
+    spec = org_data().roles.answers.get(intent)
     if found is not None and spec is not None and spec.mention and not (found.via and found.role.recommender):
         return found
-    role = org_data().roles.get(memory.get(ROLE_KEY) or "")
+    role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     return RoleFound(role, "", stated=True) if role is not None else None
 
 
 def _speaks_for_recommender(memory: dict[str, Any]) -> bool:
-    role = org_data().roles.get(memory.get(ROLE_KEY) or "")
+    role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     return role is not None and role.recommender

@@ -10,7 +10,7 @@ from knowledge._figures import FigureCheck
 from knowledge._kb import AnswerSpec, Clause, KnowledgeBase, Material, Threshold, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, load_file, read_yaml
 from knowledge._org_answers import can_apply_answer, role_answer
-from knowledge._orgs import KindFound, OrgData, OrgKind, Role, RoleFound, load_org_data, org_data
+from knowledge._orgs import Judgement, OrgData, OrgKind, Role, RoleFound, load_org_data, org_data
 from knowledge._settings import env_number
 from knowledge._templates import format_number, render
 from knowledge._validation import Summary, load_knowledge, validate
@@ -32,7 +32,7 @@ __all__ = [
     "Clause",
     "ConfigError",
     "FigureCheck",
-    "KindFound",
+    "Judgement",
     "KnowledgeBase",
     "KnowledgeError",
     "Material",

@@ -9,7 +9,7 @@ from typing import Any
 
 from knowledge._answers import Answer
 from knowledge._kb import KnowledgeBase, knowledge_base
-from knowledge._orgs import KindFound, OrgData, RoleFound, org_data
+from knowledge._orgs import Judgement, OrgData, RoleFound, org_data
 from knowledge.errors import KnowledgeError
 
 CAN_APPLY_TEMPLATE = "answers/can_apply"
@@ -23,21 +23,21 @@ def _answer(intent: str, body: str, sources: tuple[str, ...]) -> Answer:
     return Answer(intent=intent, text=f"{body}\n\n依据：{'；'.join(sources)}", sources=sources, fallback=False)
 
 
-def can_apply_answer(found: KindFound, intent: str = "who_can_apply", *, recommender: bool = False,
+def can_apply_answer(judgements: tuple[Judgement, ...], intent: str = "who_can_apply", *, recommender: bool = False,
                      kb: KnowledgeBase | None = None, orgs: OrgData | None = None) -> Answer:
-    """Yes / no / depends for the kind of organisation found, with the reason and the clause. ``recommender``:
-    the user speaks for a recommending body (not told to confirm with the recommending body)."""
+    """Yes / no / depends for each organisation judged, with the reason and the clause. ``recommender``: the
+    user speaks for a recommending body (not told to confirm with the recommending body)."""
     if kb is None and orgs is None:
-        return _can_apply_cached(found, intent, recommender)
+        return _can_apply_cached(judgements, intent, recommender)
     kb, orgs = kb or knowledge_base(), orgs or org_data()
-    body = _render(kb, CAN_APPLY_TEMPLATE, kind=found.kind, word=found.word, recommender=recommender)
-    return _answer(intent, body, (orgs.clause,))
+    body = _render(kb, CAN_APPLY_TEMPLATE, judgements=judgements, recommender=recommender)
+    return _answer(intent, body, (orgs.kinds.clause,))
 
 
 @functools.lru_cache(maxsize=512)
-def _can_apply_cached(found: KindFound, intent: str, recommender: bool) -> Answer:
+def _can_apply_cached(judgements: tuple[Judgement, ...], intent: str, recommender: bool) -> Answer:
     """The answers of the installed knowledge depend on nothing else: rendered once each."""
-    return can_apply_answer(found, intent, recommender=recommender, kb=knowledge_base(), orgs=org_data())
+    return can_apply_answer(judgements, intent, recommender=recommender, kb=knowledge_base(), orgs=org_data())
 
 
 def role_answer(intent: str, found: RoleFound, *, kb: KnowledgeBase | None = None,
@@ -45,7 +45,7 @@ def role_answer(intent: str, found: RoleFound, *, kb: KnowledgeBase | None = Non
     """The answer to ``intent`` for the body found (``stated``: the user speaks for it), or None when the
     intent is answered as usual for it (an applicant, an intent without a template for this kind of body)."""
     kb, orgs = kb or knowledge_base(), orgs or org_data()
-    spec = orgs.answers.get(intent)
+    spec = orgs.roles.answers.get(intent)
     if spec is None or found.role.applicant:
         return None
     template = spec.recommender if found.role.recommender else spec.other
@@ -57,16 +57,19 @@ def role_answer(intent: str, found: RoleFound, *, kb: KnowledgeBase | None = Non
 
 
 def check_org_answers(kb: KnowledgeBase, orgs: OrgData) -> int:
-    """Render the can-apply answer of every kind and every role answer of every body (stated and mentioned);
-    a template that fails names the template and the data key."""
+    """Render the can-apply answer of every kind on every ground and every role answer of every body (stated
+    and asked about); a template that fails names the template and the data key."""
     count = 0
-    for kind in orgs.kinds.values():
-        for recommender in (False, True):
-            _checked(CAN_APPLY_TEMPLATE, f"kinds.{kind.key}", can_apply_answer, KindFound(kind, kind.words[0]),
-                     recommender=recommender, kb=kb, orgs=orgs)
-            count += 1
-    for intent, spec in orgs.answers.items():
-        for role in orgs.roles.values():
+    for kind in orgs.kinds.kinds.values():
+        for basis in ("own", "legal_yes", "legal_no", "legal_unknown", "blocked"):
+            judgement = Judgement(kind.words[0], kind, "cannot" if basis in ("legal_no", "blocked") else kind.verdict,
+                                  basis, kind)
+            for recommender in (False, True):
+                _checked(CAN_APPLY_TEMPLATE, f"kinds.{kind.key}", can_apply_answer, (judgement,),
+                         recommender=recommender, kb=kb, orgs=orgs)
+                count += 1
+    for intent, spec in orgs.roles.answers.items():
+        for role in orgs.roles.roles.values():
             for stated in (False, True):
                 template = spec.recommender if role.recommender else spec.other
                 _checked(template, f"answers.{intent}", role_answer, intent, RoleFound(role, role.words[0], stated),

@@ -61,6 +61,10 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     ("高校能报吗", "who_can_apply", ["取决于", "事业单位"], []),
     ("商会可以申报吗", "who_can_apply", ["取决于", "社会团体"], []),
     ("建筑公司能报吗", "who_can_apply", ["取决于", "五类"], []),
+    ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "who_can_apply", ["贵单位可以申报", "技术服务机构"],
+     ["不能申报"]),
+    ("高校下属的研究院能申报吗", "who_can_apply", ["取决于它是否具有独立法人资格", "科研院所"], []),
+    ("子公司和分公司哪个能报", "who_can_apply", ["子公司可以申报", "分公司不能申报"], []),
 ])
 def test_can_we_questions_get_a_verdict_with_the_clause(shared_store: Store, text: str, intent: str,
                                                        says: list[str], never: list[str]) -> None:

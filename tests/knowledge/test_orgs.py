@@ -12,6 +12,7 @@ import yaml
 
 from knowledge import (
     KNOWLEDGE_DIR,
+    Judgement,
     KnowledgeError,
     can_apply_answer,
     org_data,
@@ -23,18 +24,24 @@ CLAUSE = "二、申报条件（一）第1项"
 VERDICT_WORDS = {"can": "可以申报", "cannot": "不能申报", "depends": "取决于"}
 
 
+def judge(text: str) -> tuple[Judgement, ...]:
+    return org_data().kinds.judge(text)
+
+
 @pytest.mark.parametrize(("text", "kind", "verdict"), [
     ("集团下属的子公司能报吗", "subsidiary", "can"),
+    ("国企的子公司能报不", "subsidiary", "can"),
     ("分公司能报吗", "branch", "cannot"),
     ("外地企业在西藏的分公司能申请吗", "branch", "cannot"),
     ("我们是办事处", "office", "cannot"),
     ("我们是集团下属部门，不是法人", "internal_unit", "cannot"),
     ("个体户可以吗", "individual", "cannot"),
+    ("合伙企业能报吗", "individual", "cannot"),
     ("事业单位能报吗", "public_institution", "depends"),
     ("民办非企业单位能报吗", "private_non_enterprise", "depends"),
+    ("民办非企能不能报啊", "private_non_enterprise", "depends"),
     ("律师事务所能申请吗", "professional_firm", "depends"),
     ("我们是一家咨询服务公司能不能申请", "consulting", "can"),
-    ("大学的研究所可以报吗", "research", "can"),  # the longest word: 研究所, not 大学
     ("检验检测机构可以申报吗", "tech_service", "can"),
     ("我们是孵化器能申请吗", "incubator", "depends"),
     ("众创空间可以申报吗", "incubator", "depends"),
@@ -44,36 +51,62 @@ VERDICT_WORDS = {"can": "可以申报", "cannot": "不能申报", "depends": "�
     ("建筑公司能报吗", "ordinary_business", "depends"),
     ("贸易公司能报吗", "ordinary_business", "depends"),
     ("国有企业能不能报", "ownership", "depends"),
+    # several kinds describing one organisation: the listed type is the one asked about
+    ("大学的研究所可以报吗", "research", "depends"),  # legal personality not said
+    ("高校下属的研究院能申报吗", "research", "depends"),
+    ("我们是事业单位性质的研究所，独立法人，能报吗", "research", "can"),
+    ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "tech_service", "can"),
+    ("我们是有限公司，主要给中小企业做代理记账，能报吗", "consulting", "can"),
+    ("集团的子公司，做检测的，能报吗", "tech_service", "can"),  # a 子公司 is a legal person
+    ("我们是分公司，做技术服务的，能报吗", "tech_service", "cannot"),  # a 分公司 is not
+    ("研究所，没有独立法人资格，能报吗", "research", "cannot"),
+    ("事业单位可以报不？我们是市里的生产力促进中心", "tech_service", "depends"),
 ])
-def test_kind_found_and_verdict_first(text: str, kind: str, verdict: str) -> None:
-    found = org_data().find_kind(text)
-    assert found is not None and found.kind.key == kind
-    answer = can_apply_answer(found)
+def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
+    (found,) = judge(text)
+    assert (found.kind.key, found.verdict) == (kind, verdict)
+    answer = can_apply_answer((found,))
     first = answer.text.split("。")[0]
     assert VERDICT_WORDS[verdict] in first
     assert answer.sources == (CLAUSE,) and answer.text.endswith(f"依据：{CLAUSE}")
     if verdict == "cannot":
         assert "可以申报" not in answer.text
+    if found.basis in ("legal_unknown", "legal_yes", "legal_no"):
+        assert "独立法人资格" in answer.text.split("\n\n")[0]
+
+
+@pytest.mark.parametrize(("text", "verdicts"), [
+    ("子公司和分公司哪个能报", [("子公司", "can"), ("分公司", "cannot")]),
+    ("事业单位还是民非能报", [("事业单位", "depends"), ("民非", "depends")]),
+])
+def test_kinds_asked_one_by_one(text: str, verdicts: list[tuple[str, str]]) -> None:
+    found = judge(text)
+    assert [(j.word, j.verdict) for j in found] == verdicts
+    answer = can_apply_answer(found)
+    starts = [f"{word}{VERDICT_WORDS[v] if v != 'depends' else '能否申报'}" for word, v in verdicts]
+    positions = [answer.text.find(start) for start in starts]
+    assert -1 not in positions and positions == sorted(positions)
 
 
 @pytest.mark.parametrize("text", ["哪些单位可以申报", "申报主体有什么要求", "对申报单位类型有没有要求"])
 def test_no_kind_in_a_general_question(text: str) -> None:
-    assert org_data().find_kind(text) is None
+    assert judge(text) == ()
 
 
-@pytest.mark.parametrize("key", sorted(org_data().kinds))
+@pytest.mark.parametrize("key", sorted(org_data().kinds.kinds))
 def test_every_kind_names_the_five_types_and_says_when_the_notice_is_silent(key: str) -> None:
-    kind = org_data().kinds[key]
-    answer = can_apply_answer(org_data().find_kind(kind.words[0]) or pytest.fail(kind.words[0]))
+    kind = org_data().kinds.kinds[key]
+    (found,) = judge(kind.words[0])
+    assert found.kind == kind
+    answer = can_apply_answer((found,))
     assert answer.text.startswith(f"{kind.words[0]}{'能否申报，' if kind.verdict == 'depends' else ''}")
     assert "科研院所" in answer.text and "社会中介机构" in answer.text
     assert ("没有点名" in answer.text) == kind.unnamed
-    assert ("向推荐单位" in answer.text) == (kind.unnamed or kind.verdict == "depends")
+    assert ("向推荐单位" in answer.text) == (kind.verdict == "depends")
 
 
 def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
-    found = org_data().find_kind("事业单位能报吗")
-    assert found is not None
+    found = judge("事业单位能报吗")
     assert "向推荐单位" in can_apply_answer(found).text
     text = can_apply_answer(found, recommender=True).text
     assert "向推荐单位" not in text and "经济和信息化厅确认" in text
@@ -97,20 +130,24 @@ def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
     ("我们是街道办，能推荐企业吗", "local_government", True, False),
     ("行业协会可以推荐吗", "association", False, False),
     ("我们是申报单位", "applicant", True, False),
+    ("我们园区是市级的，能推荐平台吗", "county_park", True, False),
+    ("我们是国家级高新区管委会，可以推荐平台吗", "park_committee", True, False),
+    ("我们是自治区级园区管委会", "park_committee", True, False),
+    ("我们是拉萨市城关区经信局", "county_bureau", True, False),
 ])
 def test_role_found(text: str, role: str, stated: bool, via: bool) -> None:
-    found = org_data().find_role(text)
+    found = org_data().roles.find(text)
     assert found is not None
     assert (found.role.key, found.stated, found.via) == (role, stated, via)
 
 
 @pytest.mark.parametrize("text", ["我们是高新区的企业，找谁推荐", "我们园区里的企业能报吗", "谁负责推荐", "推荐表谁填"])
 def test_no_body_when_it_is_only_a_place_or_not_named(text: str) -> None:
-    assert org_data().find_role(text) is None
+    assert org_data().roles.find(text) is None
 
 
 def test_recommender_steps_in_the_notice_order_and_no_contact_advice() -> None:
-    found = org_data().find_role("我们是拉萨市经信局")
+    found = org_data().roles.find("我们是拉萨市经信局")
     assert found is not None
     answer = role_answer("recommendation", found)
     assert answer is not None
@@ -122,7 +159,7 @@ def test_recommender_steps_in_the_notice_order_and_no_contact_advice() -> None:
 
 @pytest.mark.parametrize("text", ["我们是县里的园区", "县经信局", "我们是街道办", "行业协会", "我们是拉萨市科技局"])
 def test_a_body_that_does_not_recommend_is_told_who_does(text: str) -> None:
-    found = org_data().find_role(text)
+    found = org_data().roles.find(text)
     assert found is not None and not found.role.recommender
     answer = role_answer("recommendation", found)
     assert answer is not None
@@ -135,14 +172,14 @@ def test_a_body_that_does_not_recommend_is_told_who_does(text: str) -> None:
     ("materials_overview", ["推荐表", "附件1", "申请报告"]),
 ])
 def test_other_intents_answered_for_a_recommender(intent: str, words: list[str]) -> None:
-    found = org_data().find_role("我们是山南市经信局")
+    found = org_data().roles.find("我们是山南市经信局")
     assert found is not None
     answer = role_answer(intent, found)
     assert answer is not None and all(w in answer.text for w in words) and "您的申请材料" not in answer.text
 
 
 def test_an_applicant_gets_the_usual_answers() -> None:
-    found = org_data().find_role("我们是申报单位")
+    found = org_data().roles.find("我们是申报单位")
     assert found is not None
     assert role_answer("recommendation", found) is None and role_answer("open_submission", found) is None
 
@@ -173,6 +210,14 @@ def _depends_without_reason(d: dict) -> None:  # type: ignore[type-arg]
 
 def _word_twice(d: dict) -> None:  # type: ignore[type-arg]
     d["kinds"]["office"]["words"].append("分公司")
+
+
+def _not_a_listed_type(d: dict) -> None:  # type: ignore[type-arg]
+    d["kinds"]["research"]["type"] = "other"
+
+
+def _no_legal_words(d: dict) -> None:  # type: ignore[type-arg]
+    d["legal_person"]["deny"] = []
 
 
 def _bad_kinds_clause(d: dict) -> None:  # type: ignore[type-arg]
@@ -212,6 +257,8 @@ BROKEN = [
     ("org_kinds.yml", _depends_without_reason, "org_kinds.yml", "kinds.school.depends_on"),
     ("org_kinds.yml", _word_twice, "org_kinds.yml", "kinds.office.words[6]"),
     ("org_kinds.yml", _bad_kinds_clause, "org_kinds.yml", "clause"),
+    ("org_kinds.yml", _not_a_listed_type, "org_kinds.yml", "kinds.research.type"),
+    ("org_kinds.yml", _no_legal_words, "org_kinds.yml", "legal_person.deny"),
     ("roles.yml", _wrong_notice_name, "roles.yml", "roles.city_bureau.notice_name"),
     ("roles.yml", _recommender_missing, "roles.yml", "roles"),
     ("roles.yml", _lower_is_a_recommender, "roles.yml", "roles.city_bureau.lower_role"),
