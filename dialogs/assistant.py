@@ -14,12 +14,22 @@ from dialogs._context import Context
 from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
+from dialogs.roles import asks_about_kind
 from dialogs.state import DialogState
 from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
 from knowledge import render
 from knowledge.errors import StorageUnavailableError, UserInputError
-from nlu import FALLBACK_INTENT, Act, IntentScore, ParseResult, Understanding, configured_engine, topic_intents
+from nlu import (
+    FALLBACK_INTENT,
+    Act,
+    IntentScore,
+    ParseResult,
+    Understanding,
+    configured_engine,
+    topic_intents,
+    vocabulary,
+)
 from nlu import parse as nlu_parse
 
 MAX_MESSAGE_CHARS = 4096
@@ -186,6 +196,9 @@ def _judged(act: Act, understanding: Understanding) -> Act:
     figure against the conditions; asked without figures (or asked for: "帮我测一下") it starts the self-check."""
     if act.kind == "question" and act.intent == "selfcheck_start" and understanding.own_entities:
         return replace(act, intent=CAN_WE_WITH_FIGURES)
+    if act.kind == "question" and act.intent == "selfcheck_start" and asks_about_kind(understanding.text) \
+            and vocabulary().request(understanding.text) is None:  # "…，想自测一下能不能报" starts the self-check
+        return replace(act, intent="who_can_apply")  # "民办非企能不能报": the kind's verdict (dialogs.roles)
     return act
 
 

@@ -10,11 +10,21 @@ from __future__ import annotations
 from typing import Any
 
 from knowledge import Answer, RoleFound, can_apply_answer, org_data, role_answer
+from nlu import vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "ROLE_KEY", "remember_role", "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "ROLE_KEY", "asks_about_kind", "remember_role", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 ROLE_KEY = "role"
+TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
+
+
+def asks_about_kind(text: str) -> bool:
+    """A can-we question that names a kind of organisation ("民办非企能不能报啊", "我们是分公司，能报吗") is
+    answered with that kind's verdict, except a loose self-description ("我们是建筑公司，能报吗"), which the
+    self-check confirms against the five types."""
+    judgements = org_data().kinds.judge(text)
+    return bool(judgements) and not any(j.to_confirm for j in judgements)
 
 
 def remember_role(memory: dict[str, Any], text: str) -> RoleFound | None:
@@ -33,8 +43,17 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any]) -> Answer | 
         judgements = org_data().kinds.judge(text)
         if judgements:
             return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory))
+    if _continues_recommending(text, memory):
+        intent = "recommendation"
     speaker = _speaker(intent, found, memory)
     return role_answer(intent, speaker) if speaker is not None else None
+
+
+def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
+    """"然后呢" from a recommending body after its own work was the topic: its steps, not the review after it."""
+    topic = memory.get(TOPIC_KEY)
+    return topic == "recommendation" and _speaks_for_recommender(memory) and \
+        vocabulary().next_step(text, topic) is not None
 
 
 def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> RoleFound | None:

@@ -61,9 +61,10 @@ def check_org_answers(kb: KnowledgeBase, orgs: OrgData) -> int:
     and asked about); a template that fails names the template and the data key."""
     count = 0
     for kind in orgs.kinds.kinds.values():
-        for basis in ("own", "legal_yes", "legal_no", "legal_unknown", "blocked"):
+        for basis, own in (("own", False), ("own", True), ("legal_yes", True), ("legal_no", False),
+                           ("legal_unknown", False), ("blocked", True)):
             judgement = Judgement(kind.words[0], kind, "cannot" if basis in ("legal_no", "blocked") else kind.verdict,
-                                  basis, kind)
+                                  basis, kind, own)
             for recommender in (False, True):
                 _checked(CAN_APPLY_TEMPLATE, f"kinds.{kind.key}", can_apply_answer, (judgement,),
                          recommender=recommender, kb=kb, orgs=orgs)

@@ -30,7 +30,7 @@ VERDICTS = ("can", "cannot", "depends")
 class OrgKind:
     """A kind of organisation and whether it can apply (``verdict``: can / cannot / depends on ``depends_on``).
     ``listed``: the listed type it is (a label of org_type), if it is one; ``legal_person``: it is one by
-    definition (a 子公司)."""
+    definition (a 子公司); ``confirm``: a loose self-description ("我们是建筑公司") to confirm against the five."""
 
     key: str
     label: str
@@ -42,6 +42,7 @@ class OrgKind:
     unnamed: bool = False
     listed: str = ""
     legal_person: bool = False
+    confirm: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,12 @@ class Judgement:
     verdict: str
     basis: str = "own"
     context: OrgKind | None = None
-    subject: str = ""  # how the reply names it: 贵单位 when the user speaks of their own, else the word
+    own: bool = False  # the user speaks of their own organisation ("我们是…")
+
+    @property
+    def to_confirm(self) -> bool:
+        """The user describes their own organisation loosely: ask which of the five types it is."""
+        return self.own and self.kind.confirm and self.basis == "own"
 
 
 @dataclass(frozen=True)
@@ -75,11 +81,11 @@ class KindData:
         if len(found) > 1 and all(_between(text, a, b) in self.coordinators for a, b in pairwise(found)):
             seen = dict.fromkeys(kind for _, _, kind in found)
             words = [next(w for w, _, k in found if k is kind) for kind in seen]
-            return tuple(Judgement(w, kind, kind.verdict, subject=w) for w, kind in zip(words, seen, strict=True))
+            return tuple(Judgement(w, kind, kind.verdict) for w, kind in zip(words, seen, strict=True))
         if not found:
             return ()
         judgement = self._one([(word, kind) for word, _, kind in found], text)
-        return (replace(judgement, subject="贵单位" if has_any(text, self.ours) else judgement.word),)
+        return (replace(judgement, own=has_any(text, self.ours)),)
 
     def _one(self, found: list[tuple[str, OrgKind]], text: str) -> Judgement:
         """The organisation is the listed type named last (or the kind named last); the others describe it."""
@@ -117,7 +123,7 @@ def _kind(key: str, raw: Any, types: dict[str, str]) -> OrgKind:
                    depends_on=text_of(raw, "depends_on", FILE, path, required=verdict == "depends"),
                    advice=text_of(raw, "advice", FILE, path, required=False),
                    unnamed=flag_of(raw, "unnamed", FILE, path), listed=types.get(listed or "", ""),
-                   legal_person=flag_of(raw, "legal_person", FILE, path))
+                   legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path))
 
 
 def load_kinds(directory: Path, refs: set[str], types: dict[str, str]) -> KindData:

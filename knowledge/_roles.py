@@ -68,7 +68,7 @@ class Cues:
 
     self_words: tuple[str, ...]
     via_words: tuple[str, ...]
-    works_after: tuple[str, ...]
+    self_after: tuple[str, ...]
     place_after: tuple[str, ...]
     lower_except: tuple[str, ...]
 
@@ -94,8 +94,9 @@ class RoleData:
         role = self.roles[key]
         if role.lower_role and _has_lower(before + "|" + rest, role.lower_words, self.cues.lower_except):
             role = self.roles[role.lower_role]
-        via = has_any(before, self.cues.via_words) and not after.startswith(self.cues.works_after)  # 我在…工作
-        return RoleFound(role, word, has_any(before, self.cues.self_words) and not via, via)
+        says_self = after.startswith(self.cues.self_after)  # "我在…经信局工作", "那曲市工信局这边"
+        via = has_any(before, self.cues.via_words) and not says_self
+        return RoleFound(role, word, says_self or (has_any(before, self.cues.self_words) and not via), via)
 
 
 def _has_lower(clause: str, words: tuple[str, ...], exceptions: tuple[str, ...]) -> bool:
@@ -154,7 +155,7 @@ def _role_answer(intent: str, raw: Any, refs: set[str], templates: set[str]) -> 
 def _cues(data: dict[str, Any]) -> Cues:
     return Cues(self_words=words_of(data.get("self_words"), FILE, "self_words"),
                 via_words=words_of(data.get("via_words"), FILE, "via_words"),
-                works_after=words_of(data.get("works_after"), FILE, "works_after"),
+                self_after=words_of(data.get("self_after"), FILE, "self_after"),
                 place_after=words_of(data.get("place_after"), FILE, "place_after"),
                 lower_except=tuple(sorted(words_of(data.get("lower_except"), FILE, "lower_except"), key=len,
                                           reverse=True)))

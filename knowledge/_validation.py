@@ -275,6 +275,8 @@ def _process(data: Any, refs: set[str]) -> dict[str, Any]:
     steps = _list(data["recommendation"].get("steps"), file, "recommendation.steps")
     if not steps:
         raise KnowledgeError(file, "recommendation.steps", "推荐单位的工作步骤不能为空")
+    if data["recommendation"].get("process_step") not in [step.get("seq") for step in data["steps"]]:
+        raise KnowledgeError(file, "recommendation.process_step", "应为 steps 中某一环节的 seq")
     for i, step in enumerate(steps):
         for name in ("name", "action"):
             _str(_map(step, file, f"recommendation.steps[{i}]"), name, file, f"recommendation.steps[{i}]")

@@ -153,3 +153,28 @@ def test_tailored_answer_leaves_other_intents_alone() -> None:
     memory: dict[str, object] = {"role": "city_bureau"}
     assert tailored_answer("condition_assets", "资产要多少", memory) is None
     assert tailored_answer("who_can_apply", "哪些单位可以申报", memory) is None
+
+
+@pytest.mark.parametrize(("text", "says", "never"), [
+    ("民办非企能不能报啊", ["取决于", CLAUSE], ["（第 1/19 项）"]),
+    ("我们是分公司，能报吗", ["贵单位不能申报", CLAUSE], ["（第 1/19 项）"]),
+    # a loose self-description is confirmed by the self-check, and a request to self-check is carried out
+    ("我们是建筑公司，能报吗", ["自测"], ["能否申报"]),
+    ("我们是集团的分公司，没有独立法人资格，想自测一下能不能报", ["直接给结论"], ["贵单位不能申报"]),
+])
+def test_a_can_we_question_naming_a_kind_gets_its_verdict(shared_store: Store, text: str, says: list[str],
+                                                          never: list[str]) -> None:
+    reply = ask(shared_store, f"canwe-{text}", text, "selfcheck_start").text
+    assert all(word in reply for word in says), reply
+    assert not any(word in reply for word in never), reply
+
+
+def test_a_recommender_asking_what_comes_next_gets_its_own_steps(shared_store: Store) -> None:
+    user = "linzhi"
+    ask(shared_store, user, "我是林芝市经信局的", "recommendation")
+    ask(shared_store, user, "测评要看哪些", "recommendation")
+    reply = ask(shared_store, user, "然后呢", "review").replies[-1].text
+    assert "推荐表" in reply and "附件1" in reply and "联系" not in reply
+    process = ask(shared_store, user, "整个流程是怎样的", "process_overview")
+    assert "专家" in process.text and "推荐表" in process.text
+    assert process.sources == ("四、申报审批流程", "三、申请材料（一）")

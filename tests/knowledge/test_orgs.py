@@ -88,6 +88,15 @@ def test_kinds_asked_one_by_one(text: str, verdicts: list[tuple[str, str]]) -> N
     assert -1 not in positions and positions == sorted(positions)
 
 
+def test_a_loose_self_description_asks_which_of_the_five() -> None:
+    (own,) = judge("我们是建筑公司，能报吗")
+    assert own.to_confirm
+    text = can_apply_answer((own,)).text
+    assert "通知列出的五类是" in text and "贵单位是否属于其中之一？" in text
+    (other,) = judge("建筑公司能报吗")  # asked about, not a self-description
+    assert not other.to_confirm and "贵单位" not in can_apply_answer((other,)).text
+
+
 @pytest.mark.parametrize("text", ["哪些单位可以申报", "申报主体有什么要求", "对申报单位类型有没有要求"])
 def test_no_kind_in_a_general_question(text: str) -> None:
     assert judge(text) == ()
@@ -116,6 +125,7 @@ def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
     ("我们是拉萨市经信局，推荐要做哪些工作", "city_bureau", True, False),
     ("我是日喀则经信局的", "city_bureau", True, False),
     ("我在那曲市经信局工作", "city_bureau", True, False),
+    ("那曲市工信局这边，推荐流程是怎样的", "city_bureau", True, False),
     ("我们是阿里地区经信局", "city_bureau", True, False),
     ("园区管委会怎么推荐企业", "park_committee", False, False),
     ("我们是拉萨经济技术开发区管委会", "park_committee", True, False),
@@ -252,6 +262,10 @@ def _no_steps(d: dict) -> None:  # type: ignore[type-arg]
     d["recommendation"]["steps"] = []
 
 
+def _no_such_process_step(d: dict) -> None:  # type: ignore[type-arg]
+    d["recommendation"]["process_step"] = 9
+
+
 BROKEN = [
     ("org_kinds.yml", _verdict_bool, "org_kinds.yml", "kinds.branch.verdict"),
     ("org_kinds.yml", _depends_without_reason, "org_kinds.yml", "kinds.school.depends_on"),
@@ -266,6 +280,7 @@ BROKEN = [
     ("roles.yml", _unknown_intent, "roles.yml", "answers.weather"),
     ("roles.yml", _no_hint, "roles.yml", "roles.county_park.hint"),
     ("process.yml", _no_steps, "process.yml", "recommendation.steps"),
+    ("process.yml", _no_such_process_step, "process.yml", "recommendation.process_step"),
 ]
 
 
