@@ -7,24 +7,35 @@ roles.yml), so that later questions ("那我们怎么推荐", "材料要交给�
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 from knowledge import Answer, RoleFound, can_apply_answer, org_data, role_answer
-from nlu import vocabulary
+from nlu import Act, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "ROLE_KEY", "asks_about_kind", "remember_role", "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "kind_verdict", "remember_role", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
+KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
 ROLE_KEY = "role"
+_SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
 
 
-def asks_about_kind(text: str) -> bool:
-    """A can-we question that names a kind of organisation ("民办非企能不能报啊", "我们是分公司，能报吗") is
-    answered with that kind's verdict, except a loose self-description ("我们是建筑公司，能报吗"), which the
-    self-check confirms against the five types."""
+def kind_verdict(act: Act, text: str, in_flow: bool) -> tuple[Act, ...]:
+    """A can-we question the NLU reads as a self-check request ("民办非企能不能报啊", "我们是分公司，能报吗") that
+    names a kind of organisation is answered with that kind's verdict (``KIND_VERDICT``); about the user's own
+    organisation the self-check follows (when none is running) to go through the other conditions. Unchanged:
+    other acts, a message asking for the self-check ("…，想自测一下能不能报"), and a loose self-description
+    ("我们是建筑公司，能报吗"), which the self-check confirms against the five types."""
+    if act.kind != "question" or act.intent != "selfcheck_start" or vocabulary().request(text) is not None:
+        return (act,)
     judgements = org_data().kinds.judge(text)
-    return bool(judgements) and not any(j.to_confirm for j in judgements)
+    if not judgements or any(j.to_confirm for j in judgements):
+        return (act,)
+    verdict = replace(act, intent=KIND_VERDICT)
+    return (verdict, act) if judgements[0].own and not in_flow else (verdict,)
 
 
 def remember_role(memory: dict[str, Any], text: str) -> RoleFound | None:
@@ -41,7 +52,8 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any]) -> Answer | 
     found = remember_role(memory, text)
     if intent in CAN_APPLY_INTENTS:
         judgements = org_data().kinds.judge(text)
-        if judgements:
+        # a question, or a statement that rules the organisation out ("我们是办事处"); not a mere introduction
+        if judgements and (_asks(text) or any(j.verdict == "cannot" for j in judgements)):
             return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory))
     if _continues_recommending(text, memory):
         intent = "recommendation"
@@ -54,6 +66,11 @@ def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
     topic = memory.get(TOPIC_KEY)
     return topic == "recommendation" and _speaks_for_recommender(memory) and \
         vocabulary().next_step(text, topic) is not None
+
+
+def _asks(text: str) -> bool:
+    """Some sentence of ``text`` is a question ("事业单位可以报不？我们是市里的生产力促进中心")."""
+    return any(vocabulary().asks(sentence) for sentence in _SENTENCES.findall(text))
 
 
 def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> RoleFound | None:

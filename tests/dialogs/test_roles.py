@@ -78,7 +78,9 @@ def test_can_we_questions_get_a_verdict_with_the_clause(shared_store: Store, tex
 @pytest.mark.parametrize(("text", "intent"), [("哪些单位可以申报", "who_can_apply"),
                                               ("需要独立法人资格吗", "condition_legal_person"),
                                               ("谁负责推荐", "recommendation"),
-                                              ("材料交到哪里", "open_submission")])
+                                              ("材料交到哪里", "open_submission"),
+                                              # an introduction, not a question, of a kind that can apply
+                                              ("我们是科研院所，独立法人，2018年成立的", "condition_legal_person")])
 def test_without_a_kind_or_a_body_the_usual_answer(shared_store: Store, text: str, intent: str) -> None:
     turn = ask(shared_store, f"usual-{text}", text, intent)
     assert turn.replies[-1].text == compose(intent, text).text
@@ -156,8 +158,10 @@ def test_tailored_answer_leaves_other_intents_alone() -> None:
 
 
 @pytest.mark.parametrize(("text", "says", "never"), [
-    ("民办非企能不能报啊", ["取决于", CLAUSE], ["（第 1/19 项）"]),
-    ("我们是分公司，能报吗", ["贵单位不能申报", CLAUSE], ["（第 1/19 项）"]),
+    ("民办非企能不能报啊", ["取决于", CLAUSE], ["开始申报条件自测"]),  # asked about a kind: its verdict only
+    # asked about the user's own organisation: the verdict, then the self-check goes through the rest
+    ("我们是科研院所，能报吗", ["贵单位可以申报", CLAUSE, "已记录：机构类型：科研院所"], []),
+    ("我们是分公司，能报吗", ["贵单位不能申报", CLAUSE, "已记录：是否具有独立法人资格：否"], []),
     # a loose self-description is confirmed by the self-check, and a request to self-check is carried out
     ("我们是建筑公司，能报吗", ["自测"], ["能否申报"]),
     ("我们是集团的分公司，没有独立法人资格，想自测一下能不能报", ["直接给结论"], ["贵单位不能申报"]),
