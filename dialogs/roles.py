@@ -52,8 +52,9 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any]) -> Answer | 
     found = remember_role(memory, text)
     if intent in CAN_APPLY_INTENTS:
         judgements = org_data().kinds.judge(text)
-        # a question, or a statement that rules the organisation out ("我们是办事处"); not a mere introduction
-        if judgements and (_asks(text) or any(j.verdict == "cannot" for j in judgements)):
+        # a question, a statement that rules the organisation out ("我们是办事处") or one to confirm against the
+        # five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
+        if judgements and (_asks(text) or any(j.verdict == "cannot" or j.to_confirm for j in judgements)):
             return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory))
     if _continues_recommending(text, memory):
         intent = "recommendation"
