@@ -14,6 +14,7 @@ from dialogs._context import Context
 from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
+from dialogs.roles import KIND_VERDICT, kind_verdict
 from dialogs.state import DialogState
 from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
@@ -148,9 +149,10 @@ class Assistant:
         understanding = ctx.understanding
         acts = [a for a in (*understanding.commands, *understanding.questions) if a.intent] \
             if ctx.parsed.engine != "command" else []
-        acts = [_judged(a, understanding) for a in acts]
+        in_flow = ctx.state.flow is not None
+        acts = [b for a in acts for b in kind_verdict(_judged(a, understanding), understanding.text, in_flow)]
         if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message
-            acts = [a for a in acts if a.intent == "selfcheck_start"][:1]
+            acts = _with_selfcheck(acts)
         if not acts or (len(acts) == 1 and acts[0].intent == ctx.parsed.intent):
             replies = self.answer_intent(ctx)
             self._remember_topic(ctx, ctx.parsed.intent)
@@ -187,6 +189,12 @@ def _judged(act: Act, understanding: Understanding) -> Act:
     if act.kind == "question" and act.intent == "selfcheck_start" and understanding.own_entities:
         return replace(act, intent=CAN_WE_WITH_FIGURES)
     return act
+
+
+def _with_selfcheck(acts: list[Act]) -> list[Act]:
+    """The self-check reads the rest of the message; only a kind's verdict goes before it ("我们是民非，能报吗")."""
+    return [next(a for a in acts if a.intent == i) for i in (KIND_VERDICT, "selfcheck_start")
+            if any(a.intent == i for a in acts)]
 
 
 def _asks_again(replies: list[Reply]) -> bool:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
+from dialogs.roles import tailored_answer
 from knowledge import compose, load_file, render
 from nlu import FALLBACK_INTENT, Entity
 
@@ -55,8 +56,9 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     figures = _own_figures(ctx)
     about_rule = any(a.about_rule for a in ctx.understanding.questions)
-    answer = compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
-                     about_rule=about_rule)
+    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory) or \
+        compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
+                about_rule=about_rule)
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
     return [Reply(answer.text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]

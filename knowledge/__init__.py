@@ -9,6 +9,8 @@ from knowledge._answers import Answer, compose, has_answer
 from knowledge._figures import FigureCheck
 from knowledge._kb import AnswerSpec, Clause, KnowledgeBase, Material, Threshold, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, load_file, read_yaml
+from knowledge._org_answers import can_apply_answer, role_answer
+from knowledge._orgs import Judgement, OrgData, OrgKind, Role, RoleFound, load_org_data, org_data
 from knowledge._settings import env_number
 from knowledge._templates import format_number, render
 from knowledge._validation import Summary, load_knowledge, validate
@@ -30,10 +32,15 @@ __all__ = [
     "Clause",
     "ConfigError",
     "FigureCheck",
+    "Judgement",
     "KnowledgeBase",
     "KnowledgeError",
     "Material",
     "NluUnavailableError",
+    "OrgData",
+    "OrgKind",
+    "Role",
+    "RoleFound",
     "ShenbaoError",
     "StorageBusyError",
     "StorageUnavailableError",
@@ -42,6 +49,7 @@ __all__ = [
     "UserInputError",
     "age_basis",
     "age_in_years",
+    "can_apply_answer",
     "compose",
     "env_number",
     "format_number",
@@ -49,8 +57,11 @@ __all__ = [
     "knowledge_base",
     "load_file",
     "load_knowledge",
+    "load_org_data",
+    "org_data",
     "read_yaml",
     "render",
+    "role_answer",
     "validate",
     "years_between",
 ]

@@ -2,7 +2,8 @@
 
 Checks: the schema of each file, that every clause reference is a heading of clauses.yml, that every intent
 of kind answer/open/smalltalk has an answer whose template exists and renders with sample data, that
-nlu/nlu.yml (when present) and intents.yml name the same intents, and that indicators.yml is well formed.
+nlu/nlu.yml (when present) and intents.yml name the same intents, that indicators.yml is well formed, and that
+org_kinds.yml and roles.yml are (their answers rendered for every kind and body).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from knowledge._kb import (
     contacts_path,
 )
 from knowledge._loader import read_yaml
+from knowledge._org_answers import check_org_answers
+from knowledge._orgs import load_org_data
 from knowledge._reminder_data import check_reminder_data
 from knowledge._templates import format_number, make_environment
 from knowledge.errors import KnowledgeError
@@ -269,6 +272,14 @@ def _process(data: Any, refs: set[str]) -> dict[str, Any]:
         _str(step, "action", file, f"steps[{i}]")
     for part in ("recommendation", "review", "publicity", "award", "cycle"):
         _ref(_map(data.get(part), file, part).get("clause"), refs, file, f"{part}.clause")
+    steps = _list(data["recommendation"].get("steps"), file, "recommendation.steps")
+    if not steps:
+        raise KnowledgeError(file, "recommendation.steps", "推荐单位的工作步骤不能为空")
+    if data["recommendation"].get("process_step") not in [step.get("seq") for step in data["steps"]]:
+        raise KnowledgeError(file, "recommendation.process_step", "应为 steps 中某一环节的 seq")
+    for i, step in enumerate(steps):
+        for name in ("name", "action"):
+            _str(_map(step, file, f"recommendation.steps[{i}]"), name, file, f"recommendation.steps[{i}]")
     for part, name in (("publicity", "working_days"), ("cycle", "per_year")):
         value = data[part].get(name)
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
@@ -544,7 +555,7 @@ def validate(directory: Path, nlu_file: Path | None = None) -> Summary:
     """Everything ``shenbao kb check`` checks; returns counts for its report."""
     kb = load_knowledge(directory)
     check_reminder_data(directory, {m.key for m in kb.materials})  # deadlines, holidays, material synonyms
-    rendered = _render_all(kb)
+    rendered = _render_all(kb) + check_org_answers(kb, load_org_data(directory, kb))  # org_kinds.yml, roles.yml
     nlu_count = _check_nlu(nlu_file, kb.intents) if nlu_file is not None and nlu_file.exists() else None
     return Summary(clauses=len(kb.clauses), thresholds=len(kb.thresholds), materials=len(kb.materials),
                    answers=len(kb.answers), intents=len(kb.intents), templates_rendered=rendered,

@@ -4,7 +4,7 @@
 built-in one unless ``SHENBAO_NLU=rasa`` selects a Rasa server; internals may move.
 """
 
-from nlu._actdata import topic_intents
+from nlu._actdata import topic_intents, vocabulary
 from nlu._acts import Act, ActKind, DialogueContext, Understanding, understand
 from nlu._api import (
     configured_engine,
@@ -37,4 +37,5 @@ __all__ = [
     "reset_engine",
     "topic_intents",
     "understand",
+    "vocabulary",
 ]

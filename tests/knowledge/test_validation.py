@@ -143,7 +143,8 @@ def test_kb_check_command_ok_and_error(kb_copy: Path) -> None:
 
 
 FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|万|家|%|人次|人|次|个工作日|工作日|字)")
-SINGLE_SOURCE_FILES = ["clauses.yml", "materials.yml", "process.yml", "answers.yml", "contacts.yml"]
+SINGLE_SOURCE_FILES = ["clauses.yml", "materials.yml", "process.yml", "answers.yml", "contacts.yml", "org_kinds.yml",
+                       "roles.yml"]
 
 
 def _strings(value: object) -> list[str]:

@@ -1,0 +1,185 @@
+"""Can-we questions and recommending bodies through the assistant core, with an injected parser (independent of
+the real NLU's accuracy): the verdict first with its clause, the role stated kept for later turns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from dialogs import Assistant, DialogState, Incoming, Store, Turn
+from dialogs.roles import remember_role, tailored_answer
+from dialogs.store.models import Conversation, User
+from knowledge import compose
+from nlu import IntentScore, ParseResult
+
+NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+CLAUSE = "二、申报条件（一）第1项"
+STEPS = ("测评", "推荐表", "附件1", "申请材料", "报经济和信息化厅")
+RECOMMENDERS = ("各地（市）经济和信息化局", "自治区级（含）以上园区管委会")
+
+
+def parser_for(intent: str) -> Callable[[str], ParseResult]:
+    def parse(text: str) -> ParseResult:
+        return ParseResult(text=text, intent=intent, confidence=0.91, intent_ranking=(IntentScore(intent, 0.91),),
+                           engine="fake")
+
+    return parse
+
+
+def ask(store: Store, user: str, text: str, intent: str) -> Turn:
+    return Assistant(store, clock=lambda: NOW, parser=parser_for(intent)).handle(Incoming("test", user, text))
+
+
+def memory_of(store: Store, user: str) -> dict[str, object]:
+    """What the conversation remembers of ``user``, as stored."""
+    with store.session() as s:
+        raw = s.scalar(select(Conversation.state_json).join(User, User.id == Conversation.user_id)
+                       .where(User.external_id == user))
+    return DialogState.from_json(raw).memory
+
+
+@pytest.fixture(scope="module")
+def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    s = Store(f"sqlite:///{tmp_path_factory.mktemp('roles') / 'roles.db'}")
+    yield s
+    s.dispose()
+
+
+@pytest.mark.parametrize(("text", "intent", "says", "never"), [
+    ("民办非企业单位能报吗", "who_can_apply", ["取决于", "没有点名民办非企业单位"], ["不能申报"]),
+    ("集团下属的子公司能报吗", "who_can_apply", ["可以申报", "独立法人资格"], ["不能申报", "取决于"]),
+    ("事业单位能报吗", "who_can_apply", ["取决于", "没有点名事业单位", "科研院所"], ["不能申报"]),
+    ("分公司能报吗", "who_can_apply", ["不能申报", "不具有独立法人资格", "总公司"], ["可以申报"]),
+    ("分公司没有独立法人资格怎么办", "condition_legal_person", ["不能申报", "子公司"], ["可以申报"]),
+    ("我们是办事处", "who_can_apply", ["不能申报"], ["可以申报"]),
+    ("个体户可以吗", "who_can_apply", ["不能申报"], ["可以申报"]),
+    ("会计师事务所能申请吗", "who_can_apply", ["社会中介机构", "取决于"], []),
+    ("众创空间能申报吗", "who_can_apply", ["取决于", "运营"], []),
+    ("高校能报吗", "who_can_apply", ["取决于", "事业单位"], []),
+    ("商会可以申报吗", "who_can_apply", ["取决于", "社会团体"], []),
+    ("建筑公司能报吗", "who_can_apply", ["取决于", "五类"], []),
+    ("我们是建筑公司", "who_can_apply", ["通知列出的五类是", "贵单位是否属于其中之一？"], ["（1）中小企业服务机构"]),
+    ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "who_can_apply", ["贵单位可以申报", "技术服务机构"],
+     ["不能申报"]),
+    ("高校下属的研究院能申报吗", "who_can_apply", ["取决于它是否具有独立法人资格", "科研院所"], []),
+    ("子公司和分公司哪个能报", "who_can_apply", ["子公司可以申报", "分公司不能申报"], []),
+])
+def test_can_we_questions_get_a_verdict_with_the_clause(shared_store: Store, text: str, intent: str,
+                                                       says: list[str], never: list[str]) -> None:
+    turn = ask(shared_store, f"kind-{text}", text, intent)
+    reply = turn.replies[-1].text
+    assert all(word in reply for word in says), reply
+    assert not any(word in reply for word in never), reply
+    assert turn.sources == (CLAUSE,) and f"依据：{CLAUSE}" in reply and "（1）中小企业服务机构" not in reply
+
+
+@pytest.mark.parametrize(("text", "intent"), [("哪些单位可以申报", "who_can_apply"),
+                                              ("需要独立法人资格吗", "condition_legal_person"),
+                                              ("谁负责推荐", "recommendation"),
+                                              ("材料交到哪里", "open_submission"),
+                                              # an introduction, not a question, of a kind that can apply
+                                              ("我们是科研院所，独立法人，2018年成立的", "condition_legal_person")])
+def test_without_a_kind_or_a_body_the_usual_answer(shared_store: Store, text: str, intent: str) -> None:
+    turn = ask(shared_store, f"usual-{text}", text, intent)
+    assert turn.replies[-1].text == compose(intent, text).text
+
+
+def test_a_recommender_stated_once_is_answered_as_one_later(shared_store: Store) -> None:
+    user = "rikaze"
+    ask(shared_store, user, "我是日喀则经信局的", "recommendation")
+    assert memory_of(shared_store, user)["role"] == "city_bureau"
+    reply = ask(shared_store, user, "那我们怎么推荐", "recommendation").replies[-1].text
+    positions = [reply.find(step) for step in STEPS]
+    assert -1 not in positions and positions == sorted(positions), reply
+    assert "联系" not in reply and "贵局" in reply
+    submit = ask(shared_store, user, "材料要交给谁", "open_submission")
+    assert "报经济和信息化厅" in submit.replies[-1].text and "交给负责推荐的单位" not in submit.replies[-1].text
+    assert submit.sources == ("三、申请材料（一）",)
+    can = ask(shared_store, user, "事业单位能报吗", "who_can_apply").replies[-1].text
+    assert "取决于" in can and "向推荐单位" not in can  # not sent to itself
+
+
+@pytest.mark.parametrize(("text", "role"), [
+    ("我们是县里的园区，能推荐吗", "county_park"),
+    ("我们是区县工信局，怎么推荐", "county_bureau"),
+    ("我们是街道办，能推荐企业吗", "local_government"),
+])
+def test_a_body_that_is_not_a_recommender_is_told_who_is(shared_store: Store, text: str, role: str) -> None:
+    user = f"body-{role}"
+    reply = ask(shared_store, user, text, "recommendation").replies[-1].text
+    assert "不是通知规定的推荐单位" in reply and all(name in reply for name in RECOMMENDERS)
+    assert memory_of(shared_store, user)["role"] == role
+    later = ask(shared_store, user, "那我们怎么推荐", "recommendation").replies[-1].text
+    assert "不是通知规定的推荐单位" in later
+
+
+def test_asking_about_a_body_answers_for_it_without_taking_its_role(shared_store: Store) -> None:
+    user = "asks-about-park"
+    reply = ask(shared_store, user, "园区管委会怎么推荐企业", "recommendation").replies[-1].text
+    assert all(step in reply for step in STEPS) and "联系" not in reply
+    assert "role" not in memory_of(shared_store, user)
+    county = ask(shared_store, user, "县经信局可以推荐吗", "recommendation").replies[-1].text
+    assert "不是通知规定的推荐单位" in county
+
+
+def test_an_applicant_going_through_a_recommender_gets_the_usual_answer(shared_store: Store) -> None:
+    turn = ask(shared_store, "via", "要找经信局推荐吗", "recommendation")
+    assert turn.replies[-1].text == compose("recommendation").text
+
+
+def test_saying_we_are_the_applicant_replaces_a_role(shared_store: Store) -> None:
+    user = "switch"
+    ask(shared_store, user, "我们是拉萨市经信局", "recommendation")
+    ask(shared_store, user, "不对，我们是申报单位", "recommendation")
+    assert memory_of(shared_store, user)["role"] == "applicant"
+    turn = ask(shared_store, user, "推荐单位是谁", "recommendation")
+    assert turn.replies[-1].text == compose("recommendation").text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("我们是拉萨市经信局", "city_bureau"),
+    ("我在那曲市经信局工作", "city_bureau"),
+    ("我们在高新区，能报吗", None),  # located there, not speaking for it
+    ("要找经信局推荐吗", None),
+    ("我们是高新区的企业", None),
+])
+def test_remember_role(text: str, expected: str | None) -> None:
+    memory: dict[str, object] = {}
+    remember_role(memory, text)
+    assert memory.get("role") == expected
+
+
+def test_tailored_answer_leaves_other_intents_alone() -> None:
+    memory: dict[str, object] = {"role": "city_bureau"}
+    assert tailored_answer("condition_assets", "资产要多少", memory) is None
+    assert tailored_answer("who_can_apply", "哪些单位可以申报", memory) is None
+
+
+@pytest.mark.parametrize(("text", "says", "never"), [
+    ("民办非企能不能报啊", ["取决于", CLAUSE], ["开始申报条件自测"]),  # asked about a kind: its verdict only
+    # asked about the user's own organisation: the verdict, then the self-check goes through the rest
+    ("我们是科研院所，能报吗", ["贵单位可以申报", CLAUSE, "已记录：机构类型：科研院所"], []),
+    ("我们是分公司，能报吗", ["贵单位不能申报", CLAUSE, "已记录：是否具有独立法人资格：否"], []),
+    # a loose self-description is confirmed by the self-check, and a request to self-check is carried out
+    ("我们是建筑公司，能报吗", ["自测"], ["能否申报"]),
+    ("我们是集团的分公司，没有独立法人资格，想自测一下能不能报", ["直接给结论"], ["贵单位不能申报"]),
+])
+def test_a_can_we_question_naming_a_kind_gets_its_verdict(shared_store: Store, text: str, says: list[str],
+                                                          never: list[str]) -> None:
+    reply = ask(shared_store, f"canwe-{text}", text, "selfcheck_start").text
+    assert all(word in reply for word in says), reply
+    assert not any(word in reply for word in never), reply
+
+
+def test_a_recommender_asking_what_comes_next_gets_its_own_steps(shared_store: Store) -> None:
+    user = "linzhi"
+    ask(shared_store, user, "我是林芝市经信局的", "recommendation")
+    ask(shared_store, user, "测评要看哪些", "recommendation")
+    reply = ask(shared_store, user, "然后呢", "review").replies[-1].text
+    assert "推荐表" in reply and "附件1" in reply and "联系" not in reply
+    process = ask(shared_store, user, "整个流程是怎样的", "process_overview")
+    assert "专家" in process.text and "推荐表" in process.text
+    assert process.sources == ("四、申报审批流程", "三、申请材料（一）")

@@ -1,0 +1,300 @@
+"""org_kinds.yml and roles.yml: the kind or body a message names, the verdict and steps the answer gives, and a
+broken copy of the data reported with its file and key."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge import (
+    KNOWLEDGE_DIR,
+    Judgement,
+    KnowledgeError,
+    can_apply_answer,
+    org_data,
+    role_answer,
+    validate,
+)
+
+CLAUSE = "二、申报条件（一）第1项"
+VERDICT_WORDS = {"can": "可以申报", "cannot": "不能申报", "depends": "取决于"}
+
+
+def judge(text: str) -> tuple[Judgement, ...]:
+    return org_data().kinds.judge(text)
+
+
+@pytest.mark.parametrize(("text", "kind", "verdict"), [
+    ("集团下属的子公司能报吗", "subsidiary", "can"),
+    ("国企的子公司能报不", "subsidiary", "can"),
+    ("分公司能报吗", "branch", "cannot"),
+    ("外地企业在西藏的分公司能申请吗", "branch", "cannot"),
+    ("我们是办事处", "office", "cannot"),
+    ("我们是集团下属部门，不是法人", "internal_unit", "cannot"),
+    ("个体户可以吗", "individual", "cannot"),
+    ("合伙企业能报吗", "individual", "cannot"),
+    ("事业单位能报吗", "public_institution", "depends"),
+    ("民办非企业单位能报吗", "private_non_enterprise", "depends"),
+    ("民办非企能不能报啊", "private_non_enterprise", "depends"),
+    ("律师事务所能申请吗", "professional_firm", "depends"),
+    ("我们是一家咨询服务公司能不能申请", "consulting", "can"),
+    ("检验检测机构可以申报吗", "tech_service", "can"),
+    ("我们是孵化器能申请吗", "incubator", "depends"),
+    ("众创空间可以申报吗", "incubator", "depends"),
+    ("职业学校可以申请吗", "school", "depends"),
+    ("行业协会能不能申报", "association", "depends"),
+    ("我们是行业商会能申请吗", "association", "depends"),
+    ("建筑公司能报吗", "ordinary_business", "depends"),
+    ("贸易公司能报吗", "ordinary_business", "depends"),
+    ("国有企业能不能报", "ownership", "depends"),
+    # several kinds describing one organisation: the listed type is the one asked about
+    ("大学的研究所可以报吗", "research", "depends"),  # legal personality not said
+    ("高校下属的研究院能申报吗", "research", "depends"),
+    ("我们是事业单位性质的研究所，独立法人，能报吗", "research", "can"),
+    ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "tech_service", "can"),
+    ("我们是有限公司，主要给中小企业做代理记账，能报吗", "consulting", "can"),
+    ("集团的子公司，做检测的，能报吗", "tech_service", "can"),  # a 子公司 is a legal person
+    ("我们是分公司，做技术服务的，能报吗", "tech_service", "cannot"),  # a 分公司 is not
+    ("研究所，没有独立法人资格，能报吗", "research", "cannot"),
+    ("事业单位可以报不？我们是市里的生产力促进中心", "tech_service", "depends"),
+])
+def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
+    (found,) = judge(text)
+    assert (found.kind.key, found.verdict) == (kind, verdict)
+    answer = can_apply_answer((found,))
+    first = answer.text.split("。")[0]
+    assert VERDICT_WORDS[verdict] in first
+    assert answer.sources == (CLAUSE,) and answer.text.endswith(f"依据：{CLAUSE}")
+    if verdict == "cannot":
+        assert "可以申报" not in answer.text
+    if found.basis in ("legal_unknown", "legal_yes", "legal_no"):
+        assert "独立法人资格" in answer.text.split("\n\n")[0]
+
+
+@pytest.mark.parametrize(("text", "verdicts"), [
+    ("子公司和分公司哪个能报", [("子公司", "can"), ("分公司", "cannot")]),
+    ("事业单位还是民非能报", [("事业单位", "depends"), ("民非", "depends")]),
+])
+def test_kinds_asked_one_by_one(text: str, verdicts: list[tuple[str, str]]) -> None:
+    found = judge(text)
+    assert [(j.word, j.verdict) for j in found] == verdicts
+    answer = can_apply_answer(found)
+    starts = [f"{word}{VERDICT_WORDS[v] if v != 'depends' else '能否申报'}" for word, v in verdicts]
+    positions = [answer.text.find(start) for start in starts]
+    assert -1 not in positions and positions == sorted(positions)
+
+
+def test_a_loose_self_description_asks_which_of_the_five() -> None:
+    (own,) = judge("我们是建筑公司，能报吗")
+    assert own.to_confirm
+    text = can_apply_answer((own,)).text
+    assert "通知列出的五类是" in text and "贵单位是否属于其中之一？" in text
+    (other,) = judge("建筑公司能报吗")  # asked about, not a self-description
+    assert not other.to_confirm and "贵单位" not in can_apply_answer((other,)).text
+
+
+@pytest.mark.parametrize("text", ["哪些单位可以申报", "申报主体有什么要求", "对申报单位类型有没有要求"])
+def test_no_kind_in_a_general_question(text: str) -> None:
+    assert judge(text) == ()
+
+
+@pytest.mark.parametrize("key", sorted(org_data().kinds.kinds))
+def test_every_kind_names_the_five_types_and_says_when_the_notice_is_silent(key: str) -> None:
+    kind = org_data().kinds.kinds[key]
+    (found,) = judge(kind.words[0])
+    assert found.kind == kind
+    answer = can_apply_answer((found,))
+    assert answer.text.startswith(f"{kind.words[0]}{'能否申报，' if kind.verdict == 'depends' else ''}")
+    assert "科研院所" in answer.text and "社会中介机构" in answer.text
+    assert ("没有点名" in answer.text) == kind.unnamed
+    assert ("向推荐单位" in answer.text) == (kind.verdict == "depends")
+
+
+def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
+    found = judge("事业单位能报吗")
+    assert "向推荐单位" in can_apply_answer(found).text
+    text = can_apply_answer(found, recommender=True).text
+    assert "向推荐单位" not in text and "经济和信息化厅确认" in text
+
+
+@pytest.mark.parametrize(("text", "role", "stated", "via"), [
+    ("我们是拉萨市经信局，推荐要做哪些工作", "city_bureau", True, False),
+    ("我是日喀则经信局的", "city_bureau", True, False),
+    ("我在那曲市经信局工作", "city_bureau", True, False),
+    ("那曲市工信局这边，推荐流程是怎样的", "city_bureau", True, False),
+    ("我们是阿里地区经信局", "city_bureau", True, False),
+    ("园区管委会怎么推荐企业", "park_committee", False, False),
+    ("我们是拉萨经济技术开发区管委会", "park_committee", True, False),
+    ("要找经信局推荐吗", "city_bureau", False, True),
+    ("我们在高新区，能报吗", "park_committee", False, True),
+    ("县经信局可以推荐吗", "county_bureau", False, False),
+    ("区县工信局怎么推荐", "county_bureau", False, False),
+    ("我们是堆龙德庆区工信局", "county_bureau", True, False),
+    ("我们县的经信局可以推荐企业吗", "county_bureau", True, False),
+    ("我们是县里的园区，能推荐吗", "county_park", True, False),
+    ("我们是曲水县工业园区管委会", "county_park", True, False),
+    ("我们是街道办，能推荐企业吗", "local_government", True, False),
+    ("行业协会可以推荐吗", "association", False, False),
+    ("我们是申报单位", "applicant", True, False),
+    ("我们园区是市级的，能推荐平台吗", "county_park", True, False),
+    ("我们是国家级高新区管委会，可以推荐平台吗", "park_committee", True, False),
+    ("我们是自治区级园区管委会", "park_committee", True, False),
+    ("我们是拉萨市城关区经信局", "county_bureau", True, False),
+])
+def test_role_found(text: str, role: str, stated: bool, via: bool) -> None:
+    found = org_data().roles.find(text)
+    assert found is not None
+    assert (found.role.key, found.stated, found.via) == (role, stated, via)
+
+
+@pytest.mark.parametrize("text", ["我们是高新区的企业，找谁推荐", "我们园区里的企业能报吗", "谁负责推荐", "推荐表谁填"])
+def test_no_body_when_it_is_only_a_place_or_not_named(text: str) -> None:
+    assert org_data().roles.find(text) is None
+
+
+def test_recommender_steps_in_the_notice_order_and_no_contact_advice() -> None:
+    found = org_data().roles.find("我们是拉萨市经信局")
+    assert found is not None
+    answer = role_answer("recommendation", found)
+    assert answer is not None
+    positions = [answer.text.find(step) for step in ("测评", "推荐表", "附件1", "申请材料", "报经济和信息化厅")]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "联系" not in answer.text and answer.text.startswith("贵局")
+    assert answer.sources == ("三、申请材料（一）", "四、申报审批流程（二）")
+
+
+@pytest.mark.parametrize("text", ["我们是县里的园区", "县经信局", "我们是街道办", "行业协会", "我们是拉萨市科技局"])
+def test_a_body_that_does_not_recommend_is_told_who_does(text: str) -> None:
+    found = org_data().roles.find(text)
+    assert found is not None and not found.role.recommender
+    answer = role_answer("recommendation", found)
+    assert answer is not None
+    assert "不是通知规定的推荐单位" in answer.text
+    assert "各地（市）经济和信息化局" in answer.text and "自治区级（含）以上园区管委会" in answer.text
+
+
+@pytest.mark.parametrize(("intent", "words"), [
+    ("open_submission", ["推荐表", "报经济和信息化厅"]),
+    ("materials_overview", ["推荐表", "附件1", "申请报告"]),
+])
+def test_other_intents_answered_for_a_recommender(intent: str, words: list[str]) -> None:
+    found = org_data().roles.find("我们是山南市经信局")
+    assert found is not None
+    answer = role_answer(intent, found)
+    assert answer is not None and all(w in answer.text for w in words) and "您的申请材料" not in answer.text
+
+
+def test_an_applicant_gets_the_usual_answers() -> None:
+    found = org_data().roles.find("我们是申报单位")
+    assert found is not None
+    assert role_answer("recommendation", found) is None and role_answer("open_submission", found) is None
+
+
+# ---------------------------------------------------------------- broken copies
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def edit_yaml(path: Path, change: Callable[[dict], None]) -> None:  # type: ignore[type-arg]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _verdict_bool(d: dict) -> None:  # type: ignore[type-arg]
+    d["kinds"]["branch"]["verdict"] = False  # what an unquoted `no` becomes in YAML
+
+
+def _depends_without_reason(d: dict) -> None:  # type: ignore[type-arg]
+    del d["kinds"]["school"]["depends_on"]
+
+
+def _word_twice(d: dict) -> None:  # type: ignore[type-arg]
+    d["kinds"]["office"]["words"].append("分公司")
+
+
+def _not_a_listed_type(d: dict) -> None:  # type: ignore[type-arg]
+    d["kinds"]["research"]["type"] = "other"
+
+
+def _no_legal_words(d: dict) -> None:  # type: ignore[type-arg]
+    d["legal_person"]["deny"] = []
+
+
+def _bad_kinds_clause(d: dict) -> None:  # type: ignore[type-arg]
+    d["clause"] = "二、申报条件（一）第7项"
+
+
+def _wrong_notice_name(d: dict) -> None:  # type: ignore[type-arg]
+    d["roles"]["city_bureau"]["notice_name"] = "各县经济和信息化局"
+
+
+def _recommender_missing(d: dict) -> None:  # type: ignore[type-arg]
+    del d["roles"]["park_committee"]
+
+
+def _lower_is_a_recommender(d: dict) -> None:  # type: ignore[type-arg]
+    d["roles"]["city_bureau"]["lower_role"] = "park_committee"
+
+
+def _missing_template(d: dict) -> None:  # type: ignore[type-arg]
+    d["answers"]["recommendation"]["recommender"] = "answers/no_such_template"
+
+
+def _unknown_intent(d: dict) -> None:  # type: ignore[type-arg]
+    d["answers"]["weather"] = {"recommender": "answers/role_recommend", "sources": ["三、申请材料（一）"]}
+
+
+def _no_hint(d: dict) -> None:  # type: ignore[type-arg]
+    del d["roles"]["county_park"]["hint"]
+
+
+def _no_steps(d: dict) -> None:  # type: ignore[type-arg]
+    d["recommendation"]["steps"] = []
+
+
+def _no_such_process_step(d: dict) -> None:  # type: ignore[type-arg]
+    d["recommendation"]["process_step"] = 9
+
+
+BROKEN = [
+    ("org_kinds.yml", _verdict_bool, "org_kinds.yml", "kinds.branch.verdict"),
+    ("org_kinds.yml", _depends_without_reason, "org_kinds.yml", "kinds.school.depends_on"),
+    ("org_kinds.yml", _word_twice, "org_kinds.yml", "kinds.office.words[6]"),
+    ("org_kinds.yml", _bad_kinds_clause, "org_kinds.yml", "clause"),
+    ("org_kinds.yml", _not_a_listed_type, "org_kinds.yml", "kinds.research.type"),
+    ("org_kinds.yml", _no_legal_words, "org_kinds.yml", "legal_person.deny"),
+    ("roles.yml", _wrong_notice_name, "roles.yml", "roles.city_bureau.notice_name"),
+    ("roles.yml", _recommender_missing, "roles.yml", "roles"),
+    ("roles.yml", _lower_is_a_recommender, "roles.yml", "roles.city_bureau.lower_role"),
+    ("roles.yml", _missing_template, "roles.yml", "answers.recommendation.recommender"),
+    ("roles.yml", _unknown_intent, "roles.yml", "answers.weather"),
+    ("roles.yml", _no_hint, "roles.yml", "roles.county_park.hint"),
+    ("process.yml", _no_steps, "process.yml", "recommendation.steps"),
+    ("process.yml", _no_such_process_step, "process.yml", "recommendation.process_step"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "file", "key"), BROKEN, ids=[c[1].__name__ for c in BROKEN])
+def test_broken_copy_names_file_and_key(kb_copy: Path, name: str, change: Callable[[dict], None],  # type: ignore[type-arg]
+                                        file: str, key: str) -> None:
+    edit_yaml(kb_copy / name, change)
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy)
+    assert (err.value.file, err.value.key) == (file, key)
+
+
+def test_broken_template_names_the_template(kb_copy: Path) -> None:
+    (kb_copy / "templates" / "answers" / "can_apply.j2").write_text("{{ kind.no_such_field }}", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy)
+    assert err.value.file == "templates/answers/can_apply.j2" and err.value.key.startswith("kinds.")
