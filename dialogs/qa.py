@@ -45,7 +45,7 @@ def answer_question(ctx: Context) -> list[Reply]:
     if ctx.parsed.intent == FALLBACK_INTENT and not has_words(ctx.text):
         ctx.fallback = True  # emoji, symbols or punctuation only: say what we can read, not "out of scope"
         return [Reply(render("system/not_text", kind="表情或符号"))]
-    answer = compose(ctx.parsed.intent, ctx.text, ctx.parsed.entities, local_today(ctx))
+    answer = compose(ctx.parsed.intent, ctx.text, ctx.parsed.entities, local_today(ctx), lang=ctx.parsed.lang)
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
     return [Reply(answer.text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]
