@@ -80,7 +80,10 @@ def _plain_answer(model: FlowModel, question: Question, text: str, entities: lis
 
 
 def read_bool(model: FlowModel, text: str) -> bool | None:
-    """是/有/具备… → True, 否/没有/不是… → False (negations first: 没有 contains 有), else None."""
+    """是/有/具备… → True, 否/没有/不是… → False (negations first: 没有 contains 有), else None. A don't-know
+    ("不清楚", "not sure", "I don't know") is neither, though it contains 不 / "sure"."""
+    if model.word("unknown", text):
+        return None
     if model.word("no", text):
         return False
     if model.word("yes", text):
