@@ -169,6 +169,9 @@ class Applicant:
         if "请核对您的回答" in reply_text:
             return self.at_summary()
         key = self.asked(reply_text)
+        if key is None and "直接给结论" in reply_text:
+            self.did["继续 after a knock-out"] += 1
+            return "继续"  # the verdict is settled; this applicant wants to see every gap
         if key is None:
             raise AssertionError(f"the applicant does not recognise the question: {reply_text[-200:]}")
         if self.correct_next is not None:

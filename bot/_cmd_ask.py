@@ -57,9 +57,14 @@ class Asker:
 
 
 def turn_json(turn: Turn) -> str:
-    return json.dumps({"text": turn.text, "intent": turn.intent, "confidence": round(turn.confidence, 4),
-                       "fallback": turn.fallback, "sources": list(turn.sources), "engine": turn.engine},
-                      ensure_ascii=False)
+    """One line of ``ask --json``; ``parts`` when the message held several questions (the top-level intent is the
+    first part's)."""
+    out: dict[str, Any] = {"text": turn.text, "intent": turn.intent, "confidence": round(turn.confidence, 4),
+                           "fallback": turn.fallback, "sources": list(turn.sources), "engine": turn.engine}
+    if turn.parts:
+        out["parts"] = [{"intent": intent, "confidence": round(confidence, 4), "text": text}
+                        for intent, confidence, text in turn.parts]
+    return json.dumps(out, ensure_ascii=False)
 
 
 def turn_text(turn: Turn) -> str:

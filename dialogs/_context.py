@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +14,7 @@ from dialogs._types import Incoming, Reply
 from dialogs.state import DialogState
 from dialogs.store._turns import TurnStore
 from dialogs.store.models import User
-from nlu import ParseResult
+from nlu import DialogueContext, ParseResult, Understanding, understand
 
 if TYPE_CHECKING:
     from dialogs.assistant import Assistant
@@ -33,10 +34,22 @@ class Context:
     now: datetime
     sources: list[str] = field(default_factory=list)
     fallback: bool = False
+    parts: tuple[tuple[str, float, str], ...] = ()  # (intent, confidence, text) of each question, when several
 
     @property
     def text(self) -> str:
         return self.incoming.text
+
+    @functools.cached_property
+    def understanding(self) -> Understanding:
+        """The message as dialogue acts, read against the moment: the active flow's pending item and the last
+        topic. Made when a handler first asks (a button press never needs it)."""
+        from dialogs._registry import FLOWS
+
+        flow = FLOWS.get(self.state.flow or "")
+        asking, value_type = flow.asking(self) if flow is not None else (None, None)
+        context = DialogueContext(asking=asking, value_type=value_type, topic=self.state.memory.get("topic"))
+        return understand(self.text, context, self.parsed, self.assistant.parser)
 
     @property
     def session(self) -> Session:
@@ -58,9 +71,12 @@ Handler = Callable[[Context], list[Reply]]
 class Flow(Protocol):
     """A multi-turn flow (self-check, materials confirmation…). ``handle`` returns the replies when it
     consumed the message, or ``None`` to let the normal intent routing answer it (a side question);
-    ``resume`` re-asks the pending question after a side question was answered."""
+    ``resume`` re-asks the pending question after a side question was answered; ``asking`` names the pending
+    item and its value type, for the NLU's reading of the next message."""
 
     name: str
+
+    def asking(self, ctx: Context) -> tuple[str | None, str | None]: ...
 
     def handle(self, ctx: Context) -> list[Reply] | None: ...
 

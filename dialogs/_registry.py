@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dialogs._context import Flow, Handler
+from dialogs._context import Context, Flow, Handler
 
 INTENT_HANDLERS: dict[str, Handler] = {}
 FLOWS: dict[str, Flow] = {}
+# Called after a message that no flow was waiting for has been answered (e.g. to remember the facts it gave).
+OBSERVERS: list[Callable[[Context], None]] = []
 # Slash commands (Telegram, web, terminal) map to intents: "/selfcheck" -> "selfcheck_start".
 COMMANDS: dict[str, str] = {
     "/start": "greet",
@@ -34,6 +36,12 @@ def intent_handler(*intents: str) -> Callable[[Handler], Handler]:
         return fn
 
     return wrap
+
+
+def observer(fn: Callable[[Context], None]) -> Callable[[Context], None]:
+    """Decorator: ``@observer`` registers a function that sees every message answered outside a flow."""
+    OBSERVERS.append(fn)
+    return fn
 
 
 def register_flow(flow: Flow) -> Flow:

@@ -60,6 +60,7 @@ class Turn:
     sources: tuple[str, ...] = ()
     engine: str = "builtin"
     extra: dict[str, Any] = field(default_factory=dict)
+    parts: tuple[tuple[str, float, str], ...] = ()  # (intent, confidence, text) of each question, when several
 
     @property
     def text(self) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from dialogs import _features  # noqa: F401  (importing registers the features' handlers)
 from dialogs._context import Context
-from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS
+from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
 from dialogs.state import DialogState
@@ -19,13 +19,15 @@ from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
 from knowledge import render
 from knowledge.errors import StorageUnavailableError, UserInputError
-from nlu import FALLBACK_INTENT, IntentScore, ParseResult, configured_engine
+from nlu import FALLBACK_INTENT, Act, IntentScore, ParseResult, Understanding, configured_engine, topic_intents
 from nlu import parse as nlu_parse
 
 MAX_MESSAGE_CHARS = 4096
 MAX_ID_CHARS = 128  # users.external_id
 MAX_CHANNEL_CHARS = 32  # users.channel
 Clock = Callable[[], datetime]
+TOPIC_INTENTS = topic_intents()  # the questions a follow-up can refer back to
+CAN_WE_WITH_FIGURES = "conditions_overview"  # answers judge every figure the user gives
 
 
 def utc_now() -> datetime:
@@ -120,21 +122,56 @@ class Assistant:
         if ctx.fallback:
             record_unanswered(conn, user_id, incoming.text, parsed.intent, parsed.confidence, now)
         return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
-                    fallback=ctx.fallback, sources=tuple(dict.fromkeys(ctx.sources)), engine=reported_engine(parsed))
+                    fallback=ctx.fallback, sources=tuple(dict.fromkeys(ctx.sources)), engine=reported_engine(parsed),
+                    parts=ctx.parts)
 
     def route(self, ctx: Context) -> list[Reply]:
-        """The active flow first; a message it does not consume is answered by intent, then the flow
-        repeats its pending question."""
+        """The active flow first; a message it does not consume is answered by intent (each question of it),
+        then the flow repeats its pending question."""
         flow = FLOWS.get(ctx.state.flow or "")
         if flow is not None:
             consumed = flow.handle(ctx)
             if consumed is not None:
                 return consumed
-        replies = self.answer_intent(ctx)
+        replies = self.answer_questions(ctx)
         flow_after = FLOWS.get(ctx.state.flow or "")
         if flow is not None and flow_after is flow:
             replies += flow.resume(ctx)
+        if flow is None and ctx.parsed.engine != "command":
+            for observe in OBSERVERS:
+                observe(ctx)
         return replies
+
+    def answer_questions(self, ctx: Context) -> list[Reply]:
+        """Every question of the message, each by its own intent ("申报要几年、多少资产" gets both answers); a
+        follow-up ("那培训服务呢") by the intent it resolves to. The last question's intent becomes the topic."""
+        understanding = ctx.understanding
+        acts = [a for a in (*understanding.commands, *understanding.questions) if a.intent] \
+            if ctx.parsed.engine != "command" else []
+        acts = [_judged(a, understanding) for a in acts]
+        if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message
+            acts = [a for a in acts if a.intent == "selfcheck_start"][:1]
+        if not acts or (len(acts) == 1 and acts[0].intent == ctx.parsed.intent):
+            replies = self.answer_intent(ctx)
+            self._remember_topic(ctx, ctx.parsed.intent)
+            return replies
+        first = ctx.parsed
+        replies, fallback = [], True
+        for act in acts:
+            ctx.parsed = replace(first, intent=act.intent or FALLBACK_INTENT, confidence=act.confidence,
+                                 entities=act.entities if len(acts) > 1 else first.entities)
+            replies += self.answer_intent(ctx)
+            fallback = fallback and ctx.fallback
+        ctx.parts = tuple((a.intent or FALLBACK_INTENT, a.confidence, a.text) for a in acts) if len(acts) > 1 else ()
+        ctx.fallback = fallback
+        self._remember_topic(ctx, ctx.parsed.intent)
+        ctx.parsed = replace(first, intent=acts[0].intent or FALLBACK_INTENT, confidence=acts[0].confidence)
+        return replies
+
+    @staticmethod
+    def _remember_topic(ctx: Context, intent: str) -> None:
+        if intent in TOPIC_INTENTS:
+            ctx.state.memory["topic"] = intent
 
     def answer_intent(self, ctx: Context) -> list[Reply]:
         handler = INTENT_HANDLERS.get(ctx.parsed.intent) or INTENT_HANDLERS.get(FALLBACK_INTENT)
@@ -142,6 +179,14 @@ class Assistant:
             ctx.fallback = True
             return [Reply(render("system/empty"))]
         return handler(ctx)
+
+
+def _judged(act: Act, understanding: Understanding) -> Act:
+    """"成立3年了，资产150万，满意度78%，能报吗": a can-we question that gives figures is answered by judging each
+    figure against the conditions; asked without figures (or asked for: "帮我测一下") it starts the self-check."""
+    if act.kind == "question" and act.intent == "selfcheck_start" and understanding.own_entities:
+        return replace(act, intent=CAN_WE_WITH_FIGURES)
+    return act
 
 
 def _asks_again(replies: list[Reply]) -> bool:

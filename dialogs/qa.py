@@ -15,10 +15,11 @@ from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
 from knowledge import compose, load_file, render
-from nlu import FALLBACK_INTENT
+from nlu import FALLBACK_INTENT, Entity
 
 __all__ = ["QA_INTENTS", "answer_question"]
 
+FIGURE_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 QA_INTENTS: tuple[str, ...] = tuple(
     name for name, spec in load_file("intents.yml")["intents"].items()
     if spec.get("kind") in ("answer", "open", "smalltalk")
@@ -39,13 +40,23 @@ def has_words(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
+def _own_figures(ctx: Context) -> tuple[Entity, ...]:
+    """The figures of the question: the message's, but those said to be wrong ("不是80次"); with two or more the
+    answer judges each ("我们资产90万，去年服务了25家，行不行")."""
+    rejected = set(ctx.understanding.rejected)
+    return tuple(e for e in ctx.parsed.entities if e not in rejected and e.entity in FIGURE_KINDS)
+
+
 @intent_handler(*QA_INTENTS, FALLBACK_INTENT)
 def answer_question(ctx: Context) -> list[Reply]:
     """Answer from knowledge/; an intent without an answer (or out of scope) gets the fallback reply."""
     if ctx.parsed.intent == FALLBACK_INTENT and not has_words(ctx.text):
         ctx.fallback = True  # emoji, symbols or punctuation only: say what we can read, not "out of scope"
         return [Reply(render("system/not_text", kind="表情或符号"))]
-    answer = compose(ctx.parsed.intent, ctx.text, ctx.parsed.entities, local_today(ctx), lang=ctx.parsed.lang)
+    figures = _own_figures(ctx)
+    about_rule = any(a.about_rule for a in ctx.understanding.questions)
+    answer = compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
+                     about_rule=about_rule, lang=ctx.parsed.lang)
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
     return [Reply(answer.text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]

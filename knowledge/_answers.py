@@ -33,15 +33,24 @@ def has_answer(intent: str, kb: KnowledgeBase | None = None) -> bool:
 
 
 def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), today: date | None = None,
-            kb: KnowledgeBase | None = None, lang: str = "zh") -> Answer:
-    """The answer for ``intent`` (``nlu_fallback`` when it has none), checking the question's figures.
+            kb: KnowledgeBase | None = None, *, every_figure: bool = False, about_rule: bool = False,
+            lang: str = "zh") -> Answer:
+    """The answer for ``intent`` (``nlu_fallback`` when it has none), checking the question's figures: those the
+    intent is about, or with ``every_figure`` each figure the user gave ("我们资产90万，去年服务了25家，行不行").
+    ``about_rule``: the question asks what the rule means; a figure restating a threshold is not judged.
     ``lang="en"``: in English (templates/answers_en/), the clauses still cited by their Chinese names."""
     kb = kb or knowledge_base()
     if intent not in kb.answers:
         intent = FALLBACK_INTENT
     spec = kb.answers[intent]
     entities = tuple(entities)
-    checks = check_figures(kb, spec.figures, text, entities, today or date.today()) if spec.figures else []
+    day = today or date.today()
+    checks = check_figures(kb, spec.figures, text, entities, day, about_rule=about_rule) if spec.figures else []
+    if every_figure:  # the figures the question's own items did not take, each where its words place it
+        said = {c.said for c in checks}
+        rest = [e for e in entities if e.text not in said]
+        others = [k for k in kb.figure_rules if k not in {c.key for c in checks}]
+        checks += check_figures(kb, others, text, rest, day, about_rule=about_rule, named=True)
     growth = check_growth(kb, spec.options["compare"], text, entities) if "compare" in spec.options else None
     sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))
     english = lang == "en"

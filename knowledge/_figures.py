@@ -95,32 +95,47 @@ def check_growth(kb: KnowledgeBase, condition: str, text: str, entities: Iterabl
 
 
 def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: Iterable[EntityLike],
-                  today: date) -> list[FigureCheck]:
-    """Every figure of the question that can be matched to one of ``keys``, each key at most once."""
+                  today: date, *, about_rule: bool = False, named: bool = False) -> list[FigureCheck]:
+    """Every figure of the question that can be matched to one of ``keys``, each key at most once. In a question
+    about the rule (``about_rule``), a figure equal to the threshold is the notice's own, not the user's. With
+    ``named``, a figure counts only next to its item's words."""
     checks: list[FigureCheck] = []
     used: set[str] = set()
     for ent in entities:
-        for key in _candidates(kb, keys, text, ent):
+        for key in _candidates(kb, keys, text, ent, named=named):
             if key in used:
                 continue
             found = _value(kb.figure_rules[key], ent, today)
+            if found is not None and about_rule and found[0] == kb.thresholds[key].minimum:
+                continue  # "培训600人次是线上线下合计吗": 600 is the rule's figure
             if found is not None:
                 used.add(key)
                 checks.append(_compare(kb.thresholds[key], ent.text, found[0], ent.entity == "date", found[1]))
     return checks
 
 
-def _candidates(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLike) -> list[str]:
+def _candidates(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLike, *,
+                named: bool = False) -> list[str]:
     rules = [kb.figure_rules[k] for k in keys if k in kb.figure_rules and _fits(kb.figure_rules[k], ent)]
+    around = _clause_around(text, ent)
+    if named or ent.entity == "number":  # a figure without a unit ("人员12个") counts only next to the item's words
+        rules = _named(rules, around)
     if len(rules) <= 1:
         return [r.key for r in rules]
-    around = _clause_around(text, ent)
-    narrowed = [r for r in rules if any(w in around for w in r.keywords)]
+    narrowed = _named(rules, around)
     if len(narrowed) == 1 or (narrowed and len({kb.thresholds[r.key].minimum for r in narrowed}) == 1):
         return [r.key for r in narrowed]
     if not narrowed and len({kb.thresholds[r.key].minimum for r in rules}) == 1:
         return [r.key for r in rules]
     return []  # ambiguous with different thresholds: better say nothing than judge the wrong item
+
+
+def _named(rules: list[FigureRule], around: str) -> list[FigureRule]:
+    """The rules whose words occur around the figure; of several, those with the longest word ("服务人员" names
+    the staff by 服务人, not the firms served by 服务)."""
+    found = [(max((len(w) for w in r.keywords if w in around), default=0), r) for r in rules]
+    best = max((n for n, _ in found), default=0)
+    return [r for n, r in found if n and n == best]
 
 
 def _fits(rule: FigureRule, ent: EntityLike) -> bool:

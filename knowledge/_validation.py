@@ -37,7 +37,7 @@ from knowledge.errors import KnowledgeError
 FALLBACK = "nlu_fallback"
 INTENT_KINDS = (*ANSWER_KINDS, "action")
 VALUE_TYPES = ("bool", "enum", "number", "integer", "percent")
-ENTITY_KINDS = ("money", "percent", "count", "duration", "date")
+ENTITY_KINDS = ("money", "percent", "count", "duration", "date", "number")
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 RENDER_ERRORS = (TemplateError, TypeError, ValueError, LookupError, AttributeError)
 

@@ -5,6 +5,8 @@ from ``detect_language``). The engine is the built-in one unless ``SHENBAO_NLU=r
 internals may move.
 """
 
+from nlu._actdata import topic_intents
+from nlu._acts import Act, ActKind, DialogueContext, Understanding, understand
 from nlu._api import (
     configured_engine,
     engine_health,
@@ -20,9 +22,13 @@ from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
 __all__ = [
     "FALLBACK_INTENT",
+    "Act",
+    "ActKind",
+    "DialogueContext",
     "Entity",
     "IntentScore",
     "ParseResult",
+    "Understanding",
     "configured_engine",
     "detect_language",
     "engine_health",
@@ -32,4 +38,6 @@ __all__ = [
     "get_engine",
     "parse",
     "reset_engine",
+    "topic_intents",
+    "understand",
 ]

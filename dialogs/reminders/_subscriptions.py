@@ -117,5 +117,8 @@ class EmailFlow:
     def resume(self, ctx: Context) -> list[Reply]:
         return []
 
+    def asking(self, ctx: Context) -> tuple[str | None, str | None]:
+        return None, None
+
 
 register_flow(EmailFlow())

@@ -8,7 +8,7 @@ it: "我们成立5年，资产300万，去年服务了45家企业") and converts
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -47,11 +47,13 @@ class Reading:
 
 
 def read_answer(model: FlowModel, text: str, pending: str | None, allowed: Collection[str], today: date,
-                extract: Extractor = extract_entities) -> Reading:
+                extract: Extractor = extract_entities, *, entities: Sequence[Entity] | None = None) -> Reading:
     """Every value the message gives: numbers mapped to indicators, and a yes/no or a choice for the
-    pending question. ``allowed`` limits the indicators a number may be mapped to by keyword."""
+    pending question. ``allowed`` limits the indicators a number may be mapped to by keyword. ``entities``:
+    the figures already found in ``text`` (the NLU's, without those the user said were wrong)."""
     reading = Reading()
-    entities = [e for e in extract(text, today=today) if e.entity in _NUMERIC_KINDS]
+    found = extract(text, today=today) if entities is None else entities
+    entities = [e for e in found if e.entity in _NUMERIC_KINDS]
     _map_entities(model, text, entities, pending, allowed, today, reading)
     question = model.questions.get(pending or "")
     if question is not None and pending not in reading.covered():
@@ -59,6 +61,29 @@ def read_answer(model: FlowModel, text: str, pending: str | None, allowed: Colle
         if value is not None:
             reading.facts.insert(0, Fact(question.key, value, text))
     return reading
+
+
+def read_corrections(model: FlowModel, text: str, kept: Sequence[Entity], rejected: Sequence[Entity],
+                     profile: Mapping[str, Any], today: date) -> list[Fact]:
+    """"是8次，不是80次" said after 80 was recorded for some item: the item that holds the rejected figure gets the
+    figure kept in its place."""
+    facts: list[Fact] = []
+    for wrong in rejected:
+        target = next((key for key, value in profile.items() if key in model.questions
+                       and _converted(model.questions[key], wrong, text, today) == value), None)
+        if target is None:
+            continue
+        question = model.questions[target]
+        right = next((e for e in kept if _compatible(question, e, strict_unit=False)
+                      and _converted(question, e, text, today) is not None), None)
+        if right is not None:
+            facts.append(Fact(target, _converted(question, right, text, today), right.text))
+    return facts
+
+
+def _converted(question: Question, ent: Entity, text: str, today: date) -> Any:
+    converted = _convert(question, ent, text, today)
+    return None if converted is None or isinstance(converted[0], str) else converted[0]
 
 
 def _plain_answer(model: FlowModel, question: Question, text: str, entities: list[Entity],
@@ -80,10 +105,12 @@ def _plain_answer(model: FlowModel, question: Question, text: str, entities: lis
 
 
 def read_bool(model: FlowModel, text: str) -> bool | None:
-    """是/有/具备… → True, 否/没有/不是… → False (negations first: 没有 contains 有), else None. A don't-know
-    ("不清楚", "not sure", "I don't know") is neither, though it contains 不 / "sure"."""
+    """是/有/具备… → True, 否/没有/不是… → False (negations first: 没有 contains 有, but 没问题 and 不错 say yes),
+    else None. A don't-know ("不清楚", "not sure", "I don't know") is neither, though it contains 不 / "sure"."""
     if model.word("unknown", text):
         return None
+    if model.word("sure", text):
+        return True
     if model.word("no", text):
         return False
     if model.word("yes", text):

@@ -16,21 +16,38 @@ from zoneinfo import ZoneInfo
 
 from dialogs._context import Context
 from dialogs._types import Button, Reply
-from dialogs.selfcheck._answers import Extractor, Fact, Reading, read_answer, read_bool, read_choice, read_functions
+from dialogs.selfcheck._answers import (
+    Extractor,
+    Fact,
+    Reading,
+    read_answer,
+    read_bool,
+    read_choice,
+    read_corrections,
+    read_functions,
+)
+from dialogs.selfcheck._facts import YesNo, facts_in, org_description, read_yes_no, subclauses
 from dialogs.selfcheck._flowmodel import FlowModel, clean, load_flow
 from dialogs.selfcheck._present import T, check_value, question_reply, show_value, summary_reply
 from dialogs.selfcheck._records import latest_result, save_result
 from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
 from knowledge import load_file, render
-from nlu import FALLBACK_INTENT, extract_entities
+from nlu import FALLBACK_INTENT, Entity, extract_entities
 
 FLOW_NAME = "selfcheck"
 CHOOSE = "_choose"
 SUMMARY = "_summary"
+KNOCKED = "_knocked"  # an answer settled the verdict: the user chooses the verdict now or to go on
 SIDE_INTENT_CONFIDENCE = 0.6
 NO_RESUME_INTENTS = frozenset({"forget_me"})
-_CONTROLS = ("cancel", "restart", "back", "skip", "unknown", "correction")
+# asked mid-form, these get the interim judgement: items failed so far, items left
+STANDING_INTENTS = frozenset({"selfcheck_start", "selfcheck_result"})
+MATERIAL_WORDS = ("材料", "清单", "证书", "报告", "执照")
+KEPT_SAID = 10  # the user's latest statements kept for "刚才说过了"
+_CONTROLS = ("cancel", "restart", "verdict", "stop", "said", "back", "skip", "unknown", "correction")
+SHORT_COMMAND = 8  # characters: "可以重新开始吗" is a command, a longer question only talks about one
+VERDICT_BUTTONS = (Button("直接给结论", "直接给结论"), Button("继续", "继续"))
 
 
 class Draft:
@@ -63,20 +80,51 @@ class SelfCheckFlow:
     # ----------------------------------------------------------------- entry points
     def start(self, ctx: Context, prefill: Mapping[str, Any] | None = None, *, intro: str = "",
               said: str = "") -> list[Reply]:
-        """Begin (again): with the answers of ``prefill`` and the facts already ``said`` in the message that
-        started it ("我想自测，我们成立5年，资产300万")."""
+        """Begin (again): with the answers of ``prefill``, the facts the user gave earlier in the conversation
+        (``DialogState.memory``) and those ``said`` in the message that started it ("我想自测，我们成立5年")."""
         ctx.state.reset_flow()
         ctx.state.flow = self.name
         draft = Draft(ctx.state.slots)
-        for key, value in (prefill or {}).items():
+        remembered = self._valid(ctx.state.memory.get("facts") or {})
+        draft.profile.update(self._valid(prefill or {}))
+        draft.profile.update(remembered)
+        parts = [intro, render(T + "start", known=len(draft.profile) - len(remembered))]
+        if remembered:
+            questions = self.model.questions
+            facts = [{"label": questions[k].label, "shown": show_value(self.model, questions[k], v)}
+                     for k, v in remembered.items()]
+            parts.append(render(T + "known_facts", facts=facts))
+        reading = self.free_reading(ctx) if said else Reading()
+        if said:
+            self._keep_said(ctx)
+            self.note_description(ctx, ctx.state.slots)
+        if ctx.state.memory.get("type_said") and "org_type" not in draft.profile:
+            ctx.state.slots.setdefault("type_said", ctx.state.memory["type_said"])
+        taken: set[str] = set()
+        if reading.facts or reading.problems:
+            feedback, taken = self._take(ctx, reading)
+            parts.append(feedback.text)
+        knocked = self._knockout(ctx, taken | set(remembered))
+        if knocked is not None:
+            return [Reply("\n\n".join(p for p in parts if p)), knocked]
+        return self.advance(ctx, intro="\n\n".join(p for p in parts if p))
+
+    def _valid(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in values.items():
             question = self.model.questions.get(key)
             if question is not None and check_value(self.model, question, value)[1] is None:
-                draft.profile[key] = value
-        parts = [intro, render(T + "start", known=len(draft.profile))]
-        reading = read_answer(self.model, said, None, self.model.full_plan(), local_today(ctx), self.extract)
-        if reading.facts or reading.problems:
-            parts.append(self._take(ctx, reading)[0].text)
-        return self.advance(ctx, intro="\n\n".join(p for p in parts if p))
+                out[key] = value
+        return out
+
+    def free_reading(self, ctx: Context) -> Reading:
+        """The facts of a message said outside any question: figures named by their keywords (not those said to be
+        wrong, nor the rule's own), yes/no facts and the organisation type ("我们是科研院所，独立法人")."""
+        today, plan = local_today(ctx), self.model.full_plan()
+        reading = read_answer(self.model, ctx.text, None, plan, today, entities=self._own(ctx, today))
+        clauses = [a.text for a in ctx.understanding.statements]
+        _merge(reading, facts_in(self.model, clauses, None, plan), replace=False)
+        return reading
 
     def offer_choice(self, ctx: Context, when: str, verdict: str, count: int) -> list[Reply]:
         ctx.state.reset_flow()
@@ -84,10 +132,14 @@ class SelfCheckFlow:
         ctx.state.slots.update(choice={"when": when, "verdict": verdict, "count": count})
         return [self._choice_reply(ctx)]
 
+    def asking(self, ctx: Context) -> tuple[str | None, str | None]:
+        question = self.model.questions.get(ctx.state.step or "")
+        return (question.key, question.type) if question is not None else (None, None)
+
     def handle(self, ctx: Context) -> list[Reply] | None:
         if ctx.parsed.engine == "command":
             return self._command(ctx)
-        word = next((w for w in _CONTROLS if self.model.word(w, ctx.text)), None)
+        word = self._control_word(ctx)
         if word == "cancel":
             ctx.state.reset_flow()
             return [Reply(render(T + "cancelled"))]
@@ -97,7 +149,18 @@ class SelfCheckFlow:
             return self._at_choice(ctx)
         if ctx.state.step == SUMMARY:
             return self._at_summary(ctx, word)
+        if ctx.state.step == KNOCKED:
+            return self._at_knocked(ctx, word)
         return self._at_question(ctx, word)
+
+    def _control_word(self, ctx: Context) -> str | None:
+        """The control word of the message. In a longer question ("中途退出的话，是不是要重新开始填？") the words
+        重新开始、取消、跳过… are talked about, not commanded; asking for the verdict is a question by nature."""
+        word = next((w for w in _CONTROLS if self.model.word(w, ctx.text)), None)
+        if word is None or word in ("verdict", "stop", "said") or len(clean(ctx.text)) <= SHORT_COMMAND:
+            return word
+        asked = [a for a in ctx.understanding.questions if self.model.word(word, a.text)]
+        return None if asked else word
 
     def resume(self, ctx: Context) -> list[Reply]:
         """Repeat the pending question after a side question or another command was answered. Not after
@@ -107,6 +170,8 @@ class SelfCheckFlow:
             return []
         if ctx.state.step == CHOOSE:
             return [self._choice_reply(ctx)]
+        if ctx.state.step == KNOCKED:
+            return [self._knocked_reply(ctx)]
         step = ctx.state.step
         if step is None or step not in self.model.questions:
             return self.advance(ctx)
@@ -118,6 +183,9 @@ class SelfCheckFlow:
 
     def ask(self, ctx: Context, key: str, *, intro: str = "", hint: bool = False) -> Reply:
         draft, plan = Draft(ctx.state.slots), self.plan(ctx)
+        said = draft.slots.get("type_said")
+        if key == "org_type" and said and key not in draft.profile:  # described before: confirmed first
+            return self._ask_type(ctx, str(said), intro=intro)
         question = self.model.questions[key]
         current = show_value(self.model, question, draft.profile[key]) if key in draft.profile else ""
         index = plan.index(key) + 1 if key in plan else len(plan)
@@ -150,19 +218,98 @@ class SelfCheckFlow:
             return self._back(ctx)
         if word in ("skip", "unknown"):
             return self._skip(ctx, key, unknown=word == "unknown")
-        if self._is_side_question(ctx.text):
-            return None
-        text = self._after_correction(ctx.text) if word == "correction" else ctx.text
-        if key == self.model.functions_key and text:
-            chosen = self._functions_answer(ctx, text)
+        if word in ("verdict", "stop"):
+            return self._verdict_now(ctx, explicit=word == "verdict")
+        if word == "said" and not self._answers_itself(ctx, key):
+            return self._said_before(ctx, key)
+        if key == "org_type" and ctx.state.slots.get("type_said"):
+            confirmed = self._confirm_type(ctx)
+            if confirmed is not None:
+                return confirmed
+        if not ctx.understanding.statements:
+            return self._questions_only(ctx)
+        self._keep_said(ctx)
+        if key == self.model.functions_key:
+            chosen = self._functions_answer(ctx, self._after_correction(ctx.text) if word == "correction" else ctx.text)
             if chosen is not None:
                 return chosen
-        reading = read_answer(self.model, text, key, self._allowed(ctx), local_today(ctx), self.extract)
+        reading, yes_no = self._read(ctx, key, word)
+        if yes_no is not None and yes_no.missing:
+            return self._parts_missing(ctx, key, reading, yes_no)
         if reading.facts or reading.problems:
-            return self._apply(ctx, reading)
+            addressed = yes_no is None or yes_no.addressed
+            return self._apply(ctx, reading, hint=not addressed)
+        described = org_description(ctx.text, answering=True) if key == "org_type" else None
+        if described:
+            return [self._ask_type(ctx, described)]
         if word == "correction":
             return self._back(ctx)  # "不对" / "说错了" alone: the previous question again
         return self._not_understood(ctx)
+
+    def _corrected_answer(self, ctx: Context, today: date) -> list[Fact]:
+        """"不对，是195万" without naming the item: the latest answer a figure of that kind fits."""
+        text = self._after_correction(ctx.text)
+        for key in reversed(ctx.state.history):
+            if self.model.questions[key].type in ("number", "integer", "percent"):
+                reading = read_answer(self.model, text, key, (key,), today, self.extract)
+                if reading.facts and reading.facts[0].key == key:
+                    return reading.facts[:1]
+        return []
+
+    def _own(self, ctx: Context, today: date) -> list[Entity]:
+        """The user's own figures: all of the message's but those said to be wrong ("不是80次") and those of a
+        question about the rule ("培训600人次是线上线下合计吗")."""
+        understanding = ctx.understanding
+        excluded = [(e.start, e.end) for e in understanding.rejected]
+        excluded += [(a.start, a.start + len(a.text)) for a in understanding.questions if a.about_rule]
+        return [e for e in self.extract(ctx.text, today=today) if not any(lo <= e.start < hi for lo, hi in excluded)]
+
+    def _questions_only(self, ctx: Context) -> list[Reply] | None:
+        """A message that only asks: can-we / what-is-missing gets the interim judgement; any other question is
+        answered by its intent, and the form continues where it was."""
+        if any(self._asks_standing(ctx, act.intent or "") for act in ctx.understanding.questions):
+            return [self._interim_reply(ctx), *self.resume(ctx)]
+        if ctx.parsed.intent == "selfcheck_start" and not ctx.understanding.questions:
+            return self._not_understood(ctx)
+        return None
+
+    def _asks_standing(self, ctx: Context, intent: str) -> bool:
+        if intent in STANDING_INTENTS:
+            return True
+        return intent == "materials_status" and not any(w in ctx.text for w in MATERIAL_WORDS)
+
+    def _read(self, ctx: Context, key: str, word: str | None) -> tuple[Reading, YesNo | None]:
+        """Everything the statements of the message give: figures (the rejected ones left out), corrections
+        of earlier figures, facts said in passing, and the answer to the pending item."""
+        model, draft, today = self.model, Draft(ctx.state.slots), local_today(ctx)
+        understanding = ctx.understanding
+        question = model.questions.get(key)
+        pending = key if question is not None and question.type != "bool" else None
+        if word == "correction":
+            reading = read_answer(model, self._after_correction(ctx.text), pending, self._allowed(ctx), today,
+                                  self.extract)
+        else:
+            reading = read_answer(model, ctx.text, pending, self._allowed(ctx), today, entities=self._own(ctx, today))
+        clauses = [a.text for a in understanding.statements]
+        if key != "org_type":
+            self.note_description(ctx, ctx.state.slots)
+        if word == "correction":
+            clauses = subclauses(self._after_correction(ctx.text))  # "不对" alone says nothing of the item
+        _merge(reading, read_corrections(model, ctx.text, understanding.own_entities, understanding.rejected,
+                                         draft.profile, today), replace=True)
+        if word == "correction" and not reading.facts:  # "不对，是195万": the last answer it fits
+            _merge(reading, self._corrected_answer(ctx, today), replace=True)
+        _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
+        yes_no = None
+        figures = word == "correction" and bool(self.extract(self._after_correction(ctx.text), today=today))
+        if question is not None and question.type == "bool" and clauses and not understanding.rejected \
+                and not figures:  # "不对，是195万" is no 是 for a yes/no item
+            first = understanding.statements[0] if understanding.statements and word != "correction" else None
+            known = draft.slots.get("parts", {}).get(key, ())
+            yes_no = read_yes_no(model, question, clauses, known, first.polarity if first else None)
+            if yes_no.value is not None:
+                _merge(reading, [Fact(key, yes_no.value, ctx.text, yes_no.note)], replace=True)
+        return reading, yes_no
 
     def _after_correction(self, text: str) -> str:
         """"不对，资产是150万" → "资产是150万" (what follows the correction word)."""
@@ -245,16 +392,171 @@ class SelfCheckFlow:
         return self.advance(ctx, intro=render(T + "skipped", label=label, unknown=unknown))
 
     # ----------------------------------------------------------------- answers
-    def _apply(self, ctx: Context, reading: Reading) -> list[Reply]:
-        """Record every acceptable value, say at once which fail a condition, re-ask what was refused."""
+    def _apply(self, ctx: Context, reading: Reading, *, hint: bool = False) -> list[Reply]:
+        """Record every acceptable value, say at once which fail a condition (and when one settles the verdict),
+        answer the questions asked in the same message, then ask the next question (the same one, with a hint,
+        when the answer was about something else)."""
         pending = ctx.state.step or ""
         feedback, taken = self._take(ctx, reading)
+        answers = self._side_answers(ctx)
         if pending in self.model.questions and pending in taken:
             ctx.state.history.append(pending)
-            return [feedback, *self.advance(ctx)]
-        if pending in self.model.questions:
-            return [feedback, self.ask(ctx, pending)]
-        return [feedback, *self.advance(ctx)]
+            Draft(ctx.state.slots).slots.get("parts", {}).pop(pending, None)
+        knocked = self._knockout(ctx, taken)
+        if knocked is not None:
+            return [feedback, *answers, knocked]
+        if pending in self.model.questions and pending not in taken:
+            intro = render(T + "not_this_item", label=self.model.questions[pending].label) if hint else ""
+            return [feedback, *answers, self.ask(ctx, pending, intro=intro, hint=hint)]
+        return [feedback, *answers, *self.advance(ctx)]
+
+    def _side_answers(self, ctx: Context) -> list[Reply]:
+        """The answers to the questions of a message that also answered the form ("120万，资产总额怎么算的？")."""
+        if ctx.parsed.engine == "command" or not ctx.understanding.questions or not ctx.understanding.statements:
+            return []
+        if any(self._asks_standing(ctx, act.intent or "") for act in ctx.understanding.questions):
+            return [self._interim_reply(ctx)]
+        return ctx.assistant.answer_questions(ctx)
+
+    def _knockout(self, ctx: Context, taken: set[str]) -> Reply | None:
+        """An answer that settles the verdict whatever follows (no legal personality, a type outside the five):
+        said at once with the clause, with the choice of the verdict now or going on."""
+        profile = Draft(ctx.state.slots).profile
+        hits = [k for k in self.model.knockouts if k in taken]
+        judged = judge_items(profile, hits, self.model.indicators) if hits else {}
+        failed = [judged[k] for k in hits if k in judged and judged[k].status == "fail"]
+        if not failed:
+            return None
+        item = failed[0]
+        ctx.sources.append(item.clause)
+        ctx.state.slots["knocked"] = item.clause
+        ctx.state.step = KNOCKED
+        text = render(T + "knockout", item=item.key, gap=item.gap or "", clause=item.clause, types=self._types())
+        return Reply(text, buttons=VERDICT_BUTTONS)
+
+    def _types(self) -> list[str]:
+        choices = self.model.questions["org_type"].choices
+        allowed = self.model.indicators["org_type"].require.allowed
+        return [choices[k] for k in allowed]
+
+    def _knocked_reply(self, ctx: Context) -> Reply:
+        clause = str(ctx.state.slots.get("knocked", ""))
+        return Reply(render(T + "knocked", clause=clause), buttons=VERDICT_BUTTONS)
+
+    def _at_knocked(self, ctx: Context, word: str | None) -> list[Reply] | None:
+        if word in ("verdict", "stop") or self.model.word("confirm", ctx.text):
+            return self._finish(ctx)
+        if word == "back":
+            return self._back(ctx)
+        if self.model.word("go_on", ctx.text) or word in ("skip", "unknown"):
+            return self.advance(ctx)
+        if not ctx.understanding.statements:
+            return self._questions_only(ctx) if ctx.understanding.questions else [self._knocked_reply(ctx)]
+        reading, _ = self._read(ctx, "", None)
+        if reading.facts or reading.problems:
+            return self._apply(ctx, reading)
+        return [self._knocked_reply(ctx)]
+
+    def _verdict_now(self, ctx: Context, *, explicit: bool) -> list[Reply]:
+        """"直接给结论" (``explicit``): the verdict when the answers settle it; "后面还用答吗": the verdict when an
+        answer knocked the application out. Otherwise where things stand, and the form goes on."""
+        profile = dict(Draft(ctx.state.slots).profile)
+        settled = evaluate(profile, self.model.indicators).verdict != "incomplete"
+        if settled and (explicit or ctx.state.slots.get("knocked")):
+            return self._finish(ctx)
+        return [self._interim_reply(ctx), *self.resume(ctx)]
+
+    def _interim_reply(self, ctx: Context) -> Reply:
+        """Items failed so far with their gaps, and how many are left."""
+        profile, plan = Draft(ctx.state.slots).profile, self.plan(ctx)
+        answered = [k for k in plan if k in profile]
+        keys = [*answered, *(c.key for c in self.model.indicators.conditions)]
+        judged = judge_items(profile, keys, self.model.indicators)
+        failed = [{"gap": i.gap or i.label, "clause": i.clause} for i in judged.values() if i.status == "fail"]
+        ctx.sources.extend(f["clause"] for f in failed)
+        settled = evaluate(dict(profile), self.model.indicators).verdict == "ineligible"
+        text = render(T + "interim", answered=len(answered), failed=failed, left=len(plan) - len(answered),
+                      settled=settled)
+        return Reply(text, buttons=VERDICT_BUTTONS if settled else ())
+
+    def _parts_missing(self, ctx: Context, key: str, reading: Reading, yes_no: YesNo) -> list[Reply]:
+        """"有专家库": the item names two things; the other one is asked about before anything is recorded."""
+        question = self.model.questions[key]
+        known = ctx.state.slots.setdefault("parts", {})
+        affirmed = [words[0] for words in question.parts if words[0] not in yes_no.missing]
+        known[key] = affirmed
+        feedback = [self._take(ctx, reading)[0]] if reading.facts or reading.problems else []
+        return [*feedback, Reply(render(T + "parts_missing", affirmed=affirmed, missing=list(yes_no.missing)),
+                                 buttons=(Button("是", "是"), Button("否", "否")))]
+
+    def _ask_type(self, ctx: Context, kind: str, *, intro: str = "") -> Reply:
+        """"我们是建筑公司": not a knock-out by itself; first confirmed against the five listed types."""
+        ctx.state.slots["type_said"] = kind
+        types = self._types()
+        buttons = (*tuple(Button(t, t) for t in types), Button("都不是", "都不是"))
+        text = render(T + "type_confirm", kind=kind, types=types)
+        return Reply(f"{intro}\n\n{text}" if intro else text, buttons=buttons)
+
+    def note_description(self, ctx: Context, slots: dict[str, Any]) -> None:
+        """A self-description that names none of the five ("我们是做软件开发的公司") is kept for the type question."""
+        if "org_type" in Draft(ctx.state.slots).profile or slots.get("type_said"):
+            return
+        for act in ctx.understanding.statements:
+            kind = org_description(act.text)
+            if kind and not facts_in(self.model, [act.text], None, ("org_type",)):
+                slots["type_said"] = kind
+                return
+
+    def _confirm_type(self, ctx: Context) -> list[Reply] | None:
+        """The answer to "贵单位是否属于其中之一？": a type, or "都不是" (records 其他, which knocks out)."""
+        question, text = self.model.questions["org_type"], clean(ctx.text)
+        choice = read_choice(self.model, question, text)
+        if choice is None and (self.model.word("none", text) or read_bool(self.model, text) is False
+                               or any(w in text for w in ("都不是", "不属于", "都不属于", "不在其中"))):
+            choice = "other"
+        if choice is None:
+            if read_bool(self.model, text) is True:  # "是的": which one is still unknown
+                return [self._ask_type(ctx, str(ctx.state.slots.get("type_said", "")))]
+            return None
+        ctx.state.slots.pop("type_said", None)
+        return self._apply(ctx, Reading(facts=[Fact("org_type", choice, ctx.text)]))
+
+    def _keep_said(self, ctx: Context) -> None:
+        said: list[str] = ctx.state.slots.setdefault("said", [])
+        said.append(ctx.text[:500])
+        del said[:-KEPT_SAID]
+
+    def _answers_itself(self, ctx: Context, key: str) -> bool:
+        """"前面讲了，就是技术服务机构": the message that points back also gives the answer."""
+        question = self.model.questions.get(key)
+        if question is None:
+            return False
+        if question.type == "enum":
+            return read_choice(self.model, question, ctx.text) is not None
+        reading = read_answer(self.model, ctx.text, key, (key,), local_today(ctx), self.extract)
+        return question.type != "bool" and any(f.key == key for f in reading.facts)
+
+    def _said_before(self, ctx: Context, key: str) -> list[Reply]:
+        """"刚才说过了": the pending item looked for in what the user said before, newest first; an item asked
+        again after 上一题 keeps the answer it has."""
+        question = self.model.questions.get(key)
+        if question is None:
+            return self.resume(ctx)
+        draft = Draft(ctx.state.slots)
+        if key in draft.profile:
+            ctx.state.history.append(key)
+            shown = show_value(self.model, question, draft.profile[key])
+            return self.advance(ctx, intro=render(T + "said_kept", label=question.label, shown=shown))
+        for text in reversed(ctx.state.slots.get("said", [])):
+            reading = read_answer(self.model, text, None, (key,), local_today(ctx), self.extract)
+            reading.facts += facts_in(self.model, subclauses(text), None, (key,))
+            found = [f for f in reading.facts if f.key == key]
+            if found:
+                intro = render(T + "said_found", said=text[:60])
+                fact = Fact(key, found[0].value, found[0].source, found[0].note)
+                return [Reply(intro), *self._apply(ctx, Reading(facts=[fact]))]
+        numeric = question.type in ("number", "integer", "percent")
+        return [Reply(render(T + "said_missing", label=question.label, numeric=numeric)), self.ask(ctx, key)]
 
     def _take(self, ctx: Context, reading: Reading) -> tuple[Reply, set[str]]:
         """Validate and record the facts read; the feedback (recorded, corrected, gaps, refusals) and the
@@ -399,3 +701,14 @@ class SelfCheckFlow:
 
 
 FLOW = SelfCheckFlow()
+
+
+def _merge(reading: Reading, facts: list[Fact], *, replace: bool) -> None:
+    """Add ``facts`` to the reading: in place of its own for the same items (``replace``), or only for items it
+    has no value for."""
+    keys = {f.key for f in facts}
+    if replace:
+        reading.facts = [f for f in reading.facts if f.key not in keys] + facts
+    else:
+        have = {f.key for f in reading.facts}
+        reading.facts += [f for f in facts if f.key not in have]

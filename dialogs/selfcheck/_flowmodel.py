@@ -20,7 +20,8 @@ FLOW_FILE = "knowledge/selfcheck_flow.yml"
 MatchMode = Literal["exact", "prefix", "contains"]
 QuestionType = Literal["bool", "enum", "number", "integer", "percent", "functions"]
 CONTROL_WORDS = ("cancel", "restart", "back", "skip", "unknown", "correction", "confirm", "edit", "done",
-                 "all", "none", "prefill", "fresh", "no", "yes")
+                 "all", "none", "prefill", "fresh", "no", "yes", "verdict", "stop", "go_on", "said", "denied",
+                 "all_parts", "sure")
 _TRAILING = " \t\n。．.！!～~，,、；;…"
 _LATIN = re.compile(r"[A-Za-z]")
 # what may come before an English control word said first ("Sorry, I don't know", "OK, skip")
@@ -39,6 +40,9 @@ class Question:
     unit: str | None = None
     function: str | None = None
     choices: Mapping[str, str] = field(default_factory=dict, hash=False)
+    says: tuple[str, ...] = ()  # words that state this yes/no fact in passing ("我们是独立法人")
+    denies: tuple[str, ...] = ()  # words that state it is not so ("我们是分公司": no legal personality)
+    parts: tuple[tuple[str, ...], ...] = ()  # the things a yes/no item names, each by its words: 是 only if all are
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class FlowModel:
     vocabulary: Mapping[str, WordList]
     question_markers: tuple[str, ...]
     question_endings: tuple[str, ...]
+    knockouts: tuple[str, ...] = ()  # items whose failure settles the verdict whatever follows
 
     @property
     def functions_key(self) -> str:
@@ -161,7 +166,16 @@ def parse_flow(data: Any, ind: Indicators) -> FlowModel:
         vocabulary={name: _word_list(vocab.get(name), f"vocabulary.{name}") for name in CONTROL_WORDS},
         question_markers=tuple(_strings(root.get("question_markers"), "question_markers")),
         question_endings=tuple(_strings(root.get("question_endings"), "question_endings")),
+        knockouts=_knockouts(root.get("knockouts", []), questions),
     )
+
+
+def _knockouts(raw: Any, questions: Mapping[str, Question]) -> tuple[str, ...]:
+    keys = _strings(raw, "knockouts", allow_empty=True)
+    unknown = [k for k in keys if k not in questions]
+    if unknown:
+        raise KnowledgeError(FLOW_FILE, "knockouts", f"不是自测项目：{'、'.join(unknown)}")
+    return tuple(keys)
 
 
 def _question(key: str, raw: Any, ind: Indicators) -> Question:
@@ -173,8 +187,16 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
     if key == ind.functions_key:
         return Question(key, ind.functions_label, "functions", prompt, keywords)
     indicator = ind[key]
+    says = tuple(_strings(entry.get("says", []), f"questions.{key}.says", allow_empty=True))
+    denies = tuple(_strings(entry.get("denies", []), f"questions.{key}.denies", allow_empty=True))
+    raw_parts = entry.get("parts", [])
+    if not isinstance(raw_parts, list) or any(not isinstance(p, list) for p in raw_parts):
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}.parts", "应为列表的列表，每项列出一件事的说法")
+    parts = tuple(tuple(_strings(p, f"questions.{key}.parts[{i}]")) for i, p in enumerate(raw_parts))
+    if (says or parts or denies) and indicator.type != "bool":
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}", "says、denies 与 parts 只用于是/否题")
     return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
-                    dict(indicator.choices))
+                    dict(indicator.choices), says, denies, parts)
 
 
 def _synonyms(root: Mapping[str, Any], name: str, keys: set[str]) -> dict[str, tuple[str, ...]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dialogs._context import Context
-from dialogs._registry import intent_handler, register_flow
+from dialogs._registry import intent_handler, observer, register_flow
 from dialogs._types import Button, Reply
 from dialogs.selfcheck._flow import FLOW, local_today
+from dialogs.selfcheck._present import check_value
 from dialogs.selfcheck._records import knowledge_version, latest_result
 from dialogs.selfcheck._rules import VERDICT_LABELS, evaluate
 from dialogs.selfcheck._verdict import verdict_replies
@@ -22,6 +23,23 @@ register_flow(FLOW)
 def _when(ctx: Context, record: SelfCheckRecord) -> str:
     created = record.created_at
     return local_today(ctx).isoformat() if created is None else created.date().isoformat()
+
+
+@observer
+def remember_facts(ctx: Context) -> None:
+    """Facts given outside the self-check ("我们是科研院所，独立法人", "资产80万可以吗") are kept, so that the
+    self-check does not ask for them again. A self-check started by this very message has read them already."""
+    if ctx.state.flow is not None or not ctx.understanding.acts:
+        return
+    FLOW.note_description(ctx, ctx.state.memory)
+    facts = FLOW.free_reading(ctx).facts
+    if facts:
+        kept = ctx.state.memory.setdefault("facts", {})
+        for fact in facts:
+            question = FLOW.model.questions[fact.key]
+            value, reason = check_value(FLOW.model, question, fact.value)
+            if reason is None:
+                kept[fact.key] = list(value) if isinstance(value, tuple) else value
 
 
 @intent_handler("selfcheck_start")

@@ -18,11 +18,20 @@ from tests.dialogs.selfcheck.dialogue_helpers import Chat
 ])
 def test_english_yes_and_no_are_recorded(store: Store, answer: str, value: bool) -> None:
     chat = Chat(store, parser=parse)
-    chat.say("/selfcheck")
+    chat.run("/selfcheck", "是", "科研院所", "5年", "300万")
+    assert chat.state().step == "finances_sound"
     turn = chat.say(answer)
-    assert chat.state().slots["profile"]["legal_person"] is value
-    assert "已记录：是否具有独立法人资格：" + ("是" if value else "否") in turn.text
-    assert "（第 2/19 项）" in turn.text
+    assert chat.state().slots["profile"]["finances_sound"] is value
+    assert "已记录：财务收支状况良好、经营规范：" + ("是" if value else "否") in turn.text
+    assert chat.state().step == "leadership_sound"
+
+
+def test_an_english_no_to_legal_personality_is_a_knock_out(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.say("/selfcheck")
+    turn = chat.say("No")
+    assert chat.state().slots["profile"]["legal_person"] is False
+    assert "不符合" in turn.text and "直接给结论" in turn.text
 
 
 @pytest.mark.parametrize("answer", ["skip", "Skip this one", "pass", "I don't know", "Sorry, I don't know",

@@ -1,0 +1,163 @@
+"""Yes/no facts and the organisation type in what the user says, wherever they say it.
+
+"我们是科研院所，独立法人，2018年成立的" gives three facts; "有专家库，项目库还在建" answers the expert-pool item
+with 否 (it names two things, and only one is there); "对小微企业打八折", said to the management-system question,
+is a fact about the fee discount, not an answer to the question asked. The words are data
+(``knowledge/selfcheck_flow.yml``: each yes/no item's ``says`` and ``parts``, the vocabulary).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from dialogs.selfcheck._answers import Fact, read_bool
+from dialogs.selfcheck._flowmodel import FlowModel, Question, clean
+
+__all__ = ["YesNo", "facts_in", "org_description", "read_yes_no"]
+
+_SUBCLAUSE = re.compile(r"[，,。；;！!？?\n、]|但是|但|不过|而且|并且|可是|只是")
+# "我们是一家建筑公司": a self-description naming a kind of organisation
+_SELF = re.compile(r"(?:我们|我司|本单位|我单位|咱们|我们单位|我们这|我这)?(?:是|属于|算是|就是)(?:一家|一个|个|家)?"
+                   r"(?P<kind>[\u4e00-\u9fffA-Za-z]{1,14}?(?:公司|企业|集团|单位|机构|中心|协会|商会|学会|事务所|研究所|研究院|"
+                   r"院|所|站|合作社|平台|园区|基地|学校|大学|学院|医院|工作室|个体户|店|厂|办事处|分公司|子公司))")
+
+
+_BARE = re.compile(r"(?:我们|我司|本单位|咱们)?(?:就)?(?:是)?"
+                   r"(?P<kind>[\u4e00-\u9fffA-Za-z]{0,14}(?:公司|企业|集团|单位|协会|商会|事务所|合作社|工作室|个体户|店|厂|"
+                   r"办事处|分公司))(?:吧|啊|呀|哈)?")
+_SELF_WORDS = frozenset({"我们", "我司", "本单位", "我单位", "咱们", "我们单位"})
+_SELF_MARK = re.compile(r"(?:是|属于|算是|算)")
+# "我们是给科研院所做配套的": a relation to the kind, not being it
+_RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠|下属|下面")
+
+
+@dataclass(frozen=True)
+class YesNo:
+    """The reading of an answer to a yes/no item: ``value`` (None when the answer does not settle it),
+    ``note`` (why 否, e.g. "项目库尚未具备"), ``missing`` (parts not mentioned while the others were affirmed),
+    ``addressed`` (the answer speaks of this item at all)."""
+
+    value: bool | None
+    note: str = ""
+    missing: tuple[str, ...] = ()
+    addressed: bool = True
+
+
+def subclauses(text: str) -> list[str]:
+    return [c for c in (p.strip() for p in _SUBCLAUSE.split(text)) if c]
+
+
+def polarity(model: FlowModel, clause: str, question: Question | None = None) -> bool:
+    """A clause that mentions something: denied ("没有", "还在建", "不健全", or a word that denies the item:
+    "分公司" for legal personality) or affirmed (anything else)."""
+    if question is not None and _mentions(question.denies, clause):
+        return False
+    return model.word("denied", clause) is None
+
+
+def _mentions(words: Sequence[str], text: str) -> bool:
+    return any(w in text for w in words)
+
+
+def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = (),
+                bare: bool | None = None) -> YesNo:
+    """The answer to ``question`` in the user's statement clauses. ``known``: the parts of the item affirmed in
+    an earlier turn; ``bare``: the first clause is a bare 是 (True) or 否 (False), as the NLU read it."""
+    parts = _parts(model, question, clauses, known)
+    if parts is not None:
+        return parts
+    stated = next((c for c in clauses if _mentions((*question.says, *question.denies), c)), None)
+    if stated is not None:
+        return YesNo(polarity(model, stated, question))
+    if bare is not None:
+        return YesNo(bare)
+    if any(_speaks_of(q, c) for q in model.questions.values() if q.key != question.key for c in clauses):
+        return YesNo(None, addressed=False)  # "对小微企业打八折" to the management-system item
+    return YesNo(read_bool(model, clauses[0]) if clauses else None)
+
+
+def _speaks_of(question: Question, clause: str) -> bool:
+    """The clause is about that item: it states its fact, or names it next to a figure ("资产是150万")."""
+    return _mentions(question.says, clause) or _mentions(question.keywords, clause)
+
+
+def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = ()) -> YesNo | None:
+    """Each thing the item names, by its words: 否 when one is denied, 是 when all are affirmed (or "都有"),
+    None with the missing ones when some are affirmed and the others not mentioned."""
+    if not question.parts:
+        return None
+    pieces = [s for c in clauses for s in subclauses(c)]
+    said: list[bool | None] = []
+    for words in question.parts:
+        piece = next((p for p in pieces if _mentions(words, p)), None)
+        said.append(None if piece is None else polarity(model, piece))
+    if all(s is None for s in said):
+        return None
+    said = [True if s is None and words[0] in known else s for s, words in zip(said, question.parts, strict=True)]
+    if False in said:
+        denied = [question.parts[i][0] for i, s in enumerate(said) if s is False]
+        return YesNo(False, note=f"{'、'.join(denied)}尚未具备")
+    if model.word("all_parts", "".join(clauses)) or all(s is True for s in said):
+        return YesNo(True)
+    return YesNo(None, missing=tuple(question.parts[i][0] for i, s in enumerate(said) if s is None))
+
+
+def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allowed: Collection[str]) -> list[Fact]:
+    """Yes/no facts stated in passing ("独立法人", "有固定场所") and the organisation type ("我们是科研院所"), for
+    every item but the pending one (its answer is read by ``read_yes_no``)."""
+    facts: list[Fact] = []
+    for key in allowed:
+        question = model.questions.get(key)
+        if question is None or key == pending or question.type != "bool" or not (question.says or question.denies):
+            continue
+        clause = next((c for c in clauses if _mentions((*question.says, *question.denies), c)), None)
+        if clause is None:
+            continue
+        parts = _parts(model, question, clauses)
+        value = polarity(model, clause, question) if parts is None else parts.value
+        if value is not None:
+            facts.append(Fact(key, value, clause, parts.note if parts else ""))
+    org = _org_type(model, clauses) if pending != "org_type" and "org_type" in allowed else None
+    return [*facts, org] if org is not None else facts
+
+
+def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
+    """"我们是科研院所" / "属于技术服务机构" / "科研院所" alone: one of the five named as what the user is."""
+    for clause in clauses:
+        text = clean(clause)
+        found = _choice_word(model, text)
+        if found is None or found[0] == "other":
+            continue
+        prefix = text[:text.index(found[1])]
+        if not prefix or prefix in _SELF_WORDS or _describes_self(prefix):
+            return Fact("org_type", found[0], clause)
+    return None
+
+
+def _describes_self(prefix: str) -> bool:
+    """"我们是日喀则市一家" before the type's name: the user says what they are."""
+    mark = _SELF_MARK.search(prefix)
+    return mark is not None and len(prefix) - mark.end() <= 12 and not _RELATION.search(prefix[mark.end():])
+
+
+def _choice_word(model: FlowModel, text: str) -> tuple[str, str] | None:
+    question = model.questions["org_type"]
+    best: tuple[str, str] | None = None
+    for key, label in question.choices.items():
+        for word in (label, *model.org_type_synonyms.get(key, ())):
+            if word in text and (best is None or len(word) > len(best[1])):
+                best = (key, word)
+    return best
+
+
+def org_description(text: str, *, answering: bool = False) -> str | None:
+    """The kind of organisation a self-description names ("我们是一家建筑公司" → "建筑公司"), if any; ``answering``
+    the type question, a bare description will do ("做贸易的公司")."""
+    cleaned = clean(text)
+    match = _SELF.search(cleaned)
+    if match:
+        return match.group("kind")
+    bare = _BARE.fullmatch(cleaned) if answering else None
+    return bare.group("kind") if bare else None

@@ -1,0 +1,258 @@
+"""The vocabulary of dialogue acts (``nlu/acts.yml``): loaded once, validated with typed errors naming the file
+and the key, compiled into the few regular expressions ``nlu._acts`` runs on every message."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.errors import KnowledgeError
+
+__all__ = ["ACTS_FILE", "ActVocabulary", "Topic", "load_vocabulary", "topic_intents", "vocabulary"]
+
+ACTS_FILE = Path(__file__).resolve().parent / "acts.yml"
+_FILE = "nlu/acts.yml"
+_STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
+# "几家" asks, "十几家" and "好几家" say
+_JI_BLOCKERS = "十好这那没零百千万"
+_REQUEST_BLOCKERS = "检监预推观探"
+_PROCESS = re.compile("流程|步骤|环节|程序|手续")  # "检测一下" is not "测一下"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A family of questions a follow-up can move within: ``ask`` rewrites an elided subject ("{x}有什么要求");
+    ``intents`` name their subjects; an ``ordered`` family is a sequence of steps ("之后呢" is the next one)."""
+
+    name: str
+    ask: str
+    intents: Mapping[str, str]
+    ordered: bool = False
+
+
+@dataclass(frozen=True)
+class ActVocabulary:
+    sentence_end: re.Pattern[str]
+    separator: re.Pattern[str]
+    question_marks: tuple[str, ...]
+    question_words: re.Pattern[str]
+    question_patterns: tuple[re.Pattern[str], ...]
+    question_endings: tuple[str, ...]
+    english_starts: frozenset[str]
+    rule_markers: re.Pattern[str]
+    own_markers: re.Pattern[str]
+    reject_before: tuple[str, ...]
+    reject_after: tuple[str, ...]
+    correction_words: re.Pattern[str]
+    affirm: frozenset[str]
+    deny: frozenset[str]
+    requests: tuple[tuple[str, re.Pattern[str]], ...]
+    pronouns: re.Pattern[str]
+    next_steps: frozenset[str]
+    ellipsis: re.Pattern[str]
+    conjunctions: re.Pattern[str]
+    generic_intents: frozenset[str]
+    ordinals: Mapping[str, int]
+    topics: tuple[Topic, ...]
+
+    def bare(self, text: str) -> str:
+        """The clause without spaces and punctuation, lower-cased: what is compared with the word lists."""
+        return "".join(text.split()).strip(_STRIP).lower()
+
+    def asks(self, clause: str) -> bool:
+        bare = self.bare(clause)
+        if not bare or bare in self.affirm or bare in self.deny:
+            return False
+        if clause.rstrip().endswith(self.question_marks) or bare.endswith(self.question_endings):
+            return True
+        if self.question_words.search(bare) or any(p.search(bare) for p in self.question_patterns):
+            return True
+        first = bare.split(maxsplit=1)[0] if bare.isascii() else ""
+        words = clause.strip().lower().split()
+        return bool(first) and bool(words) and words[0].strip(_STRIP) in self.english_starts
+
+    def about_rule(self, clause: str, message: str) -> bool:
+        """A question about what the rule says ("是指…吗", "怎么算"), or a message that does not speak of the
+        user's own case ("满意度要80%以上吗"): a figure in it that restates a threshold is the rule's."""
+        return self.rule_markers.search(clause) is not None or self.own_markers.search(message) is None
+
+    def rejects(self, clause: str, start: int, end: int) -> bool:
+        """Whether the figure at [start, end) of the clause is said to be wrong ("不是80次", "80次是错的")."""
+        before = "".join(clause[:start].split())
+        after = "".join(clause[end:].split())
+        return before.endswith(self.reject_before) or after.startswith(self.reject_after)
+
+    def request(self, clause: str) -> str | None:
+        """The intent a statement asks to be carried out ("想测一下" → selfcheck_start), if any."""
+        return next((intent for intent, words in self.requests if words.search(clause)), None)
+
+    def corrects(self, clause: str) -> bool:
+        return self.correction_words.search(clause) is not None
+
+    def ordinal(self, text: str, topic: str | None) -> str | None:
+        """"申报流程第一步是什么": the n-th step of the ordered family the question (or the topic) is about."""
+        word = next((w for w in self.ordinals if w in text), None)
+        family = self.topic_family(topic)
+        if family is None or not family.ordered:  # no step before: only a question on the process itself
+            family = next((t for t in self.topics if t.ordered), None) if _PROCESS.search(text) else None
+        if word is None or family is None:
+            return None
+        steps = list(family.intents)[1:]  # the first is the family as a whole ("申报审批流程")
+        n = self.ordinals[word]
+        return steps[n - 1] if 0 < n <= len(steps) else steps[-1] if n < 0 else None
+
+    def has_pronoun(self, text: str) -> bool:
+        return self.pronouns.search(text) is not None
+
+    def topic_family(self, intent: str | None) -> Topic | None:
+        return next((t for t in self.topics if intent in t.intents), None)
+
+    def name(self, intent: str) -> str:
+        family = self.topic_family(intent)
+        return family.intents[intent] if family else intent
+
+    def next_step(self, text: str, topic: str) -> str | None:
+        family = self.topic_family(topic)
+        if family is None or not family.ordered or self.bare(text) not in self.next_steps:
+            return None
+        order = list(family.intents)
+        at = order.index(topic)
+        return order[at + 1] if at + 1 < len(order) else None
+
+    def rewrite(self, text: str, topic: str) -> str | None:
+        """"这个要几份" → "专项审计报告要几份"; "那人员呢" → "人员有什么要求" (the topic's family's way of asking)."""
+        family = self.topic_family(topic)
+        if family is None:
+            return None
+        if self.has_pronoun(text):
+            return self.pronouns.sub(family.intents[topic], text, count=1)
+        match = self.ellipsis.fullmatch("".join(text.split()).rstrip("？?。.！!"))
+        if match is None or self.question_words.search(match.group("x")):
+            return None  # "资产要多少呢" asks on its own
+        return family.ask.format(x=match.group("x"))
+
+
+def topic_intents() -> frozenset[str]:
+    """The intents a follow-up can refer back to (those of the topics of ``nlu/acts.yml``)."""
+    return frozenset(i for t in vocabulary().topics for i in t.intents)
+
+
+@functools.cache
+def vocabulary() -> ActVocabulary:
+    """The validated vocabulary of ``nlu/acts.yml``, once per process."""
+    return load_vocabulary(ACTS_FILE)
+
+
+def load_vocabulary(path: Path) -> ActVocabulary:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(_FILE, "-", f"无法读取：{exc}") from exc
+    root = _mapping(data, "-")
+    question = _mapping(root.get("question"), "question")
+    correction = _mapping(root.get("correction"), "correction")
+    followup = _mapping(root.get("followup"), "followup")
+    return ActVocabulary(
+        sentence_end=_any_of(_words(root, "sentence_ends")),
+        separator=_separator(_words(root, "separators"), bool(root.get("cjk_space"))),
+        question_marks=tuple(_words(question, "marks", "question.")),
+        question_words=_question_words(_words(question, "words", "question.")),
+        question_patterns=_patterns(_words(question, "patterns", "question.")),
+        question_endings=tuple(_words(question, "endings", "question.")),
+        english_starts=frozenset(w.lower() for w in _words(question, "english_starts", "question.")),
+        rule_markers=_any_of(_words(root, "rule_markers")),
+        own_markers=_any_of(_words(root, "own_markers")),
+        reject_before=tuple(_words(correction, "before", "correction.")),
+        reject_after=tuple(_words(correction, "after", "correction.")),
+        correction_words=_any_of(_words(correction, "words", "correction.")),
+        affirm=frozenset(w.lower() for w in _words(root, "affirm")),
+        deny=frozenset(w.lower() for w in _words(root, "deny")),
+        requests=_requests(_mapping(root.get("requests"), "requests")),
+        pronouns=_any_of(_words(followup, "pronouns", "followup.")),
+        next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),
+        ellipsis=_ellipsis(_words(followup, "ellipsis_prefixes", "followup."),
+                           _words(followup, "ellipsis_endings", "followup.")),
+        conjunctions=_any_of(_words(followup, "conjunctions", "followup.")),
+        generic_intents=frozenset(_words(followup, "generic_intents", "followup.")),
+        ordinals=_ordinals(_mapping(followup.get("ordinals"), "followup.ordinals")),
+        topics=_topics(_mapping(root.get("topics"), "topics")),
+    )
+
+
+def _question_words(words: list[str]) -> re.Pattern[str]:
+    parts = [(f"(?<![{_JI_BLOCKERS}])" if w.startswith("几") else "") + re.escape(w)
+             for w in sorted(words, key=len, reverse=True)]
+    return re.compile("|".join(parts))
+
+
+def _patterns(sources: list[str]) -> tuple[re.Pattern[str], ...]:
+    try:
+        return tuple(re.compile(p) for p in sources)
+    except re.error as exc:
+        raise KnowledgeError(_FILE, "question.patterns", f"正则表达式有误：{exc}") from exc
+
+
+def _separator(words: list[str], cjk_space: bool) -> re.Pattern[str]:
+    pattern = _any_of(words).pattern
+    if cjk_space:  # "资产要多少 满意度多少"; not the spaces of an English sentence
+        pattern += r"|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])"
+    return re.compile(pattern)
+
+
+def _ordinals(raw: Mapping[str, Any]) -> dict[str, int]:
+    if not raw or not all(isinstance(v, int) and not isinstance(v, bool) and v != 0 for v in raw.values()):
+        raise KnowledgeError(_FILE, "followup.ordinals", "应为 说法: 序号 的映射（序号为非零整数，-1 表示最后一步）")
+    return {str(k): int(v) for k, v in raw.items()}
+
+
+def _requests(raw: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    out = []
+    for intent in raw:
+        words = _any_of(_words(raw, str(intent), "requests.")).pattern
+        out.append((str(intent), re.compile(rf"(?<![{_REQUEST_BLOCKERS}])(?:{words})")))
+    return tuple(out)
+
+
+def _any_of(words: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _ellipsis(prefixes: list[str], endings: list[str]) -> re.Pattern[str]:
+    """"那人员呢", "培训服务呢", "还有分公司怎么样": an optional lead word, the subject, an ending that asks."""
+    pre = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    end = "|".join(re.escape(e) for e in sorted(endings, key=len, reverse=True))
+    return re.compile(rf"(?:{pre})?(?P<x>.{{1,12}}?)(?:{end})")
+
+
+def _topics(raw: Mapping[str, Any]) -> tuple[Topic, ...]:
+    topics = []
+    for name, entry in raw.items():
+        where = f"topics.{name}"
+        item = _mapping(entry, where)
+        ask = item.get("ask")
+        if not isinstance(ask, str) or "{x}" not in ask:
+            raise KnowledgeError(_FILE, f"{where}.ask", "应为含 {x} 的问法")
+        intents = _mapping(item.get("intents"), f"{where}.intents")
+        if not intents or not all(isinstance(v, str) and v for v in intents.values()):
+            raise KnowledgeError(_FILE, f"{where}.intents", "应为 意图: 名称 的映射，名称不为空")
+        topics.append(Topic(str(name), ask, {str(k): str(v) for k, v in intents.items()}, bool(item.get("ordered"))))
+    return tuple(topics)
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise KnowledgeError(_FILE, where, "应为键值映射")
+    return value
+
+
+def _words(parent: Mapping[str, Any], key: str, prefix: str = "") -> list[str]:
+    value = parent.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise KnowledgeError(_FILE, prefix + key, "应为非空的字符串列表")
+    return [str(v) for v in value]

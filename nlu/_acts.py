@@ -1,0 +1,295 @@
+"""Dialogue acts: one message, read together with a small frozen context (the item being asked, its value type,
+the last topic), becomes a tuple of acts — questions about the rules, claims of the user's own values,
+corrections, denials, commands. Pure functions over frozen results; the vocabulary is data (``nlu/acts.yml``).
+
+A message with several questions ("申报要几年、多少资产") is cut into clauses and each question is parsed on its
+own; a message with one question costs no second parse. Follow-ups ("那培训服务呢", "这个要几份", "之后呢") are
+resolved against the context's topic. The NLU decides what was said, never what to reply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from nlu._actdata import ActVocabulary, vocabulary
+from nlu._types import FALLBACK_INTENT, Entity, ParseResult
+
+__all__ = ["Act", "ActKind", "DialogueContext", "Understanding", "understand"]
+
+ActKind = Literal["question", "claim", "correction", "negation", "command"]
+Parser = Callable[[str], ParseResult]
+PART_CONFIDENCE = 0.45  # a clause parsed alone must be at least this sure to stand as a question of its own
+FOLLOWUP_CONFIDENCE = 0.5
+ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
+MAX_SUBJECT = 12  # characters before a conjunction that can be a subject of its own ("培训服务和…")
+FIGURE_FAMILIES = frozenset({"conditions", "functions"})  # topics a bare figure is judged against
+
+
+@dataclass(frozen=True)
+class DialogueContext:
+    """What the dialogue tells the NLU about the moment: the self-check item being asked and its value type
+    (``bool``, ``enum``, ``number``, ``integer``, ``percent``, ``functions``), and the intent of the last
+    question answered (the topic a follow-up refers to)."""
+
+    asking: str | None = None
+    value_type: str | None = None
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Act:
+    """One thing the user did in a clause. ``question``: ``intent`` is the rule asked about (``about_rule`` when
+    it asks what the rule means: its figures restating a threshold are the rule's). ``claim``: the user's own
+    values (``entities``; ``polarity`` for a bare yes/no). ``correction``: ``entities`` keep the right values,
+    ``rejected`` those said to be wrong. ``negation``: a bare no. ``command``: a slash command (``intent``)."""
+
+    kind: ActKind
+    text: str
+    start: int
+    intent: str | None = None
+    confidence: float = 0.0
+    entities: tuple[Entity, ...] = ()
+    rejected: tuple[Entity, ...] = ()
+    polarity: bool | None = None
+    about_rule: bool = False
+    resolved: str = ""  # a follow-up: how it was read ("那培训服务呢" → "培训服务有什么要求")
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """The acts of one message, in the order said, and the parse of the whole message."""
+
+    text: str
+    parsed: ParseResult
+    acts: tuple[Act, ...]
+
+    @property
+    def questions(self) -> tuple[Act, ...]:
+        return tuple(a for a in self.acts if a.kind == "question")
+
+    @property
+    def commands(self) -> tuple[Act, ...]:
+        return tuple(a for a in self.acts if a.kind == "command")
+
+    @property
+    def statements(self) -> tuple[Act, ...]:
+        """Claims, corrections and denials: what the user says of their own organisation."""
+        return tuple(a for a in self.acts if a.kind in ("claim", "correction", "negation"))
+
+    @property
+    def rejected(self) -> tuple[Entity, ...]:
+        return tuple(e for a in self.acts for e in a.rejected)
+
+    @property
+    def own_entities(self) -> tuple[Entity, ...]:
+        """The user's own figures: every entity of the message but the rejected ones and the rule's figures of a
+        question about the rule."""
+        return tuple(e for a in self.acts for e in a.entities)
+
+    def statement_text(self) -> str:
+        return "，".join(a.text for a in self.statements)
+
+
+@dataclass(frozen=True)
+class _Clause:
+    text: str
+    start: int
+    sentence: int
+    question: bool
+
+
+def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: Parser) -> Understanding:
+    """The acts of ``text``; ``parsed`` is the whole message's parse (reused when there is one question),
+    ``parse`` reads a clause on its own."""
+    vocab = vocabulary()
+    if parsed.engine == "command":
+        act = Act("command", text, 0, parsed.intent, parsed.confidence)
+        return Understanding(text, parsed, (act,))
+    clauses = _clauses(text, vocab)
+    acts: list[Act] = []
+    for clause in clauses:
+        entities = tuple(e for e in parsed.entities if clause.start <= e.start < clause.start + len(clause.text))
+        if clause.question:
+            continue
+        acts.append(_statement(clause, entities, vocab))
+        request = vocab.request(clause.text)
+        if request is not None:  # "我们是分公司，想测一下": a fact and a command
+            acts.append(Act("command", clause.text, clause.start, request, 1.0))
+    acts += _question_acts(text, clauses, parsed, parse, context, vocab)
+    implied = _implied_question(acts, parsed, context, vocab)
+    if implied is not None:
+        acts.append(implied)
+    acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
+    return Understanding(text, parsed, tuple(acts))
+
+
+def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
+    """The clauses of the message with their offsets; a clause is a question when it says so."""
+    out: list[_Clause] = []
+    for number, (s_start, sentence) in enumerate(_pieces(text, 0, vocab.sentence_end)):
+        question_sentence = sentence.rstrip().endswith(vocab.question_marks)
+        for start, piece in _pieces(sentence, s_start, vocab.separator):
+            body = piece.strip()
+            if not body:
+                continue
+            offset = start + piece.index(body)
+            asks = vocab.asks(body) or (question_sentence and _last_piece(sentence, piece))
+            out.append(_Clause(body, offset, number, asks))
+    return out
+
+
+def _pieces(text: str, base: int, splitter: re.Pattern[str]) -> list[tuple[int, str]]:
+    pieces, start = [], 0
+    for match in splitter.finditer(text):
+        pieces.append((base + start, text[start:match.end()]))
+        start = match.end()
+    if start < len(text):
+        pieces.append((base + start, text[start:]))
+    return pieces
+
+
+def _last_piece(sentence: str, piece: str) -> bool:
+    return sentence.rstrip().endswith(piece.rstrip())
+
+
+def _statement(clause: _Clause, entities: tuple[Entity, ...], vocab: ActVocabulary) -> Act:
+    """A claim of the user's own values; a correction when a figure is said to be wrong or a correction word
+    is used; a negation when the clause is a bare no."""
+    rejected = tuple(e for e in entities if vocab.rejects(clause.text, e.start - clause.start, e.end - clause.start))
+    kept = tuple(e for e in entities if e not in rejected)
+    bare = vocab.bare(clause.text)
+    if rejected or vocab.corrects(clause.text):
+        return Act("correction", clause.text, clause.start, entities=kept, rejected=rejected)
+    polarity = True if bare in vocab.affirm else False if bare in vocab.deny else None
+    kind: ActKind = "negation" if polarity is False and not kept else "claim"
+    return Act(kind, clause.text, clause.start, entities=kept, polarity=polarity)
+
+
+def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse: Parser,
+                   context: DialogueContext, vocab: ActVocabulary) -> list[Act]:
+    """One act per question. A single question keeps the whole message's parse (no second parse) unless it
+    is a follow-up; several questions are parsed one by one, and a clause that cannot stand alone is read with
+    the one before it."""
+    questions = [c for c in clauses if c.question]
+    if not questions:
+        return []
+    if len(questions) == 1:
+        conjoined = _conjoined(text, questions[0], parsed, parse, vocab)
+        single = _single_question(text, questions[0], parsed, parse, context, vocab, alone=len(clauses) > 1)
+        return conjoined or [single]
+    acts: list[Act] = []
+    topic = context.topic
+    for clause in questions:
+        act = _own_question(text, clause, parsed, parse, topic, vocab)
+        if act is None or (acts and act.intent == acts[-1].intent):
+            continue
+        acts.append(act)
+        topic = act.intent
+    if len(acts) <= 1:
+        return [_single_question(text, questions[-1], parsed, parse, context, vocab, alone=False)]
+    return acts
+
+
+def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, context: DialogueContext,
+                     vocab: ActVocabulary, *, alone: bool) -> Act:
+    """The one question of the message: a follow-up resolved against the topic; asked after statements ("我们是分公司，
+    想自测一下能不能报"), the question read alone when that reading is sure; else the whole message's parse."""
+    entities = _clause_entities(parsed, clause)
+    about_rule = vocab.about_rule(clause.text, text)
+    followup = _followup(clause.text, context.topic, parse, vocab)
+    if followup is not None:
+        intent, confidence, resolved = followup
+        return Act("question", clause.text, clause.start, intent, confidence, entities, about_rule=about_rule,
+                   resolved=resolved)
+    own = parse(clause.text) if alone else parsed
+    if own.intent == FALLBACK_INTENT or own.confidence < ALONE_CONFIDENCE:
+        own = parsed
+    step = vocab.ordinal(clause.text, own.intent if vocab.topic_family(own.intent) else context.topic)
+    if step is not None:
+        return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
+    if own.intent in vocab.generic_intents and parsed.entities and _figure_topic(context.topic, vocab):
+        topic = context.topic or ""  # "我们一年做了2次，够吗" after the technical-service requirements
+        return Act("question", clause.text, clause.start, topic, 1.0, parsed.entities, resolved=vocab.name(topic))
+    return Act("question", clause.text, clause.start, own.intent, own.confidence, entities, about_rule=about_rule)
+
+
+def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, topic: str | None,
+                  vocab: ActVocabulary) -> Act | None:
+    entities = _clause_entities(parsed, clause)
+    followup = _followup(clause.text, topic, parse, vocab)
+    if followup is not None:
+        intent, confidence, resolved = followup
+        return Act("question", clause.text, clause.start, intent, confidence, entities,
+                   about_rule=vocab.about_rule(clause.text, text), resolved=resolved)
+    step = vocab.ordinal(clause.text, topic)
+    if step is not None:
+        return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
+    own = parse(clause.text)
+    if own.intent == FALLBACK_INTENT or own.confidence < PART_CONFIDENCE:
+        return None
+    return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
+               about_rule=vocab.about_rule(clause.text, text))
+
+
+def _clause_entities(parsed: ParseResult, clause: _Clause) -> tuple[Entity, ...]:
+    return tuple(e for e in parsed.entities if clause.start <= e.start < clause.start + len(clause.text))
+
+
+def _followup(text: str, topic: str | None, parse: Parser, vocab: ActVocabulary) -> tuple[str, float, str] | None:
+    """(intent, confidence, how it was read) when the clause only makes sense against the last topic."""
+    if topic is None or vocab.topic_family(topic) is None:
+        return None
+    following = vocab.next_step(text, topic)
+    if following is not None:
+        return following, 1.0, vocab.name(following)
+    rewritten = vocab.rewrite(text, topic)
+    if rewritten is None:
+        return None
+    reread = parse(rewritten)
+    if reread.intent == FALLBACK_INTENT or reread.confidence < FOLLOWUP_CONFIDENCE:
+        return None  # the clause is read as it stands
+    return reread.intent, reread.confidence, rewritten
+
+
+def _figure_topic(topic: str | None, vocab: ActVocabulary) -> bool:
+    """A topic a bare figure can be judged against: a condition or a function, not a material or a step."""
+    family = vocab.topic_family(topic)
+    return family is not None and not family.ordered and family.name in FIGURE_FAMILIES
+
+
+def _implied_question(acts: list[Act], parsed: ParseResult, context: DialogueContext,
+                      vocab: ActVocabulary) -> Act | None:
+    """"我们85%" right after the satisfaction requirement: a figure of the user's, no question, no form waiting
+    for it — read as "is that enough?" about the last topic."""
+    if context.asking is not None or any(a.kind in ("question", "command") for a in acts):
+        return None
+    figures = [e for a in acts for e in a.entities]
+    if not figures or parsed.intent not in vocab.generic_intents or not _figure_topic(context.topic, vocab):
+        return None
+    topic = context.topic or ""
+    return Act("question", parsed.text, 0, topic, 1.0, tuple(figures), resolved=vocab.name(topic))
+
+
+def _conjoined(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, vocab: ActVocabulary) -> list[Act]:
+    """"培训服务和融资服务分别要求啥": one question about two subjects of the same family, one act for each. The part
+    after the conjunction is read as it stands, the one before it in that family's way of asking."""
+    pieces = vocab.conjunctions.split(clause.text)
+    if len(pieces) != 2 or not all(p.strip() for p in pieces) or len(pieces[0]) > MAX_SUBJECT:
+        return []
+    last = parse(pieces[1])
+    family = vocab.topic_family(last.intent)
+    if family is None or last.confidence < PART_CONFIDENCE:
+        return []
+    first = parse(family.ask.format(x=pieces[0].strip()))
+    if first.intent == last.intent or vocab.topic_family(first.intent) is not family or \
+            first.confidence < PART_CONFIDENCE:
+        return []
+    second_start = clause.start + len(pieces[0]) + 1
+    entities = _clause_entities(parsed, clause)
+    return [Act("question", pieces[0], clause.start, first.intent, first.confidence, entities,
+                about_rule=vocab.about_rule(clause.text, text)),
+            Act("question", pieces[1], second_start, last.intent, last.confidence, entities,
+                about_rule=vocab.about_rule(clause.text, text))]
