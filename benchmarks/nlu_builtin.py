@@ -4,8 +4,9 @@ p50/p99 latency of one parse and of one parse + answer in process, and the peak 
     .venv/bin/python benchmarks/nlu_builtin.py [--rounds N]
 
 Cold start runs in child processes with an empty cache directory (training) and then with the warm cache
-(loading). Latency uses the held-out questions of nlu/eval/heldout.yml. Parse + answer goes through the
-Assistant with an in-memory SQLite store (state read and written every turn, as in production).
+(loading). Latency uses the held-out questions of nlu/eval/heldout.yml (or of --data FILE, e.g.
+nlu/eval/heldout_en.yml). Parse + answer goes through the Assistant with an in-memory SQLite store (state read
+and written every turn, as in production).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def percentiles(call: Callable[[str], object], questions: list[str], rounds: int
     return f"wall p50 {w50:6.2f} ms  p99 {w99:6.2f} ms | cpu p50 {c50:6.2f} ms  p99 {c99:6.2f} ms  ({len(wall)} calls)"
 
 
-def latency(rounds: int) -> list[str]:
+def latency(rounds: int, data: Path | None = None) -> list[str]:
     import datetime
 
     from dialogs._types import Incoming
@@ -86,7 +87,7 @@ def latency(rounds: int) -> list[str]:
 
     engine = BuiltinEngine.load()
     reset_engine(engine)
-    questions = [text for text, _ in load_training_data(EVAL_FILE, evaluation=True).examples]
+    questions = [text for text, _ in load_training_data(data or EVAL_FILE, evaluation=True).examples]
     assistant = Assistant(Store("sqlite://"))
     counter = iter(range(10**9))
 
@@ -97,7 +98,7 @@ def latency(rounds: int) -> list[str]:
 
     def answer(q: str) -> object:  # parse + the reply from knowledge/ (template, figures, clauses), no storage
         parsed = engine.parse(q)
-        return compose(parsed.intent, q, parsed.entities, today)
+        return compose(parsed.intent, q, parsed.entities, today, lang=parsed.lang)
 
     for q in questions:
         answer(q)
@@ -124,6 +125,9 @@ def ask_command() -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=20, help="passes over the held-out questions")
+    parser.add_argument("--data", type=Path, default=None,
+                        help="questions for the latency figures (default nlu/eval/heldout.yml; "
+                             "nlu/eval/heldout_en.yml for English)")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {os.getloadavg()[0]:.1f}")
@@ -132,7 +136,7 @@ def main() -> None:
           f"cpu {train_cpu:6.2f} s")
     print(f"cold start, cached model (load):                                wall {load_s:6.2f} s, "
           f"cpu {load_cpu:6.2f} s")
-    for line in latency(args.rounds):
+    for line in latency(args.rounds, args.data):
         print(line)
     command = ask_command()
     rc, rss = peak_rss_mb(command)

@@ -56,9 +56,9 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     figures = _own_figures(ctx)
     about_rule = any(a.about_rule for a in ctx.understanding.questions)
-    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory) or \
-        compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
-                about_rule=about_rule)
+    answer = (tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory) if ctx.parsed.lang == "zh" else None) \
+        or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
+                   about_rule=about_rule, lang=ctx.parsed.lang)
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
     return [Reply(answer.text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]

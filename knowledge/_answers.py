@@ -33,10 +33,12 @@ def has_answer(intent: str, kb: KnowledgeBase | None = None) -> bool:
 
 
 def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), today: date | None = None,
-            kb: KnowledgeBase | None = None, *, every_figure: bool = False, about_rule: bool = False) -> Answer:
+            kb: KnowledgeBase | None = None, *, every_figure: bool = False, about_rule: bool = False,
+            lang: str = "zh") -> Answer:
     """The answer for ``intent`` (``nlu_fallback`` when it has none), checking the question's figures: those the
     intent is about, or with ``every_figure`` each figure the user gave ("我们资产90万，去年服务了25家，行不行").
-    ``about_rule``: the question asks what the rule means; a figure restating a threshold is not judged."""
+    ``about_rule``: the question asks what the rule means; a figure restating a threshold is not judged.
+    ``lang="en"``: in English (templates/answers_en/), the clauses still cited by their Chinese names."""
     kb = kb or knowledge_base()
     if intent not in kb.answers:
         intent = FALLBACK_INTENT
@@ -51,14 +53,23 @@ def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), to
         checks += check_figures(kb, others, text, rest, day, about_rule=about_rule, named=True)
     growth = check_growth(kb, spec.options["compare"], text, entities) if "compare" in spec.options else None
     sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))
+    english = lang == "en"
+    folder, extra = ("answers_en", {"en": kb.variables["en"]}) if english else ("answers", {})
     parts = []
     if checks:
-        parts.append(kb.environment.get_template("answers/_figures.j2").render(checks=checks).strip())
+        parts.append(kb.environment.get_template(f"{folder}/_figures.j2").render(checks=checks, **extra).strip())
     if growth is not None:
-        parts.append(kb.environment.get_template("answers/_growth.j2").render(growth=growth).strip())
-    parts.append(kb.render_answer(intent))
+        parts.append(kb.environment.get_template(f"{folder}/_growth.j2").render(growth=growth, **extra).strip())
+    parts.append(kb.render_answer(intent, "en" if english else "zh"))
     if sources:
-        label = "相关条款" if kb.kind(intent) == "open" else "依据"
-        parts.append(f"{label}：{'；'.join(sources)}")
+        parts.append(_basis_line(kb.kind(intent) == "open", sources, english))
     return Answer(intent=intent, text="\n\n".join(parts), sources=sources, fallback=spec.fallback,
                   buttons=spec.buttons, checks=tuple(checks), growth=growth)
+
+
+def _basis_line(open_question: bool, sources: tuple[str, ...], english: bool) -> str:
+    """"依据：二、申报条件（一）第1项", or in English "Basis: 二、申报条件（一）第1项" (clauses keep their Chinese
+    names)."""
+    if english:
+        return f"{'Related clauses' if open_question else 'Basis'}: {'; '.join(sources)}"
+    return f"{'相关条款' if open_question else '依据'}：{'；'.join(sources)}"

@@ -16,6 +16,9 @@ from knowledge._age import age_in_years, years_between
 from knowledge._kb import FigureRule, KnowledgeBase, Threshold
 
 _CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?、\s]")
+# English keeps the spaces inside a clause ("total assets of 1.2 million yuan")
+_CLAUSE_SPLIT_EN = re.compile(r"[，,。；;！!？?、]|\s(?:and|but)\s")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 class EntityLike(Protocol):
@@ -66,6 +69,7 @@ class GrowthCheck:
     grew: bool
     interpretation: str
     clause: str
+    condition: str = ""  # the key of indicators.yml conditions (sme_growth), for the English names
 
 
 LAST_YEAR_WORDS = ("去年", "上一年", "上年", "最近一年")
@@ -88,7 +92,7 @@ def check_growth(kb: KnowledgeBase, condition: str, text: str, entities: Iterabl
     unit = kb.thresholds[cond["greater"]].unit if cond.get("greater") in kb.thresholds else ""
     return GrowthCheck(label=cond["label"], unit=unit, last=roles["last"], before=roles["before"],
                        grew=roles["last"] > roles["before"], interpretation=cond.get("interpretation", ""),
-                       clause=cond["clause"])
+                       clause=cond["clause"], condition=condition)
 
 
 def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: Iterable[EntityLike],
@@ -143,10 +147,12 @@ def _fits(rule: FigureRule, ent: EntityLike) -> bool:
 
 
 def _clause_around(text: str, ent: EntityLike) -> str:
-    """The stretch of the sentence around the entity, between punctuation marks."""
-    start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, ent.start)), default=0)
-    nxt = _CLAUSE_SPLIT.search(text, ent.end)
-    return text[start: nxt.start() if nxt else len(text)]
+    """The stretch of the sentence around the entity, between punctuation marks (in English also "and",
+    "but"), in lower case (English keywords of answers.yml are)."""
+    split = _CLAUSE_SPLIT if _CJK.search(text) else _CLAUSE_SPLIT_EN
+    start = max((m.end() for m in split.finditer(text, 0, ent.start)), default=0)
+    nxt = split.search(text, ent.end)
+    return text[start: nxt.start() if nxt else len(text)].lower()
 
 
 def _value(rule: FigureRule, ent: EntityLike, today: date) -> tuple[float, str] | None:

@@ -19,6 +19,12 @@ from knowledge._loader import KNOWLEDGE_DIR
 ANSWER_KINDS = ("answer", "open", "smalltalk")
 
 
+def english_template(template: str) -> str:
+    """``answers/condition_assets`` → ``answers_en/condition_assets``: the English twin of a template key."""
+    folder, _, name = template.partition("/")
+    return f"{folder}_en/{name}" if name else f"{folder}_en"
+
+
 @dataclass(frozen=True)
 class Clause:
     """One heading of the notice, e.g. ``二、申报条件（一）第2项``; ``note`` flags a flaw of the text."""
@@ -93,7 +99,7 @@ class KnowledgeBase:
     contact: dict[str, str]
     variables: dict[str, Any]
     environment: Environment
-    _rendered: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _rendered: dict[tuple[str, str], str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def kind(self, intent: str) -> str | None:
         return self.intents.get(intent)
@@ -101,16 +107,18 @@ class KnowledgeBase:
     def material(self, key: str) -> Material:
         return next(m for m in self.materials if m.key == key)
 
-    def render_answer(self, intent: str, **extra: Any) -> str:
-        """The answer body for ``intent`` (without the 依据 line), filled from the data. It depends on nothing
-        else, so without ``extra`` it is rendered once per intent."""
-        if not extra and intent in self._rendered:
-            return self._rendered[intent]
+    def render_answer(self, intent: str, lang: str = "zh", **extra: Any) -> str:
+        """The answer body for ``intent`` (without the 依据 line), filled from the data; ``lang="en"`` renders
+        the English twin of its template (``answers_en/…``). It depends on nothing else, so without ``extra`` it
+        is rendered once per intent and language."""
+        if not extra and (lang, intent) in self._rendered:
+            return self._rendered[lang, intent]
         spec = self.answers[intent]
         context = {**self.variables, **spec.options, "spec": spec, **extra}
-        text = self.environment.get_template(f"{spec.template}.j2").render(**context).strip()
+        template = english_template(spec.template) if lang == "en" else spec.template
+        text = self.environment.get_template(f"{template}.j2").render(**context).strip()
         if not extra:
-            self._rendered[intent] = text
+            self._rendered[lang, intent] = text
         return text
 
 

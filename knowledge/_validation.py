@@ -1,9 +1,10 @@
 """Loads every YAML file of knowledge/ once and validates it, raising ``KnowledgeError(file, key, problem)``.
 
 Checks: the schema of each file, that every clause reference is a heading of clauses.yml, that every intent
-of kind answer/open/smalltalk has an answer whose template exists and renders with sample data, that
-nlu/nlu.yml (when present) and intents.yml name the same intents, that indicators.yml is well formed, and that
-org_kinds.yml and roles.yml are (their answers rendered for every kind and body).
+of kind answer/open/smalltalk has an answer whose template and English template (answers_en/) exist and render
+with sample data, that english.yml names every term of the data in English, that nlu/nlu.yml (when present) and
+intents.yml name the same intents, that indicators.yml is well formed, and that org_kinds.yml and roles.yml are
+(their answers rendered for every kind and body).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
+from knowledge._english import ENGLISH_FILE, english_variables
 from knowledge._figures import FigureCheck, GrowthCheck
 from knowledge._kb import (
     ANSWER_KINDS,
@@ -26,6 +28,7 @@ from knowledge._kb import (
     Material,
     Threshold,
     contacts_path,
+    english_template,
 )
 from knowledge._loader import read_yaml
 from knowledge._org_answers import check_org_answers
@@ -422,12 +425,18 @@ def _read(directory: Path) -> _Raw:
                 contact=_contact(contacts_path(directory)))
 
 
+def _placeholders(raw: _Raw) -> dict[str, Any]:
+    """What the placeholders of the data may name (clauses.yml, materials.yml, process.yml, english.yml)."""
+    return {"year": raw.indicators["notice_year"],
+            "t": {k: format_number(v.minimum) for k, v in raw.thresholds.items()},
+            "process": raw.process, "materials": {m["key"]: m for m in raw.materials},
+            "title_granted": raw.clause_data["document"]["title_granted"]}
+
+
 def _expanded(raw: _Raw) -> tuple[dict[str, Clause], dict[str, Any], list[Material], dict[str, Any]]:
     env = SandboxedEnvironment(undefined=StrictUndefined)
     env.filters["num"] = format_number
-    ctx = {"year": raw.indicators["notice_year"], "t": {k: format_number(v.minimum) for k, v in raw.thresholds.items()},
-           "process": raw.process, "materials": {m["key"]: m for m in raw.materials},
-           "title_granted": raw.clause_data["document"]["title_granted"]}
+    ctx = _placeholders(raw)
     clauses = {ref: Clause(ref=ref, title=c.title, text=_expand(c.text, env, ctx, "clauses.yml", f"{ref}.text"),
                            note=_expand(c.note, env, ctx, "clauses.yml", f"{ref}.note"))
                for ref, c in raw.clauses.items()}
@@ -476,10 +485,15 @@ def _build(directory: Path) -> KnowledgeBase:
                "compare": {c["key"] for c in raw.indicators.get("conditions", [])}}
     answers, rules = _answers(read_yaml(directory / "answers.yml"), raw.intents, set(clauses), raw.thresholds,
                               options)
+    variables = _variables(raw, clauses, doc, materials, process)
+    variables["en"] = english_variables(
+        read_yaml(directory / ENGLISH_FILE), context=_placeholders(raw), indicators=raw.indicators,
+        units={str(it["unit"]) for _, it in _indicator_items(raw.indicators) if it.get("unit")},
+        materials=materials, process=process, clauses=clauses, recommenders=len(doc["recommenders"]),
+        kinds=[str(k) for k in raw.clause_data["applicant_kinds"]["kinds"]])
     return KnowledgeBase(directory=directory, intents=raw.intents, clauses=clauses, thresholds=raw.thresholds,
                          materials=tuple(materials), answers=answers, figure_rules=rules, contact=raw.contact,
-                         variables=_variables(raw, clauses, doc, materials, process),
-                         environment=make_environment(directory / "templates"))
+                         variables=variables, environment=make_environment(directory / "templates"))
 
 
 SAMPLE_CONTACT = {"organisation": "示例单位", "person": "张三", "phone": "0891-0000000", "email": "a@example.org",
@@ -492,30 +506,46 @@ def _sample_check(kb: KnowledgeBase) -> list[FigureCheck]:
                         wording=th.wording, clause=th.clause, in_range=True, passed=False, gap=1.0)]
 
 
-def _render_all(kb: KnowledgeBase) -> int:
-    """Render every answer with sample data (contact empty and filled) and the figures paragraph."""
-    count = 0
-    for contact in (kb.variables["contact"], SAMPLE_CONTACT):
-        for intent, spec in kb.answers.items():
-            try:
-                text = kb.render_answer(intent, contact=contact)
-            except RENDER_ERRORS as exc:
-                raise KnowledgeError(f"templates/{spec.template}.j2", f"answers.{intent}",
-                                     f"模板无法渲染：{exc}") from exc
-            if not text.strip() or "None" in text:
-                raise KnowledgeError(f"templates/{spec.template}.j2", f"answers.{intent}", "渲染结果为空或含 None")
-            count += 1
+def _sample_growth(kb: KnowledgeBase, grew: bool) -> GrowthCheck:
+    condition = next(iter(kb.variables["conditions"]), "")
+    return GrowthCheck(label="示例", unit="家", last=2, before=1, grew=grew, interpretation="", clause="",
+                       condition=condition)
+
+
+def _render_answer(kb: KnowledgeBase, intent: str, lang: str, contact: dict[str, str]) -> None:
+    spec = kb.answers[intent]
+    template = f"templates/{english_template(spec.template) if lang == 'en' else spec.template}.j2"
     try:
-        kb.environment.get_template("answers/_figures.j2").render(checks=_sample_check(kb))
+        text = kb.render_answer(intent, lang, contact=contact)
+    except TemplateNotFound as exc:
+        problem = "缺少英文模板（每个回答都须有 answers_en/ 下的英文模板）" if lang == "en" else "缺少模板"
+        raise KnowledgeError(template, f"answers.{intent}", problem) from exc
     except RENDER_ERRORS as exc:
-        raise KnowledgeError("templates/answers/_figures.j2", "-", f"模板无法渲染：{exc}") from exc
-    for grew in (True, False):
-        sample = GrowthCheck(label="示例", unit="家", last=2, before=1, grew=grew, interpretation="", clause="")
-        try:
-            kb.environment.get_template("answers/_growth.j2").render(growth=sample)
-        except RENDER_ERRORS as exc:
-            raise KnowledgeError("templates/answers/_growth.j2", "-", f"模板无法渲染：{exc}") from exc
-    return count + 3
+        raise KnowledgeError(template, f"answers.{intent}", f"模板无法渲染：{exc}") from exc
+    if not text.strip() or "None" in text:
+        raise KnowledgeError(template, f"answers.{intent}", "渲染结果为空或含 None")
+
+
+def _render_all(kb: KnowledgeBase) -> int:
+    """Render every answer in Chinese and in English with sample data (contact empty and filled), and the
+    figures and growth paragraphs of both languages."""
+    count = 0
+    for lang in ("zh", "en"):
+        for contact in (kb.variables["contact"], SAMPLE_CONTACT):
+            for intent in kb.answers:
+                _render_answer(kb, intent, lang, contact)
+                count += 1
+    for folder in ("answers", "answers_en"):
+        extra = {"en": kb.variables["en"]} if folder == "answers_en" else {}
+        samples: list[tuple[str, dict[str, Any]]] = [("_figures", {"checks": _sample_check(kb)})]
+        samples += [("_growth", {"growth": _sample_growth(kb, grew)}) for grew in (True, False)]
+        for name, variables in samples:
+            try:
+                kb.environment.get_template(f"{folder}/{name}.j2").render(**variables, **extra)
+            except RENDER_ERRORS as exc:
+                raise KnowledgeError(f"templates/{folder}/{name}.j2", "-", f"模板无法渲染：{exc}") from exc
+            count += 1
+    return count
 
 
 # ---------------------------------------------------------------- nlu/nlu.yml

@@ -1,7 +1,8 @@
-"""Chinese NLU for shenbao: ``from nlu import parse`` is the contract.
+"""Chinese (and English) NLU for shenbao: ``from nlu import parse`` is the contract.
 
-``parse(text)`` returns a :class:`ParseResult` in Rasa's ``/model/parse`` shape. The engine is the
-built-in one unless ``SHENBAO_NLU=rasa`` selects a Rasa server; internals may move.
+``parse(text)`` returns a :class:`ParseResult` in Rasa's ``/model/parse`` shape, with ``lang`` ("zh" or "en",
+from ``detect_language``). The engine is the built-in one unless ``SHENBAO_NLU=rasa`` selects a Rasa server;
+internals may move.
 """
 
 from nlu._actdata import topic_intents, vocabulary
@@ -15,7 +16,8 @@ from nlu._api import (
     parse,
     reset_engine,
 )
-from nlu._entities import extract_entities
+from nlu._extract import extract_entities
+from nlu._language import detect_language
 from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "ParseResult",
     "Understanding",
     "configured_engine",
+    "detect_language",
     "engine_health",
     "engine_name",
     "engine_status",

@@ -17,6 +17,7 @@ from pathlib import Path
 import jieba
 import platformdirs
 
+from nlu._language import detect_language
 from nlu._normalize import normalize
 from nlu._types import Entity
 
@@ -37,6 +38,9 @@ _COUNT_DEFAULT = "Ⓒ"
 # Neither a letter or digit (``[^\W_]`` is exactly Unicode categories L and N: checked over all code points with
 # Python 3.11) nor a placeholder.
 _NOT_CONTENT = re.compile(r"[^\wⓂⓅⓎⒹⓀⓇⓈⒸⒺ]|_")
+# English words are kept apart; punctuation and hyphens separate them ("self-assessment", "bank/enterprise"),
+# apostrophes do not ("don't" → "dont")
+_ENGLISH_SEPARATOR = re.compile(r"(?:[^\wⓂⓅⓎⒹⓀⓇⓈⒸⒺ]|_)+")
 # Words of the notice that a general dictionary cuts badly; jieba keeps them whole.
 _DOMAIN_WORDS = (
     "示范平台", "申报", "满意度", "营业执照", "法人证书", "审计报告", "专项审计", "不动产权证书", "租赁合同",
@@ -126,14 +130,17 @@ class Featurizer:
         self._lookup_res = {name: re.compile("|".join(map(re.escape, terms)))
                             for name, terms in self._lookups.items() if terms}
 
-    def content(self, text: str, entities: Iterable[Entity], norm: str | None = None) -> str:
-        """The normalised text the features are computed from; ``norm`` is ``normalize(text)`` when the caller
-        has it already."""
+    def content(self, text: str, entities: Iterable[Entity], norm: str | None = None, lang: str | None = None) -> str:
+        """The normalised text the features are computed from; ``norm`` is ``normalize(text)`` and ``lang``
+        ``detect_language(text)`` when the caller has them already. English keeps one space between words, so
+        the n-grams see word boundaries and jieba returns the words."""
         if norm is None:
             norm = normalize(text)
         marked = placeholder_text(norm, entities) if entities else norm  # most questions have no quantity
         if self._synonym_re is not None:
             marked = self._synonym_re.sub(lambda m: self._synonyms[m.group(0)], marked)
+        if (lang or detect_language(text)) == "en":
+            return " ".join(_ENGLISH_SEPARATOR.split(marked.replace("'", "").replace("’", ""))).strip()
         return _content(marked)
 
     def features(self, content: str) -> list[str]:

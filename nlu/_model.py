@@ -13,6 +13,7 @@ import logging
 import math
 import operator
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nlu._classifier import FloatArray, IntArray, LinearModel, Sparse, fit_dual, gram, primal_weights, softmax
-from nlu._entities import extract_entities
+from nlu._extract import extract_entities
 from nlu._features import Featurizer, cache_dir
 from nlu._training_data import OUT_OF_SCOPE_INTENT, TrainingData
 
@@ -30,8 +31,21 @@ __all__ = ["Calibration", "IntentModel", "Prediction", "load_or_train", "train_m
 
 _log = logging.getLogger(__name__)
 _FOLDS = 5
+_LATIN = re.compile(r"[a-z]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# English words that carry no topic (questions of every intent and out of scope share them)
+_FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "if", "so", "to", "of", "in", "on", "at", "by", "for", "from", "with",
+    "about", "as", "into", "than", "then", "there", "here", "this", "that", "these", "those", "it", "its", "is",
+    "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "have", "has", "had",
+    "having", "can", "could", "will", "would", "shall", "should", "may", "might", "must", "i", "me", "my", "we",
+    "us", "our", "ours", "you", "your", "he", "she", "they", "them", "their", "what", "which", "who", "whom",
+    "whose", "when", "where", "why", "how", "not", "no", "yes", "any", "some", "all", "each", "every", "much",
+    "many", "more", "most", "very", "just", "also", "too", "please", "pls", "ok", "okay", "hi", "hey", "tell",
+    "know", "want", "need", "get", "got", "let", "lets", "dont", "doesnt", "im", "ive", "whats", "thats",
+))
 _CODE_FILES = ("_model.py", "_features.py", "_classifier.py", "_entities.py", "_numerals.py", "_loose.py",
-               "_normalize.py")
+               "_entities_en.py", "_extract.py", "_language.py", "_reldates.py", "_normalize.py")
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,13 @@ class IntentModel:
 
 
 def _unknown_ratio(content: str, vocab: dict[str, int]) -> float:
+    """The share of the question's character bigrams never seen in training; for English (Latin letters, no
+    CJK: ``Featurizer.content`` keeps its words apart) the share of its words other than function words, since
+    almost every pair of Latin letters occurs somewhere in the training data and "what can i …" says nothing
+    about the topic."""
+    if _LATIN.search(content) is not None and _CJK.search(content) is None:
+        words = [w for w in content.split(" ") if w not in _FUNCTION_WORDS] or content.split(" ")
+        return sum(1 for w in words if "w:" + w not in vocab) / len(words)
     grams = list(map(operator.add, content, content[1:])) or list(content)
     if not grams:
         return 1.0

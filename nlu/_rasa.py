@@ -25,7 +25,8 @@ from typing import Any, Protocol
 import httpx
 
 from knowledge import env_number
-from nlu._entities import extract_entities
+from nlu._extract import extract_entities
+from nlu._language import detect_language
 from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
 __all__ = ["DEFAULT_URL", "RasaEngine", "RasaUnavailable", "result_from_rasa"]
@@ -189,7 +190,7 @@ def result_from_rasa(text: str, data: dict[str, Any]) -> ParseResult:
                 ranking.append(score)
     entities = tuple(e for e in (_entity(text, item) for item in data.get("entities") or ()) if e is not None)
     return ParseResult(text=text, intent=name, confidence=confidence, entities=entities,
-                       intent_ranking=tuple(ranking), engine="rasa")
+                       intent_ranking=tuple(ranking), engine="rasa", lang=detect_language(text))
 
 
 def _intent_name(name: Any) -> str:

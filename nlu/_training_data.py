@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from knowledge.errors import KnowledgeError
+from nlu._language import detect_language
 from nlu._types import FALLBACK_INTENT
 
 __all__ = ["EVAL_FILE", "NLU_DIR", "OUT_OF_SCOPE_INTENT", "TrainingData", "load_training_data", "strip_annotations"]
@@ -41,6 +42,13 @@ class TrainingData:
     @property
     def intents(self) -> tuple[str, ...]:
         return tuple(sorted({intent for _, intent in self.examples}))
+
+    def for_language(self, lang: str) -> TrainingData:
+        """The examples written in ``lang`` (``detect_language``), with the same synonyms and lookup tables;
+        the digest names the language, so each part is cached as its own model."""
+        examples = tuple((text, intent) for text, intent in self.examples if detect_language(text) == lang)
+        digest = hashlib.sha256(f"{lang}:{self.digest}".encode()).hexdigest()
+        return TrainingData(examples, self.synonyms, self.lookups, digest)
 
 
 def strip_annotations(text: str) -> str:

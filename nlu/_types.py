@@ -76,6 +76,7 @@ class ParseResult:
     entities: tuple[Entity, ...] = ()
     intent_ranking: tuple[IntentScore, ...] = field(default_factory=tuple)
     engine: str = "builtin"
+    lang: str = "zh"  # the language of the message (``nlu.detect_language``): "zh" or "en"; not in Rasa's shape
 
     @property
     def is_fallback(self) -> bool:

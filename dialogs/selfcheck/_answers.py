@@ -106,7 +106,9 @@ def _plain_answer(model: FlowModel, question: Question, text: str, entities: lis
 
 def read_bool(model: FlowModel, text: str) -> bool | None:
     """是/有/具备… → True, 否/没有/不是… → False (negations first: 没有 contains 有, but 没问题 and 不错 say yes),
-    else None."""
+    else None. A don't-know ("不清楚", "not sure", "I don't know") is neither, though it contains 不 / "sure"."""
+    if model.word("unknown", text):
+        return None
     if model.word("sure", text):
         return True
     if model.word("no", text):

@@ -7,6 +7,7 @@ name each indicator, and the control vocabulary; types, ranges and thresholds co
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -22,6 +23,9 @@ CONTROL_WORDS = ("cancel", "restart", "back", "skip", "unknown", "correction", "
                  "all", "none", "prefill", "fresh", "no", "yes", "verdict", "stop", "go_on", "said", "denied",
                  "all_parts", "sure")
 _TRAILING = " \t\n。．.！!～~，,、；;…"
+_LATIN = re.compile(r"[A-Za-z]")
+# what may come before an English control word said first ("Sorry, I don't know", "OK, skip")
+_FILLERS = r"(?:(?:sorry|well|um+|uh+|hmm+|oh|ah|ok|okay|so|honestly|actually|then|please)[,.!]?\s)*"
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,16 @@ class Question:
 
 @dataclass(frozen=True)
 class WordList:
+    """Control words. Chinese words match the cleaned text (no spaces) as characters; English words (Latin
+    letters) match whole words of the text in lower case, so "no" is not found in "I don't know" and "not sure"
+    is not "not"; an English prefix may follow a filler ("Sorry, I don't know")."""
+
     match: MatchMode
     words: tuple[str, ...]
 
     def found_in(self, text: str) -> str | None:
-        """The longest word of the list that matches ``text`` (already cleaned), or None."""
-        for word in sorted(self.words, key=len, reverse=True):
+        """The longest Chinese word of the list that matches ``text`` (already cleaned), or None."""
+        for word in self._chinese:
             if self.match == "exact" and text == word:
                 return word
             if self.match == "prefix" and text.startswith(word):
@@ -56,6 +64,29 @@ class WordList:
             if self.match == "contains" and word in text:
                 return word
         return None
+
+    def found_in_english(self, text: str) -> str | None:
+        """The longest English word or phrase of the list that matches ``text`` (as typed), or None."""
+        if self._english is None or not _LATIN.search(text):
+            return None
+        found = self._english.search(english_form(text))
+        return found.group("w") if found else None
+
+    @functools.cached_property
+    def _chinese(self) -> tuple[str, ...]:
+        return tuple(sorted((w for w in self.words if not _LATIN.search(w)), key=len, reverse=True))
+
+    @functools.cached_property
+    def _english(self) -> re.Pattern[str] | None:
+        english = sorted((w.lower() for w in self.words if _LATIN.search(w)), key=len, reverse=True)
+        if not english:
+            return None
+        words = "|".join(r"\s".join(map(re.escape, w.split())) for w in english)
+        if self.match == "exact":
+            return re.compile(rf"^(?P<w>{words})$")
+        if self.match == "prefix":
+            return re.compile(rf"^{_FILLERS}(?P<w>{words})(?![\w'])")
+        return re.compile(rf"(?<![\w'])(?P<w>{words})(?![\w'])")
 
 
 @dataclass(frozen=True)
@@ -86,7 +117,8 @@ class FlowModel:
         return self.plan([fn.key for fn in self.indicators.functions])
 
     def word(self, name: str, text: str) -> str | None:
-        return self.vocabulary[name].found_in(clean(text))
+        words = self.vocabulary[name]
+        return words.found_in(clean(text)) or words.found_in_english(text)
 
     def function_name(self, key: str) -> str:
         fn = self.indicators.function(key)
@@ -96,6 +128,12 @@ class FlowModel:
 def clean(text: str) -> str:
     """Drop whitespace inside and punctuation at the end, for matching control words."""
     return "".join(text.split()).strip(_TRAILING)
+
+
+def english_form(text: str) -> str:
+    """Lower case, one space between words, typographic apostrophes made plain, punctuation at the end dropped:
+    how English control words are matched."""
+    return " ".join(text.lower().replace("’", "'").split()).strip(_TRAILING)
 
 
 @functools.cache

@@ -96,6 +96,38 @@ def test_missing_template_is_reported(kb_copy: Path) -> None:
     assert err.value.key == "answers.publicity"
 
 
+def test_missing_english_template_is_reported(kb_copy: Path) -> None:
+    (kb_copy / "templates" / "answers_en" / "publicity.j2").unlink()
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy)
+    assert (err.value.file, err.value.key) == ("templates/answers_en/publicity.j2", "answers.publicity")
+    assert "英文模板" in err.value.problem
+
+
+def _drop_indicator(data: dict) -> None:  # type: ignore[type-arg]
+    del data["indicators"]["service_staff"]
+
+
+def _drop_flag(data: dict) -> None:  # type: ignore[type-arg]
+    data["materials"]["cases"]["flags"] = []
+
+
+def _unquoted_step(data: dict) -> None:  # type: ignore[type-arg]
+    data["process"]["steps"][2]["and the applicants apply"] = None
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [(_drop_indicator, "indicators"), (_drop_flag, "materials.cases.flags"), (_unquoted_step, "process.steps.2")],
+)
+def test_every_term_needs_its_english_name(kb_copy: Path, change: Callable[[dict], None],  # type: ignore[type-arg]
+                                           key: str) -> None:
+    edit_yaml(kb_copy / "english.yml", change)
+    with pytest.raises(KnowledgeError) as err:
+        validate(kb_copy)
+    assert (err.value.file, err.value.key) == ("english.yml", key)
+
+
 def test_template_with_unknown_variable_is_reported(kb_copy: Path) -> None:
     (kb_copy / "templates" / "answers" / "greet.j2").write_text("您好，{{ t.no_such_threshold }}。", encoding="utf-8")
     with pytest.raises(KnowledgeError) as err:
@@ -164,6 +196,19 @@ def test_figures_are_written_once(name: str) -> None:
     data = yaml.safe_load((KNOWLEDGE_DIR / name).read_text(encoding="utf-8"))
     offenders = [s for s in _strings(data) if FIGURE.search(s)]
     assert offenders == []
+
+
+ENGLISH_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|万|%|million|yuan|years?|companies|SMEs|people|person-times|"
+                            r"times|working days|characters|Chinese characters)\b")
+
+
+def test_english_names_and_templates_write_no_figure() -> None:
+    data = yaml.safe_load((KNOWLEDGE_DIR / "english.yml").read_text(encoding="utf-8"))
+    assert [s for s in _strings(data) if ENGLISH_FIGURE.search(s) or FIGURE.search(s)] == []
+    folder = KNOWLEDGE_DIR / "templates" / "answers_en"
+    offenders = {p.name: ENGLISH_FIGURE.findall(p.read_text(encoding="utf-8")) for p in folder.glob("*.j2")
+                 if p.name != "help.j2"}  # help.j2 shows an example question a user might type
+    assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_answer_templates_take_figures_from_the_data() -> None:

@@ -26,7 +26,7 @@ def report() -> EvaluationReport:
     return evaluate(BuiltinEngine.load())
 
 
-@pytest.mark.parametrize("name", ["heldout.yml", "blind.yml"])
+@pytest.mark.parametrize("name", ["heldout.yml", "blind.yml", "heldout_en.yml"])
 def test_no_evaluation_example_is_in_the_training_data(name: str) -> None:
     training = {_key(text) for text, _ in load_training_data().examples}
     held_out = load_training_data(EVAL_FILE.with_name(name), evaluation=True).examples
@@ -46,6 +46,15 @@ def test_builtin_engine_meets_the_accuracy_targets(report: EvaluationReport) -> 
     assert report.accuracy >= 0.95, report.confusions
     assert report.oos_precision >= 0.90, report.confusions
     assert report.oos_recall >= 0.90, report.confusions
+
+
+def test_english_questions_are_understood_as_well() -> None:
+    held_out = load_training_data(EVAL_FILE.with_name("heldout_en.yml"), evaluation=True)
+    assert len(held_out.examples) >= 60
+    assert set(load_training_data().intents) - {"out_of_scope"} <= set(held_out.intents)
+    english = evaluate(BuiltinEngine.load(), EVAL_FILE.with_name("heldout_en.yml"))
+    assert english.accuracy >= 0.90, english.confusions
+    assert english.oos_recall >= 0.90, english.confusions
 
 
 def test_evaluate_command_prints_the_figures(capsys: pytest.CaptureFixture[str]) -> None:
