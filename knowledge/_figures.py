@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
 
-from knowledge._age import age_in_years, years_between
+from knowledge._age import AgeBasis, age_in_years, years_between
 from knowledge._kb import FigureRule, KnowledgeBase, Threshold
 
 _CLAUSE_SPLIT = re.compile(r"[，,。；;！!？?、\s]")
@@ -55,6 +55,7 @@ class FigureCheck:
     gap: float
     from_date: bool = False  # the user gave a date (成立于2021年3月): ``value`` is the years until ``as_of``
     as_of: str = ""  # the day counted to and why: “2026年12月31日（申报截止日）” (AgeBasis.label)
+    basis: AgeBasis | None = None  # that day and whether it is the deadline (for answers in other languages)
     start: str = ""  # the day counted from when the user gave a month or a year only: “2021年3月31日”
 
 
@@ -155,25 +156,24 @@ def _clause_around(text: str, ent: EntityLike) -> str:
     return text[start: nxt.start() if nxt else len(text)].lower()
 
 
-def _value(rule: FigureRule, ent: EntityLike, today: date) -> tuple[float, str] | None:
-    """The figure in the threshold's unit, and the day a founding date was counted to ("" for today)."""
+def _value(rule: FigureRule, ent: EntityLike, today: date) -> tuple[float, AgeBasis | None] | None:
+    """The figure in the threshold's unit, and the day a founding date was counted to."""
     if ent.entity == "date":
         return _years_since(str(ent.value), today)
     if isinstance(ent.value, bool) or not isinstance(ent.value, int | float):
         return None
-    return float(ent.value) * rule.scale, ""
+    return float(ent.value) * rule.scale, None
 
 
-def _years_since(iso: str, today: date) -> tuple[float, str] | None:
+def _years_since(iso: str, today: date) -> tuple[float, AgeBasis | None] | None:
     """Completed years from the founding date to the round's reference day, and that day named."""
     try:
         start = datetime.strptime(iso[:10], "%Y-%m-%d").date()
     except ValueError:
         return None
     if start > today:  # a founding date in the future: out of range, the answer asks the user to check it
-        return -years_between(today, start), ""
-    years, basis = age_in_years(start, today)
-    return years, basis.label
+        return -years_between(today, start), None
+    return age_in_years(start, today)
 
 
 _DAY_GIVEN = re.compile(r"[日号]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}")
@@ -190,10 +190,10 @@ def _start_named(ent: EntityLike) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _compare(th: Threshold, said: str, value: float, from_date: bool, as_of: str = "") -> FigureCheck:
+def _compare(th: Threshold, said: str, value: float, from_date: bool, basis: AgeBasis | None = None) -> FigureCheck:
     in_range = th.low <= value <= th.high
     passed = in_range and value >= th.minimum
     gap = round(th.minimum - value, 4) if in_range and not passed else 0.0
     return FigureCheck(key=th.key, label=th.label, said=said, value=round(value, 4), unit=th.unit,
                        minimum=th.minimum, wording=th.wording, clause=th.clause, in_range=in_range,
-                       passed=passed, gap=gap, from_date=from_date, as_of=as_of)
+                       passed=passed, gap=gap, from_date=from_date, as_of=basis.label if basis else "", basis=basis)
