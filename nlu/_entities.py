@@ -63,6 +63,9 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("月", re.compile(rf"(?<![年\d{CN_ALL}]){_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
     ("年", re.compile(rf"{_YEAR}\s*年(?!度|\d|[{CN_DIGITS}十]+个?月|代)")),
 )
+# "前年成立的": a relative year of founding alone means its last day, as "2024年" does (no numeral in it)
+_FOUNDING_YEAR = re.compile(r"(?P<rel>今年|去年|前年)"
+                            r"(?=(?:才|刚|刚刚|就)?(?:成立|注册|创办|创立|开办|组建|挂牌|开始运营))")
 _RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
@@ -226,6 +229,12 @@ class _Scanner:
                 if value is not None:
                     self.add(_Found("date", value, match.start(), match.end()))
 
+    def founding_years(self) -> None:
+        for match in self.each(_FOUNDING_YEAR):
+            value = _date_value(match, self.today)
+            if value is not None:
+                self.add(_Found("date", value, match.start(), match.end()))
+
     def block(self, start: int, end: int) -> None:
         """Words made of numerals that are no figure (几十家, 乱七八糟, 第五六项): nothing else reads them."""
         for i in range(start, end):
@@ -237,6 +246,8 @@ class _Scanner:
         if "@" in self.norm:
             self.emails()
         self.relative_dates()
+        if "年" in self.norm:
+            self.founding_years()
         numeric = _NUMERAL.search(self.norm) is not None
         if numeric:
             self.dates()

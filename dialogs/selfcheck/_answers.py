@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from dialogs.selfcheck._flowmodel import FlowModel, Question, clean
-from knowledge import age_in_years, years_between
+from knowledge import age_in_years, format_number, years_between
 from nlu import Entity, extract_entities
 
 Extractor = Callable[..., tuple[Entity, ...]]
@@ -35,6 +35,7 @@ class Fact:
     value: Any
     source: str
     note: str = ""
+    entity: str = ""  # the kind of figure it was read from (count, number, percent…), "" for words
 
 
 @dataclass
@@ -168,9 +169,35 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
         if isinstance(value, str):  # a problem, not a value
             reading.problems.append((key, value))
         else:
+            earlier = next((f for f in reading.facts if f.key == key), None)
+            value, note = _shares(ent, earlier, value, note or _loose_note(ent))
             reading.facts = [f for f in reading.facts if f.key != key]
-            reading.facts.append(Fact(key, value, ent.text, note))
+            reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
         previous = key
+
+
+def _loose_note(ent: Entity) -> str:
+    """"五六家" and "20多家" are recorded at their lower bound, and the reply says so."""
+    if ent.ratio is not None:
+        part, whole = ent.ratio
+        return f"按{format_number(part)}/{format_number(whole)}计算" + ("，取下限" if ent.high is not None else "")
+    if ent.high is not None:
+        return f"您说的是“{ent.text}”，按下限记录"
+    if ent.approx:
+        return f"您说的是约数“{ent.text}”，按下限记录"
+    return ""
+
+
+def _shares(ent: Entity, earlier: Fact | None, value: Any, note: str) -> tuple[Any, str]:
+    """"15个人里8个本科，3个大专": shares of the same whole add up (11/15)."""
+    if ent.ratio is None or earlier is None or not earlier.note.startswith("按"):
+        return value, note
+    part, whole = ent.ratio
+    before = re.match(r"按([\d.]+)/([\d.]+)计算", earlier.note)
+    if before is None or float(before.group(2)) != float(whole):
+        return value, note
+    total = float(before.group(1)) + float(part)
+    return _tidy(round(total / float(whole) * 100, 2)), f"按{format_number(total)}/{format_number(whole)}计算"
 
 
 def _clause_bounds(text: str, ent: Entity) -> tuple[int, int]:
@@ -211,6 +238,15 @@ def _accepts_unlabelled(model: FlowModel, text: str, lo: int, hi: int, ent: Enti
     return _compatible(question, ent, strict_unit=False)
 
 
+def fits_exactly(question: Question, ent: Entity) -> bool:
+    """The figure is of the item's own kind and unit ("3家" for a number of firms, "120万" for assets)."""
+    if question.type == "percent":
+        return ent.entity == "percent"
+    if question.unit == "万元":
+        return ent.entity == "money"
+    return question.type in ("integer", "number") and ent.entity == "count" and ent.unit == question.unit
+
+
 def _compatible(question: Question, ent: Entity, *, strict_unit: bool = True) -> bool:
     """Whether an entity can be a value of that indicator (a count's unit must match when the indicator
     was found by keyword; the pending question takes any count)."""
@@ -218,8 +254,9 @@ def _compatible(question: Question, ent: Entity, *, strict_unit: bool = True) ->
         return ent.entity in ("duration", "date", "number")
     if question.unit == "万元":
         return ent.entity in ("money", "number")
-    if question.type == "percent":
-        return ent.entity in ("percent", "number")
+    if question.type == "percent":  # a head count only for a share of people ("其中8人")
+        return ent.entity in ("percent", "number") or (question.share_of is not None and ent.entity == "count"
+                                                        and ent.unit == "人")
     if question.type in ("integer", "number"):
         unit_ok = not strict_unit or ent.unit in (None, question.unit)
         return ent.entity == "number" or (ent.entity == "count" and unit_ok)

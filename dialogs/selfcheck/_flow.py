@@ -20,6 +20,7 @@ from dialogs.selfcheck._answers import (
     Extractor,
     Fact,
     Reading,
+    fits_exactly,
     read_answer,
     read_bool,
     read_choice,
@@ -32,7 +33,7 @@ from dialogs.selfcheck._present import T, check_value, question_reply, show_valu
 from dialogs.selfcheck._records import latest_result, save_result
 from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
-from knowledge import load_file, render
+from knowledge import format_number, load_file, render
 from nlu import FALLBACK_INTENT, Entity, extract_entities
 
 FLOW_NAME = "selfcheck"
@@ -45,6 +46,11 @@ NO_RESUME_INTENTS = frozenset({"forget_me"})
 STANDING_INTENTS = frozenset({"selfcheck_start", "selfcheck_result"})
 MATERIAL_WORDS = ("材料", "清单", "证书", "报告", "执照")
 KEPT_SAID = 10  # the user's latest statements kept for "刚才说过了"
+OTHER_ACTION_CONFIDENCE = 0.8
+OTHER_ACTIONS = frozenset({"own_deadline", "remind_subscribe", "remind_unsubscribe", "remind_email", "materials_update",
+                           "forget_me"})
+# words that open a statement without answering anything ("对了，园区说…")
+FILLERS = frozenset({"对了", "哦对了", "另外", "还有", "顺便说一下", "顺便问一下", "还有个事", "还有件事"})
 _CONTROLS = ("cancel", "restart", "verdict", "stop", "said", "back", "skip", "unknown", "correction")
 SHORT_COMMAND = 8  # characters: "可以重新开始吗" is a command, a longer question only talks about one
 VERDICT_BUTTONS = (Button("直接给结论", "直接给结论"), Button("继续", "继续"))
@@ -105,9 +111,14 @@ class SelfCheckFlow:
             feedback, taken = self._take(ctx, reading)
             parts.append(feedback.text)
         knocked = self._knockout(ctx, taken | set(remembered))
+        intro_text = "\n\n".join(p for p in parts if p)
         if knocked is not None:
-            return [Reply("\n\n".join(p for p in parts if p)), knocked]
-        return self.advance(ctx, intro="\n\n".join(p for p in parts if p))
+            return [Reply(intro_text), knocked]
+        if ctx.state.slots.get("type_said") and "org_type" not in draft.profile \
+                and ctx.understanding.questions:  # asked "我们是建筑公司，能报吗": the type is what matters first
+            ctx.state.step = "org_type"
+            return [self.ask(ctx, "org_type", intro=intro_text)]
+        return self.advance(ctx, intro=intro_text)
 
     def _valid(self, values: Mapping[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -228,6 +239,8 @@ class SelfCheckFlow:
                 return confirmed
         if not ctx.understanding.statements:
             return self._questions_only(ctx)
+        if self._belongs_elsewhere(ctx):
+            return None  # "对了，园区说材料下周五前报，记得提醒我": answered by its intent, then the question again
         self._keep_said(ctx)
         if key == self.model.functions_key:
             chosen = self._functions_answer(ctx, self._after_correction(ctx.text) if word == "correction" else ctx.text)
@@ -246,6 +259,21 @@ class SelfCheckFlow:
             return self._back(ctx)  # "不对" / "说错了" alone: the previous question again
         return self._not_understood(ctx)
 
+    def _as_share(self, fact: Fact, reading: Reading, profile: Mapping[str, Any]) -> Fact:
+        """"18个人，大专以上的有12个": a head count given for a share of the staff becomes its percentage (of the
+        staff said in the same message, or recorded before)."""
+        question = self.model.questions[fact.key]
+        if question.share_of is None or fact.entity not in ("count", "number") \
+                or not isinstance(fact.value, int | float):
+            return fact
+        said = next((f.value for f in reading.facts if f.key == question.share_of), None)
+        whole = said if said is not None else profile.get(question.share_of)
+        if not whole or (fact.entity == "number" and said is None) or not 0 <= fact.value <= whole:
+            return fact  # "60" alone is 60 %
+        part = fact.value
+        return Fact(fact.key, round(part / whole * 100, 2), fact.source,
+                    f"按{format_number(part)}/{format_number(whole)}计算", "percent")
+
     def _corrected_answer(self, ctx: Context, today: date) -> list[Fact]:
         """"不对，是195万" without naming the item: the latest answer a figure of that kind fits."""
         text = self._after_correction(ctx.text)
@@ -263,6 +291,16 @@ class SelfCheckFlow:
         excluded = [(e.start, e.end) for e in understanding.rejected]
         excluded += [(a.start, a.start + len(a.text)) for a in understanding.questions if a.about_rule]
         return [e for e in self.extract(ctx.text, today=today) if not any(lo <= e.start < hi for lo, hi in excluded)]
+
+    def _belongs_elsewhere(self, ctx: Context) -> bool:
+        """A statement plainly meant for another feature (a deadline to remember, materials ready): no bare
+        是/否 and no figure of the form's items in it."""
+        parsed = ctx.parsed
+        if parsed.confidence < OTHER_ACTION_CONFIDENCE or parsed.intent not in OTHER_ACTIONS \
+                or ctx.state.step == self.model.functions_key or self.model.word("done", ctx.text):
+            return False  # "完成" is the check's own word
+        first = ctx.understanding.statements[0]
+        return (first.polarity is None and not self._own(ctx, local_today(ctx))) or parsed.intent == "own_deadline"
 
     def _questions_only(self, ctx: Context) -> list[Reply] | None:
         """A message that only asks: can-we / what-is-missing gets the interim judgement; any other question is
@@ -290,16 +328,22 @@ class SelfCheckFlow:
                                   self.extract)
         else:
             reading = read_answer(model, ctx.text, pending, self._allowed(ctx), today, entities=self._own(ctx, today))
-        clauses = [a.text for a in understanding.statements]
+        clauses = [a.text for a in understanding.statements if clean(a.text) not in FILLERS]
         if key != "org_type":
             self.note_description(ctx, ctx.state.slots)
         if word == "correction":
             clauses = subclauses(self._after_correction(ctx.text))  # "不对" alone says nothing of the item
-        _merge(reading, read_corrections(model, ctx.text, understanding.own_entities, understanding.rejected,
-                                         draft.profile, today), replace=True)
+        answers_pending = question is not None and any(fits_exactly(question, e) for e in understanding.own_entities)
+        corrections = [] if answers_pending else read_corrections(  # "是3家，不是30家" to "集聚了多少家"
+            model, ctx.text, understanding.own_entities, understanding.rejected, draft.profile, today)
+        if corrections:  # "12人是错的，应该是15人": the right figure goes where the wrong one was, nowhere else
+            sources = {f.source for f in corrections}
+            reading.facts = [f for f in reading.facts if f.source not in sources]
+        _merge(reading, corrections, replace=True)
         if word == "correction" and not reading.facts:  # "不对，是195万": the last answer it fits
             _merge(reading, self._corrected_answer(ctx, today), replace=True)
         _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
+        reading.facts = [self._as_share(f, reading, draft.profile) for f in reading.facts]
         yes_no = None
         figures = word == "correction" and bool(self.extract(self._after_correction(ctx.text), today=today))
         if question is not None and question.type == "bool" and clauses and not understanding.rejected \

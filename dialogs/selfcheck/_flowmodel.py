@@ -43,6 +43,7 @@ class Question:
     says: tuple[str, ...] = ()  # words that state this yes/no fact in passing ("我们是独立法人")
     denies: tuple[str, ...] = ()  # words that state it is not so ("我们是分公司": no legal personality)
     parts: tuple[tuple[str, ...], ...] = ()  # the things a yes/no item names, each by its words: 是 only if all are
+    share_of: str | None = None  # a percentage of the count of that item ("其中12个大专以上" of the staff)
 
 
 @dataclass(frozen=True)
@@ -195,8 +196,11 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
     parts = tuple(tuple(_strings(p, f"questions.{key}.parts[{i}]")) for i, p in enumerate(raw_parts))
     if (says or parts or denies) and indicator.type != "bool":
         raise KnowledgeError(FLOW_FILE, f"questions.{key}", "says、denies 与 parts 只用于是/否题")
+    share_of = entry.get("share_of")
+    if share_of is not None and (indicator.type != "percent" or share_of not in ind.all_keys()):
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}.share_of", "只用于百分比题，且须是另一个计数项目的键")
     return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
-                    dict(indicator.choices), says, denies, parts)
+                    dict(indicator.choices), says, denies, parts, share_of)
 
 
 def _synonyms(root: Mapping[str, Any], name: str, keys: set[str]) -> dict[str, tuple[str, ...]]:

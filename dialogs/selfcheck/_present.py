@@ -35,7 +35,9 @@ def show_value(model: FlowModel, question: Question, value: Any) -> str:
     if question.type == "enum":
         return question.choices.get(value, str(value))
     unit = question.unit or ""
-    return f"{format_number(value)}{unit}" if unit == "%" else f"{format_number(value)} {unit}".strip()
+    if unit == "%":  # a share worked out from a head count is shown to one decimal (66.67 → 66.7%)
+        return f"{format_number(round(value, 1) if isinstance(value, float) else value)}%"
+    return f"{format_number(value)} {unit}".strip()
 
 
 @functools.lru_cache(maxsize=256)

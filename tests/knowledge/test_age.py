@@ -98,10 +98,11 @@ def test_batch_cells_count_to_the_deadline_when_configured(fixture: str, years: 
     assert parse_cell(load_indicators(), "years_operating", "2024年12月15日", today=TODAY) == years
 
 
+# issue 13: every recorded value is echoed "已记录：…。" and the note follows it (it was in brackets)
 @pytest.mark.parametrize(("fixture", "note"), [
-    ("no_deadline", "运营年限：1.94 年（按成立时间2024年12月15日，计算至2026年11月26日，"
-                    "即今天；本年度申报截止日尚未公布）"),
-    ("deadline", "运营年限：2.04 年（按成立时间2024年12月15日，计算至2026年12月31日，即申报截止日）"),
+    ("no_deadline", "运营年限：1.94 年。按成立时间2024年12月15日，计算至2026年11月26日，"
+                    "即今天；本年度申报截止日尚未公布。"),
+    ("deadline", "运营年限：2.04 年。按成立时间2024年12月15日，计算至2026年12月31日，即申报截止日。"),
 ])
 def test_dialogue_counts_to_the_deadline_when_configured(fixture: str, note: str, store: Store,
                                                          request: pytest.FixtureRequest) -> None:

@@ -92,7 +92,8 @@ FIGURES = [
     ("function_training", "we trained 500 person-times", ["short by 100 person-times"]),
     ("condition_years", "we have operated for 1.5 years", ["the 1.5 years you mentioned, this does not meet",
                                                            "short by 0.5 years"]),
-    ("condition_years", "we were founded in March 2019", ["counting from the “March 2019” you mentioned to 2026-12-07 (today;",
+    ("condition_years", "we were founded in March 2019", [
+        "counting from the “March 2019” you mentioned to 2026-12-07 (today;",
                                                           "this meets the requirement of at least 2 years"]),
 ]
 
