@@ -37,7 +37,7 @@ OWN_INTENT = "own_deadline"
 MEMORY_KEY = "own_deadline"
 OFFER_MINUTES = 30  # “记下来，提醒我” refers to a date counted this long ago at most
 _COUNT = re.compile(r"几天|多少天|几个?工作日|多少个?工作日|几个?自然日|多少个?自然日|多久|多长时间|"
-                    r"还剩|还有几|还有多少|剩几|剩多少")
+                    r"还剩|还有几|还有多少|剩几|剩多少|几号|哪天|哪一天|星期几|周几|礼拜几|几月几")
 _CHANGE = re.compile(r"改成|改到|改为|改在|换成|换到|推迟到|推到|延到|延期到|延后到|延长到|提前到|挪到|调到|"
                      r"调整到|变成|变为|更正为|应该是|不是.{1,8}是")
 _REMOVE = re.compile(r"不用.{0,2}提醒|不要.{0,2}提醒|别.{0,2}提醒|无需提醒|不需要.{0,2}提醒|取消|删掉|删除|去掉|"
