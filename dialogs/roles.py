@@ -18,6 +18,7 @@ __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "kind_verdict", "rem
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
+_WHAT_IF = re.compile(r"如果|要是|假如|假设|换成")
 ROLE_KEY = "role"
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
@@ -29,8 +30,10 @@ def kind_verdict(act: Act, text: str, in_flow: bool) -> tuple[Act, ...]:
     organisation the self-check follows (when none is running) to go through the other conditions. Unchanged:
     other acts, a message asking for the self-check ("…，想自测一下能不能报"), and a loose self-description
     ("我们是建筑公司，能报吗"), which the self-check confirms against the five types."""
-    if act.kind != "question" or act.intent != "selfcheck_start" or vocabulary().request(text) is not None:
-        return (act,)
+    hypothetical = act.intent != "selfcheck_start" and _WHAT_IF.search(act.text) is not None
+    if act.kind != "question" or (act.intent != "selfcheck_start" and not hypothetical) \
+            or vocabulary().request(text) is not None:
+        return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too
     judgements = org_data().kinds.judge(text)
     if not judgements or any(j.to_confirm for j in judgements):
         return (act,)

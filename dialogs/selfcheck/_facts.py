@@ -29,7 +29,8 @@ _BARE = re.compile(r"(?:我们|我司|本单位|咱们)?(?:就)?(?:是)?"
                    r"办事处|分公司))(?:吧|啊|呀|哈)?")
 _SELF_WORDS = frozenset({"我们", "我司", "本单位", "我单位", "咱们", "我们单位"})
 # what may follow the type's name in a self-description ("技术服务机构吧"), not "技术服务活动是3次"
-_TYPE_REST = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:机构|单位|企业|公司|中心|平台|类|一类|这一类|这类))?(?:的|吧|啊|呀|哈|呢)?")
+_TYPE_REST = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:机构|单位|企业|公司|中心|平台|类|一类|这一类|这类))?"
+                        r"(?:的|吧|啊|呀|哈|呢)?")
 _SELF_MARK = re.compile(r"(?:是|属于|算是|算)")
 # "我们是给科研院所做配套的": a relation to the kind, not being it
 _RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠|下属|下面")
