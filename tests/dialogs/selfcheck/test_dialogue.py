@@ -246,7 +246,8 @@ def test_the_date_of_the_check_is_taken_in_china_time(store: Store) -> None:
     # 2026-11-24 17:00 UTC is already 2026-11-25 in Asia/Shanghai: founded 2024-11-25 → exactly two years
     chat = Chat(store, now=datetime(2026, 11, 24, 17, 0, tzinfo=UTC))
     turn = chat.run("/selfcheck", "是", "科研院所", "成立于2024年11月25日")
-    assert "运营年限：2 年。按成立时间2024年11月25日，计算至2026年11月25日，即今天" in turn.text  # group 12 wording; since issue 13 the note follows the echo "已记录：…。"
+    # group 12 wording; since issue 13 the note follows the echo "已记录：…。"
+    assert "运营年限：2 年。按成立时间2024年11月25日，计算至2026年11月25日，即今天" in turn.text
     assert "此项暂不满足" not in turn.text
 
 
