@@ -14,7 +14,7 @@ from dialogs._context import Context
 from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
-from dialogs.roles import KIND_VERDICT, kind_verdict
+from dialogs.roles import KIND_VERDICT, kind_verdict, names_kind
 from dialogs.state import DialogState
 from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
@@ -186,8 +186,10 @@ class Assistant:
 def _judged(act: Act, understanding: Understanding) -> Act:
     """"成立3年了，资产150万，满意度78%，能报吗": a can-we question that gives figures is answered by judging each
     figure against the conditions; asked without figures (or asked for: "帮我测一下") it starts the self-check."""
-    if act.kind == "question" and act.intent == "selfcheck_start" and understanding.own_entities:
-        return replace(act, intent=CAN_WE_WITH_FIGURES)
+    if act.kind != "question" or not understanding.own_entities:
+        return act
+    if act.intent == "selfcheck_start" or (act.intent == KIND_VERDICT and not names_kind(understanding.text)):
+        return replace(act, intent=CAN_WE_WITH_FIGURES)  # "成立日期是2023年12月1日，能申报吗"
     return act
 
 

@@ -14,7 +14,8 @@ from typing import Any
 from knowledge import Answer, RoleFound, can_apply_answer, org_data, role_answer
 from nlu import Act, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "kind_verdict", "remember_role", "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "kind_verdict", "names_kind", "remember_role",
+           "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -39,6 +40,11 @@ def kind_verdict(act: Act, text: str, in_flow: bool) -> tuple[Act, ...]:
         return (act,)
     verdict = replace(act, intent=KIND_VERDICT)
     return (verdict, act) if judgements[0].own and not in_flow else (verdict,)
+
+
+def names_kind(text: str) -> bool:
+    """The message names a kind of organisation ("分公司", "事业单位")."""
+    return bool(org_data().kinds.judge(text))
 
 
 def remember_role(memory: dict[str, Any], text: str) -> RoleFound | None:
