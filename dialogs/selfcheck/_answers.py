@@ -24,6 +24,7 @@ _FOUNDING_WORDS = ("成立", "创立", "创办", "注册", "开始运营", "建�
 _YUAN_WORDS = ("万", "亿", "元", "千", "块")
 _MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is read as 元 ("1200000")
 _ONE = re.compile(r"(?<![第每])一(?:家|个|位|名|人次|人|次|场)")
+_AT_LEAST = re.compile(r"多|余|来|几|出头")  # "20多家": more than the figure said
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -170,21 +171,22 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             reading.problems.append((key, value))
         else:
             earlier = next((f for f in reading.facts if f.key == key), None)
-            value, note = _shares(ent, earlier, value, note or _loose_note(ent))
+            value, note = _shares(ent, earlier, value, note or _loose_note(ent, text))
             reading.facts = [f for f in reading.facts if f.key != key]
             reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
         previous = key
 
 
-def _loose_note(ent: Entity) -> str:
+def _loose_note(ent: Entity, text: str) -> str:
     """"五六家" and "20多家" are recorded at their lower bound, and the reply says so."""
+    said = ent.text + ("出头" if text.startswith("出头", ent.end) else "")
     if ent.ratio is not None:
         part, whole = ent.ratio
         return f"按{format_number(part)}/{format_number(whole)}计算" + ("，取下限" if ent.high is not None else "")
-    if ent.high is not None:
-        return f"您说的是“{ent.text}”，按下限记录"
+    if ent.high is not None or (ent.approx and _AT_LEAST.search(said)):
+        return f"您说的是“{said}”，按下限记录"  # "五六家", "20多家", "二十出头"
     if ent.approx:
-        return f"您说的是约数“{ent.text}”，按下限记录"
+        return f"您说的是约数“{ent.text}”，按这个数记录"  # "大概120万"
     return ""
 
 

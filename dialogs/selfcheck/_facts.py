@@ -57,6 +57,8 @@ def polarity(model: FlowModel, clause: str, question: Question | None = None) ->
     "分公司" for legal personality) or affirmed (anything else)."""
     if question is not None and _mentions(question.denies, clause):
         return False
+    if model.word("sure", clause):  # "负责人也没问题"
+        return True
     return model.word("denied", clause) is None
 
 
