@@ -25,6 +25,7 @@ _YUAN_WORDS = ("万", "亿", "元", "千", "块")
 _MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is read as 元 ("1200000")
 _ONE = re.compile(r"(?<![第每])一(?:家|个|位|名|人次|人|次|场)")
 _AT_LEAST = re.compile(r"多|余|来|几|出头")  # "20多家": more than the figure said
+_MORE = re.compile(r"多|余|来|出头")
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -179,7 +180,8 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
 
 def _loose_note(ent: Entity, text: str) -> str:
     """"五六家" and "20多家" are recorded at their lower bound, and the reply says so."""
-    said = ent.text + ("出头" if text.startswith("出头", ent.end) else "")
+    after = _MORE.match(text, ent.end)
+    said = ent.text + (after.group(0) if after else "")
     if ent.ratio is not None:
         part, whole = ent.ratio
         return f"按{format_number(part)}/{format_number(whole)}计算" + ("，取下限" if ent.high is not None else "")
