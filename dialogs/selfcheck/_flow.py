@@ -323,8 +323,8 @@ class SelfCheckFlow:
         understanding = ctx.understanding
         question = model.questions.get(key)
         pending = key if question is not None and question.type != "bool" else None
-        if word == "correction":
-            reading = read_answer(model, self._after_correction(ctx.text), pending, self._allowed(ctx), today,
+        if word == "correction":  # "不对，是35家": the item named, else the last answer (not the pending one)
+            reading = read_answer(model, self._after_correction(ctx.text), None, self._allowed(ctx), today,
                                   self.extract)
         else:
             reading = read_answer(model, ctx.text, pending, self._allowed(ctx), today, entities=self._own(ctx, today))
@@ -516,7 +516,8 @@ class SelfCheckFlow:
         answered = [k for k in plan if k in profile]
         keys = [*answered, *(c.key for c in self.model.indicators.conditions)]
         judged = judge_items(profile, keys, self.model.indicators)
-        failed = [{"gap": i.gap or i.label, "clause": i.clause} for i in judged.values() if i.status == "fail"]
+        failed = list({(i.gap or i.label): {"gap": i.gap or i.label, "clause": i.clause}
+                       for i in judged.values() if i.status == "fail"}.values())
         ctx.sources.extend(f["clause"] for f in failed)
         settled = evaluate(dict(profile), self.model.indicators).verdict == "ineligible"
         text = render(T + "interim", answered=len(answered), failed=failed, left=len(plan) - len(answered),
