@@ -1,4 +1,4 @@
-"""The rule engine: a profile against the thresholds of indicators.yml, per /work/shared/spec/indicators.md.
+"""The rule engine: a profile against the thresholds of indicators.yml, per docs/spec/indicators.md.
 
 Thresholds are inclusive (民法典 第一千二百五十九条: 以上、不低于、不少于 include the number itself).
 """

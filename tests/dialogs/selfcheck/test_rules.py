@@ -1,4 +1,4 @@
-"""The rule engine against /work/shared/spec/indicators.md: every key, every boundary, every verdict path.
+"""The rule engine against docs/spec/indicators.md: every key, every boundary, every verdict path.
 
 The thresholds below are copied from the spec on purpose: they check that knowledge/indicators.yml says what the
 notice says, and that the engine reads it (inclusive thresholds, 民法典 第一千二百五十九条).
