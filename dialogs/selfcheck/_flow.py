@@ -646,6 +646,8 @@ class SelfCheckFlow:
         judged = judge_items(profile, wanted, self.model.indicators)
         gaps: list[str] = []
         for key in wanted:
+            if key in self.model.knockouts:
+                continue  # the knock-out message says it, with what follows from it
             if key == self.model.functions_key:
                 if not profile.get(key):  # none offered: the requirement of at least one function fails
                     gaps.append(render(T + "functions_none"))
