@@ -239,14 +239,14 @@ class SelfCheckFlow:
                 return confirmed
         if not ctx.understanding.statements:
             return self._questions_only(ctx)
-        if self._belongs_elsewhere(ctx):
-            return None  # "对了，园区说材料下周五前报，记得提醒我": answered by its intent, then the question again
         self._keep_said(ctx)
         if key == self.model.functions_key:
             chosen = self._functions_answer(ctx, self._after_correction(ctx.text) if word == "correction" else ctx.text)
             if chosen is not None:
                 return chosen
         reading, yes_no = self._read(ctx, key, word)
+        if self._belongs_elsewhere(ctx) and not self._answers_pending(ctx, key, reading):
+            return None  # "对了，园区说材料下周五前报，记得提醒我": answered by its intent, then the question again
         if yes_no is not None and yes_no.missing:
             return self._parts_missing(ctx, key, reading, yes_no)
         if reading.facts or reading.problems:
@@ -293,14 +293,22 @@ class SelfCheckFlow:
         return [e for e in self.extract(ctx.text, today=today) if not any(lo <= e.start < hi for lo, hi in excluded)]
 
     def _belongs_elsewhere(self, ctx: Context) -> bool:
-        """A statement plainly meant for another feature (a deadline to remember, materials ready): no bare
-        是/否 and no figure of the form's items in it."""
+        """A statement plainly meant for another feature (a deadline to remember, materials ready)."""
         parsed = ctx.parsed
         if parsed.confidence < OTHER_ACTION_CONFIDENCE or parsed.intent not in OTHER_ACTIONS \
                 or ctx.state.step == self.model.functions_key or self.model.word("done", ctx.text):
             return False  # "完成" is the check's own word
-        first = ctx.understanding.statements[0]
-        return (first.polarity is None and not self._own(ctx, local_today(ctx))) or parsed.intent == "own_deadline"
+        return True
+
+    def _answers_pending(self, ctx: Context, key: str, reading: Reading) -> bool:
+        """"2019年3月" at the founding question is its answer, whatever else it could be (a deadline); at a
+        yes/no question only a bare 是/否 is."""
+        question = self.model.questions.get(key)
+        if question is None:
+            return False
+        if question.type == "bool":
+            return ctx.understanding.statements[0].polarity is not None
+        return any(f.key == key for f in reading.facts)
 
     def _questions_only(self, ctx: Context) -> list[Reply] | None:
         """A message that only asks: can-we / what-is-missing gets the interim judgement; any other question is
