@@ -295,10 +295,8 @@ class SelfCheckFlow:
     def _belongs_elsewhere(self, ctx: Context) -> bool:
         """A statement plainly meant for another feature (a deadline to remember, materials ready)."""
         parsed = ctx.parsed
-        if parsed.confidence < OTHER_ACTION_CONFIDENCE or parsed.intent not in OTHER_ACTIONS \
-                or ctx.state.step == self.model.functions_key or self.model.word("done", ctx.text):
-            return False  # "完成" is the check's own word
-        return True
+        return parsed.confidence >= OTHER_ACTION_CONFIDENCE and parsed.intent in OTHER_ACTIONS \
+            and ctx.state.step != self.model.functions_key and not self.model.word("done", ctx.text)  # "完成"
 
     def _answers_pending(self, ctx: Context, key: str, reading: Reading) -> bool:
         """"2019年3月" at the founding question is its answer, whatever else it could be (a deadline); at a
