@@ -47,8 +47,8 @@ class Context:
         from dialogs._registry import FLOWS
 
         flow = FLOWS.get(self.state.flow or "")
-        asking, value_type = flow.asking(self) if flow is not None else (None, None)
-        context = DialogueContext(asking=asking, value_type=value_type, topic=self.state.memory.get("topic"))
+        asking, value_type, topic = flow.asking(self) if flow is not None else (None, None, None)
+        context = DialogueContext(asking=asking, value_type=value_type, topic=topic or self.state.memory.get("topic"))
         return understand(self.text, context, self.parsed, self.assistant.parser)
 
     @property
@@ -72,11 +72,12 @@ class Flow(Protocol):
     """A multi-turn flow (self-check, materials confirmation…). ``handle`` returns the replies when it
     consumed the message, or ``None`` to let the normal intent routing answer it (a side question);
     ``resume`` re-asks the pending question after a side question was answered; ``asking`` names the pending
-    item and its value type, for the NLU's reading of the next message."""
+    item, its value type and the question intent about it (the topic of "这个怎么算"), for the NLU's reading of
+    the next message."""
 
     name: str
 
-    def asking(self, ctx: Context) -> tuple[str | None, str | None]: ...
+    def asking(self, ctx: Context) -> tuple[str | None, str | None, str | None]: ...
 
     def handle(self, ctx: Context) -> list[Reply] | None: ...
 

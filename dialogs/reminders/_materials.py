@@ -188,8 +188,8 @@ class ConfirmFlow:
     def resume(self, ctx: Context) -> list[Reply]:
         return []
 
-    def asking(self, ctx: Context) -> tuple[str | None, str | None]:
-        return None, None
+    def asking(self, ctx: Context) -> tuple[str | None, str | None, str | None]:
+        return None, None, None
 
 
 register_flow(ConfirmFlow())

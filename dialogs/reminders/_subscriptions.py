@@ -131,8 +131,8 @@ class EmailFlow:
     def resume(self, ctx: Context) -> list[Reply]:
         return []
 
-    def asking(self, ctx: Context) -> tuple[str | None, str | None]:
-        return None, None
+    def asking(self, ctx: Context) -> tuple[str | None, str | None, str | None]:
+        return None, None, None
 
 
 register_flow(EmailFlow())

@@ -143,9 +143,9 @@ class SelfCheckFlow:
         ctx.state.slots.update(choice={"when": when, "verdict": verdict, "count": count})
         return [self._choice_reply(ctx)]
 
-    def asking(self, ctx: Context) -> tuple[str | None, str | None]:
+    def asking(self, ctx: Context) -> tuple[str | None, str | None, str | None]:
         question = self.model.questions.get(ctx.state.step or "")
-        return (question.key, question.type) if question is not None else (None, None)
+        return (question.key, question.type, question.topic) if question is not None else (None, None, None)
 
     def handle(self, ctx: Context) -> list[Reply] | None:
         if ctx.parsed.engine == "command":

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from dialogs.selfcheck._indicators import Indicators, load_indicators
-from knowledge import KNOWLEDGE_DIR, read_yaml
+from knowledge import KNOWLEDGE_DIR, load_file, read_yaml
 from knowledge.errors import KnowledgeError
 
 FLOW_FILE = "knowledge/selfcheck_flow.yml"
@@ -44,6 +44,7 @@ class Question:
     denies: tuple[str, ...] = ()  # words that state it is not so ("我们是分公司": no legal personality)
     parts: tuple[tuple[str, ...], ...] = ()  # the things a yes/no item names, each by its words: 是 only if all are
     share_of: str | None = None  # a percentage of the count of that item ("其中12个大专以上" of the staff)
+    topic: str | None = None  # the question intent about this item ("这个怎么算" asked while it is pending)
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,10 @@ def parse_flow(data: Any, ind: Indicators) -> FlowModel:
     )
 
 
+def _intents() -> set[str]:
+    return set((load_file("intents.yml") or {}).get("intents") or {})
+
+
 def _knockouts(raw: Any, questions: Mapping[str, Question]) -> tuple[str, ...]:
     keys = _strings(raw, "knockouts", allow_empty=True)
     unknown = [k for k in keys if k not in questions]
@@ -185,8 +190,11 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
     if not isinstance(prompt, str) or not prompt.strip():
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.prompt", "缺少提问文字")
     keywords = tuple(_strings(entry.get("keywords", []), f"questions.{key}.keywords", allow_empty=True))
+    topic = entry.get("topic")
+    if topic is not None and topic not in _intents():
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}.topic", f"“{topic}”不是 intents.yml 中的意图")
     if key == ind.functions_key:
-        return Question(key, ind.functions_label, "functions", prompt, keywords)
+        return Question(key, ind.functions_label, "functions", prompt, keywords, topic=topic)
     indicator = ind[key]
     says = tuple(_strings(entry.get("says", []), f"questions.{key}.says", allow_empty=True))
     denies = tuple(_strings(entry.get("denies", []), f"questions.{key}.denies", allow_empty=True))
@@ -200,7 +208,7 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
     if share_of is not None and (indicator.type != "percent" or share_of not in ind.all_keys()):
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.share_of", "只用于百分比题，且须是另一个计数项目的键")
     return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
-                    dict(indicator.choices), says, denies, parts, share_of)
+                    dict(indicator.choices), says, denies, parts, share_of, topic)
 
 
 def _synonyms(root: Mapping[str, Any], name: str, keys: set[str]) -> dict[str, tuple[str, ...]]:
