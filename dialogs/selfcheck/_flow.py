@@ -290,7 +290,10 @@ class SelfCheckFlow:
         understanding = ctx.understanding
         excluded = [(e.start, e.end) for e in understanding.rejected]
         excluded += [(a.start, a.start + len(a.text)) for a in understanding.questions if a.about_rule]
-        return [e for e in self.extract(ctx.text, today=today) if not any(lo <= e.start < hi for lo, hi in excluded)]
+        found = ctx.parsed.entities
+        if self.extract is not extract_entities or not found or any(e.entity == "date" for e in found):
+            found = self.extract(ctx.text, today=today)  # dates are read again against the turn's own day
+        return [e for e in found if not any(lo <= e.start < hi for lo, hi in excluded)]
 
     def _belongs_elsewhere(self, ctx: Context) -> bool:
         """A statement plainly meant for another feature (a deadline to remember, materials ready)."""

@@ -23,6 +23,7 @@ CONTROL_WORDS = ("cancel", "restart", "back", "skip", "unknown", "correction", "
                  "all", "none", "prefill", "fresh", "no", "yes", "verdict", "stop", "go_on", "said", "denied",
                  "all_parts", "sure")
 _TRAILING = " \t\n。．.！!～~，,、；;…"
+_ORG_NOUNS = ("公司", "企业", "集团", "单位", "机构", "中心", "协会", "商会", "事务所", "研究院", "研究所")
 _LATIN = re.compile(r"[A-Za-z]")
 # what may come before an English control word said first ("Sorry, I don't know", "OK, skip")
 _FILLERS = r"(?:(?:sorry|well|um+|uh+|hmm+|oh|ah|ok|okay|so|honestly|actually|then|please)[,.!]?\s)*"
@@ -91,7 +92,7 @@ class WordList:
         return re.compile(rf"(?<![\w'])(?P<w>{words})(?![\w'])")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True)  # cached_property below needs an instance __dict__: no slots
 class FlowModel:
     indicators: Indicators
     basic_order: tuple[str, ...]
@@ -117,6 +118,14 @@ class FlowModel:
     def full_plan(self) -> tuple[str, ...]:
         """Every question that can be asked (as if every function were offered)."""
         return self.plan([fn.key for fn in self.indicators.functions])
+
+    @functools.cached_property
+    def fact_words(self) -> re.Pattern[str]:
+        """Any word that can state a fact in passing: a yes/no item's words, a type's name, an organisation noun."""
+        words = {w for q in self.questions.values() for w in (*q.says, *q.denies)}
+        words |= {w for names in self.org_type_synonyms.values() for w in names}
+        words |= set(self.questions["org_type"].choices.values()) | set(_ORG_NOUNS)
+        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
     def word(self, name: str, text: str) -> str | None:
         words = self.vocabulary[name]

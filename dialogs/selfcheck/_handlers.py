@@ -30,7 +30,8 @@ def remember_facts(ctx: Context) -> None:
     """Facts given outside the self-check ("我们是科研院所，独立法人", "资产80万可以吗") are kept, so that the
     self-check does not ask for them again. A self-check started by this very message has read them already."""
     understanding = ctx.understanding
-    if ctx.state.flow is not None or not (understanding.statements or understanding.own_entities):
+    said = understanding.own_entities or (understanding.statements and FLOW.model.fact_words.search(ctx.text))
+    if ctx.state.flow is not None or not said:
         return  # a plain question ("资产要多少") says nothing of the organisation
     FLOW.note_description(ctx, ctx.state.memory)
     facts = FLOW.free_reading(ctx).facts
