@@ -21,8 +21,11 @@ _FILE = "nlu/acts.yml"
 _STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
 # "几家" asks, "十几家" and "好几家" say
 _JI_BLOCKERS = "十好这那没零百千万"
-_REQUEST_BLOCKERS = "检监预推观探"
-_PROCESS = re.compile("流程|步骤|环节|程序|手续")  # "检测一下" is not "测一下"
+_REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
+_PROCESS = re.compile("流程|步骤|环节|程序|手续")
+# what may stand around a bare figure in a follow-up ("那如果只有1家呢")
+_FILLER = re.compile(r"[\s，,。？?！!]|那么|那|如果|要是|假如|只有|只|才|就|是|我们|我|有|的|呢|了|吧|啊|"
+                     r"一年|每年|年|做了|搞了|大概|左右")
 
 
 @dataclass(frozen=True)
@@ -125,17 +128,26 @@ class ActVocabulary:
         at = order.index(topic)
         return order[at + 1] if at + 1 < len(order) else None
 
-    def rewrite(self, text: str, topic: str) -> str | None:
-        """"这个要几份" → "专项审计报告要几份"; "那人员呢" → "人员有什么要求" (the topic's family's way of asking)."""
+    def rewrite(self, text: str, topic: str, *, within: bool = False) -> str | None:
+        """"这个要几份" → "专项审计报告要几份"; "那人员呢" → "人员有什么要求" (the topic's family's way of asking);
+        ``within`` the topic's subject: "那讲座呢" after the financing service → "融资服务讲座有什么要求"."""
         family = self.topic_family(topic)
         if family is None:
             return None
         if self.has_pronoun(text):
-            return self.pronouns.sub(family.intents[topic], text, count=1)
+            return None if within else self.pronouns.sub(family.intents[topic], text, count=1)
         match = self.ellipsis.fullmatch("".join(text.split()).rstrip("？?。.！!"))
         if match is None or self.question_words.search(match.group("x")):
             return None  # "资产要多少呢" asks on its own
-        return family.ask.format(x=match.group("x"))
+        subject = match.group("x")
+        return family.ask.format(x=family.intents[topic] + subject if within else subject)
+
+    def only_figure(self, text: str, entities: tuple[Any, ...]) -> bool:
+        """"那如果是98万呢", "我们只有78%呢": nothing but a figure (no other subject) is said."""
+        rest = text
+        for ent in sorted(entities, key=lambda e: -e.start):
+            rest = rest.replace(ent.text, "")
+        return not _FILLER.sub("", rest)
 
 
 def topic_intents() -> frozenset[str]:

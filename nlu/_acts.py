@@ -23,6 +23,7 @@ ActKind = Literal["question", "claim", "correction", "negation", "command"]
 Parser = Callable[[str], ParseResult]
 PART_CONFIDENCE = 0.45  # a clause parsed alone must be at least this sure to stand as a question of its own
 FOLLOWUP_CONFIDENCE = 0.5
+CROSS_TOPIC_CONFIDENCE = 0.85  # a follow-up read into another family of questions must be this sure
 ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
 MAX_SUBJECT = 12  # characters before a conjunction that can be a subject of its own ("培训服务和…")
 FIGURE_FAMILIES = frozenset({"conditions", "functions"})  # topics a bare figure is judged against
@@ -199,7 +200,7 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
     想自测一下能不能报"), the question read alone when that reading is sure; else the whole message's parse."""
     entities = _clause_entities(parsed, clause)
     about_rule = vocab.about_rule(clause.text, text)
-    followup = _followup(clause.text, context.topic, parse, vocab)
+    followup = _followup(clause.text, context.topic, parse, vocab, _clause_entities(parsed, clause))
     if followup is not None:
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities, about_rule=about_rule,
@@ -219,7 +220,7 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
 def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, topic: str | None,
                   vocab: ActVocabulary) -> Act | None:
     entities = _clause_entities(parsed, clause)
-    followup = _followup(clause.text, topic, parse, vocab)
+    followup = _followup(clause.text, topic, parse, vocab, _clause_entities(parsed, clause))
     if followup is not None:
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities,
@@ -238,9 +239,13 @@ def _clause_entities(parsed: ParseResult, clause: _Clause) -> tuple[Entity, ...]
     return tuple(e for e in parsed.entities if clause.start <= e.start < clause.start + len(clause.text))
 
 
-def _followup(text: str, topic: str | None, parse: Parser, vocab: ActVocabulary) -> tuple[str, float, str] | None:
-    """(intent, confidence, how it was read) when the clause only makes sense against the last topic."""
-    if topic is None or vocab.topic_family(topic) is None:
+def _followup(text: str, topic: str | None, parse: Parser, vocab: ActVocabulary,
+              entities: tuple[Entity, ...] = ()) -> tuple[str, float, str] | None:
+    """(intent, confidence, how it was read) when the clause only makes sense against the last topic: the next
+    step ("之后呢"), a figure for the same item ("那如果是98万呢"), another subject asked the same way ("那人员呢"),
+    or a part of the topic's subject ("那讲座呢" after the financing service)."""
+    family = vocab.topic_family(topic)
+    if topic is None or family is None:
         return None
     following = vocab.next_step(text, topic)
     if following is not None:
@@ -248,10 +253,18 @@ def _followup(text: str, topic: str | None, parse: Parser, vocab: ActVocabulary)
     rewritten = vocab.rewrite(text, topic)
     if rewritten is None:
         return None
+    if entities and _figure_topic(topic, vocab) and vocab.only_figure(text, entities):
+        return topic, 1.0, vocab.name(topic)
     reread = parse(rewritten)
-    if reread.intent == FALLBACK_INTENT or reread.confidence < FOLLOWUP_CONFIDENCE:
-        return None  # the clause is read as it stands
-    return reread.intent, reread.confidence, rewritten
+    if reread.intent != FALLBACK_INTENT and (
+            (vocab.topic_family(reread.intent) is family and reread.confidence >= FOLLOWUP_CONFIDENCE)
+            or reread.confidence >= CROSS_TOPIC_CONFIDENCE):
+        return reread.intent, reread.confidence, rewritten
+    within = vocab.rewrite(text, topic, within=True)
+    reread = parse(within) if within else reread
+    if within and vocab.topic_family(reread.intent) is family and reread.confidence >= FOLLOWUP_CONFIDENCE:
+        return reread.intent, reread.confidence, within
+    return None  # the clause is read as it stands
 
 
 def _figure_topic(topic: str | None, vocab: ActVocabulary) -> bool:
