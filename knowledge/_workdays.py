@@ -96,11 +96,25 @@ def parse_holidays(data: Any, file: str = HOLIDAYS_FILE) -> dict[int, YearOverri
     return result
 
 
+_holidays: dict[tuple[str, int, int], dict[int, YearOverride]] = {}
+
+
 def load_holidays(path: Path | None = None) -> dict[int, YearOverride]:
+    """The administrators' holiday data, parsed again only when the file changes (a count of working days in a
+    reply must not parse YAML every time)."""
     target = path or KNOWLEDGE_DIR / HOLIDAYS_FILE
     from knowledge._deadlines import read_dates_yaml
 
-    return parse_holidays(read_dates_yaml(target), target.name)
+    try:
+        stat = target.stat()
+    except OSError:
+        return parse_holidays(read_dates_yaml(target), target.name)  # raises KnowledgeError naming the file
+    key = (str(target), stat.st_mtime_ns, stat.st_size)
+    if key not in _holidays:
+        if len(_holidays) >= 8:
+            _holidays.clear()
+        _holidays[key] = parse_holidays(read_dates_yaml(target), target.name)
+    return _holidays[key]
 
 
 @dataclass

@@ -113,6 +113,8 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
     """Yes/no facts stated in passing ("独立法人", "有固定场所") and the organisation type ("我们是科研院所"), for
     every item but the pending one (its answer is read by ``read_yes_no``)."""
     facts: list[Fact] = []
+    if not any(model.fact_words.search(c) for c in clauses):
+        return facts  # no word that states a fact: most answers ("是", "120万")
     for key in allowed:
         question = model.questions.get(key)
         if question is None or key == pending or question.type != "bool" or not (question.says or question.denies):
