@@ -13,6 +13,7 @@ from knowledge._figures import EntityLike, FigureCheck, GrowthCheck, check_figur
 from knowledge._kb import KnowledgeBase, knowledge_base
 
 FALLBACK_INTENT = "nlu_fallback"
+GROWTH = "sme_growth"  # the comparison judged whenever a question gives last year's and the year before's figures
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), to
         rest = [e for e in entities if e.text not in said]
         others = [k for k in kb.figure_rules if k not in {c.key for c in checks}]
         checks += check_figures(kb, others, text, rest, day, about_rule=about_rule, named=True)
-    growth = check_growth(kb, spec.options["compare"], text, entities) if "compare" in spec.options else None
+    compare = spec.options.get("compare") or (GROWTH if every_figure else None)  # "去年22家，前年25家，有问题吗"
+    growth = check_growth(kb, compare, text, entities) if compare else None
     sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))
     english = lang == "en"
     folder, extra = ("answers_en", {"en": kb.variables["en"]}) if english else ("answers", {})

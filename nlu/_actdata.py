@@ -42,7 +42,10 @@ class Topic:
 @dataclass(frozen=True)
 class ActVocabulary:
     sentence_end: re.Pattern[str]
+    list_marker: re.Pattern[str]
     separator: re.Pattern[str]
+    run_on: re.Pattern[str]
+    each: re.Pattern[str]
     question_marks: tuple[str, ...]
     question_words: re.Pattern[str]
     question_patterns: tuple[re.Pattern[str], ...]
@@ -172,7 +175,11 @@ def load_vocabulary(path: Path) -> ActVocabulary:
     followup = _mapping(root.get("followup"), "followup")
     return ActVocabulary(
         sentence_end=_any_of(_words(root, "sentence_ends")),
-        separator=_separator(_words(root, "separators"), bool(root.get("cjk_space"))),
+        list_marker=re.compile(_regex(root, "list_marker")),
+        separator=_separator(_words(root, "separators"), bool(root.get("cjk_space")),
+                             _words(root, "cjk_separators")),
+        run_on=re.compile(_regex(root, "run_on")),
+        each=_any_of(_words(followup, "each", "followup.")),
         question_marks=tuple(_words(question, "marks", "question.")),
         question_words=_question_words(_words(question, "words", "question.")),
         question_patterns=_patterns(_words(question, "patterns", "question.")),
@@ -210,11 +217,23 @@ def _patterns(sources: list[str]) -> tuple[re.Pattern[str], ...]:
         raise KnowledgeError(_FILE, "question.patterns", f"正则表达式有误：{exc}") from exc
 
 
-def _separator(words: list[str], cjk_space: bool) -> re.Pattern[str]:
+def _separator(words: list[str], cjk_space: bool, between_cjk: list[str]) -> re.Pattern[str]:
     pattern = _any_of(words).pattern
-    if cjk_space:  # "资产要多少 满意度多少"; not the spaces of an English sentence
-        pattern += r"|(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])"
+    marks = "".join(re.escape(w) for w in between_cjk) + (" \u3000" if cjk_space else "")
+    if marks:  # "资产要多少 满意度多少", "资产多少/人员多少"; not English spaces, nor the slash of 2/3
+        pattern += rf"|(?<=[\u4e00-\u9fff0-9%])[{marks}]+(?=[\u4e00-\u9fff])"
     return re.compile(pattern)
+
+
+def _regex(root: Mapping[str, Any], key: str) -> str:
+    value = root.get(key)
+    if not isinstance(value, str) or not value:
+        raise KnowledgeError(_FILE, key, "应为正则表达式")
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise KnowledgeError(_FILE, key, f"正则表达式有误：{exc}") from exc
+    return value
 
 
 def _ordinals(raw: Mapping[str, Any]) -> dict[str, int]:

@@ -128,17 +128,20 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
 
 
 def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
-    """The clauses of the message with their offsets; a clause is a question when it says so."""
+    """The clauses of the message with their offsets; a clause is a question when it says so. List markers
+    ("1." "（2）") end a sentence; a run-on question ("资产要多少运营要几年") is cut after its question word."""
+    if vocab.list_marker.search(text):  # the same length, so the offsets stay those of the message
+        text = vocab.list_marker.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)
     out: list[_Clause] = []
     for number, (s_start, sentence) in enumerate(_pieces(text, 0, vocab.sentence_end)):
         question_sentence = sentence.rstrip().endswith(vocab.question_marks)
         for start, piece in _pieces(sentence, s_start, vocab.separator):
-            body = piece.strip()
-            if not body:
-                continue
-            offset = start + piece.index(body)
-            asks = vocab.asks(body) or (question_sentence and _last_piece(sentence, piece))
-            out.append(_Clause(body, offset, number, asks))
+            for sub_start, sub in _pieces(piece, start, vocab.run_on) if vocab.asks(piece) else [(start, piece)]:
+                body = sub.strip()
+                if not body:
+                    continue
+                asks = vocab.asks(body) or (question_sentence and _last_piece(sentence, sub))
+                out.append(_Clause(body, sub_start + sub.index(body), number, asks))
     return out
 
 
@@ -178,6 +181,9 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
     if not questions:
         return []
     if len(questions) == 1:
+        listed = _listed(text, clauses, questions[0], parsed, parse, vocab)
+        if listed:
+            return listed
         conjoined = _conjoined(text, questions[0], parsed, parse, vocab)
         single = _single_question(text, questions[0], parsed, parse, context, vocab, alone=len(clauses) > 1)
         return conjoined or [single]
@@ -306,3 +312,26 @@ def _conjoined(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, v
                 about_rule=vocab.about_rule(clause.text, text)),
             Act("question", pieces[1], second_start, last.intent, last.confidence, entities,
                 about_rule=vocab.about_rule(clause.text, text))]
+
+
+def _listed(text: str, clauses: list[_Clause], question: _Clause, parsed: ParseResult, parse: Parser,
+            vocab: ActVocabulary) -> list[Act]:
+    """"满意度、公益服务比例、学历职称比例各要多少": the subjects listed before a question that asks about each
+    ("各", "分别", "这三个"), one act for each, asked as their family asks."""
+    if not vocab.each.search(question.text):
+        return []
+    subjects = [c for c in clauses if c.sentence == question.sentence and not c.question and c.start < question.start
+                and len(c.text) <= MAX_SUBJECT and not _clause_entities(parsed, c)]
+    own = vocab.each.split(question.text, maxsplit=1)[0].strip("，,、 ")
+    names = [c.text.strip("，,、 ") for c in subjects] + ([own] if own and len(own) <= MAX_SUBJECT else [])
+    if len(names) < 2:
+        return []
+    family = vocab.topic_family(parsed.intent) or vocab.topics[0]
+    acts: list[Act] = []
+    for name, start in zip(names, [c.start for c in subjects] + [question.start], strict=False):
+        reading = parse(family.ask.format(x=name))
+        if reading.intent != FALLBACK_INTENT and reading.confidence >= PART_CONFIDENCE \
+                and reading.intent not in {a.intent for a in acts}:
+            acts.append(Act("question", name, start, reading.intent, reading.confidence,
+                            about_rule=vocab.about_rule(question.text, text), resolved=family.ask.format(x=name)))
+    return acts if len(acts) > 1 else []
