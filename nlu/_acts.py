@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from nlu._actdata import ActVocabulary, vocabulary
+from nlu._normalize import normalize
 from nlu._types import FALLBACK_INTENT, Entity, ParseResult
 
 __all__ = ["Act", "ActKind", "DialogueContext", "Understanding", "understand"]
@@ -42,7 +43,8 @@ class DialogueContext:
 
 @dataclass(frozen=True)
 class Act:
-    """One thing the user did in a clause. ``question``: ``intent`` is the rule asked about (``about_rule`` when
+    """One thing the user did in a clause (``text`` in normal form: simplified, half-width, lower-case, at the
+    offsets of the message). ``question``: ``intent`` is the rule asked about (``about_rule`` when
     it asks what the rule means: its figures restating a threshold are the rule's). ``claim``: the user's own
     values (``entities``; ``polarity`` for a bare yes/no). ``correction``: ``entities`` keep the right values,
     ``rejected`` those said to be wrong. ``negation``: a bare no. ``command``: a slash command (``intent``)."""
@@ -109,6 +111,7 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     if parsed.engine == "command":
         act = Act("command", text, 0, parsed.intent, parsed.confidence)
         return Understanding(text, parsed, (act,))
+    original, text = text, normalize(text)  # 滿意度 reads as 满意度; the same length keeps the offsets
     clauses = _clauses(text, vocab)
     acts: list[Act] = []
     for clause in clauses:
@@ -124,7 +127,7 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     if implied is not None:
         acts.append(implied)
     acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
-    return Understanding(text, parsed, tuple(acts))
+    return Understanding(original, parsed, tuple(acts))
 
 
 def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
@@ -211,9 +214,10 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities, about_rule=about_rule,
                    resolved=resolved)
-    own = parse(clause.text) if alone else parsed
-    if own.intent == FALLBACK_INTENT or own.confidence < ALONE_CONFIDENCE:
-        own = parsed
+    own = parse(clause.text) if alone and not vocab.has_pronoun(clause.text) else parsed  # "这个20家…" looks back
+    if own.intent == FALLBACK_INTENT or own.confidence < ALONE_CONFIDENCE or (
+            own.confidence < parsed.confidence and parsed.intent not in vocab.generic_intents):
+        own = parsed  # "资产总额不低于100万，是看审计报告上的数吗" is about the assets
     step = vocab.ordinal(clause.text, own.intent if vocab.topic_family(own.intent) else context.topic)
     if step is not None:
         return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
