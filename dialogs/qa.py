@@ -54,11 +54,11 @@ def answer_question(ctx: Context) -> list[Reply]:
     if ctx.parsed.intent == FALLBACK_INTENT and not has_words(ctx.text):
         ctx.fallback = True  # emoji, symbols or punctuation only: say what we can read, not "out of scope"
         return [Reply(render("system/not_text", kind="表情或符号"))]
-    figures = _own_figures(ctx)
-    about_rule = any(a.about_rule for a in ctx.understanding.questions)
+    understanding = ctx.understanding
+    figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
     answer = (tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory) if ctx.parsed.lang == "zh" else None) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
-                   about_rule=about_rule, lang=ctx.parsed.lang)
+                   rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang)
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
     return [Reply(answer.text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]

@@ -5,7 +5,7 @@ User text is never template source: it reaches a template only as the value of a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,11 +34,12 @@ def has_answer(intent: str, kb: KnowledgeBase | None = None) -> bool:
 
 
 def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), today: date | None = None,
-            kb: KnowledgeBase | None = None, *, every_figure: bool = False, about_rule: bool = False,
+            kb: KnowledgeBase | None = None, *, every_figure: bool = False,
+            rule_figures: Collection[EntityLike] = (),
             lang: str = "zh") -> Answer:
     """The answer for ``intent`` (``nlu_fallback`` when it has none), checking the question's figures: those the
     intent is about, or with ``every_figure`` each figure the user gave ("我们资产90万，去年服务了25家，行不行").
-    ``about_rule``: the question asks what the rule means; a figure restating a threshold is not judged.
+    ``rule_figures``: figures that may be the notice's own; one that restates a threshold is not judged.
     ``lang="en"``: in English (templates/answers_en/), the clauses still cited by their Chinese names."""
     kb = kb or knowledge_base()
     if intent not in kb.answers:
@@ -46,12 +47,12 @@ def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), to
     spec = kb.answers[intent]
     entities = tuple(entities)
     day = today or date.today()
-    checks = check_figures(kb, spec.figures, text, entities, day, about_rule=about_rule) if spec.figures else []
+    checks = check_figures(kb, spec.figures, text, entities, day, rule_figures=rule_figures) if spec.figures else []
     if every_figure:  # the figures the question's own items did not take, each where its words place it
         said = {c.said for c in checks}
         rest = [e for e in entities if e.text not in said]
         others = [k for k in kb.figure_rules if k not in {c.key for c in checks}]
-        checks += check_figures(kb, others, text, rest, day, about_rule=about_rule, named=True)
+        checks += check_figures(kb, others, text, rest, day, rule_figures=rule_figures, named=True)
     compare = spec.options.get("compare") or (GROWTH if every_figure else None)  # "去年22家，前年25家，有问题吗"
     growth = check_growth(kb, compare, text, entities) if compare else None
     sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))

@@ -7,7 +7,7 @@ it with the inclusive minimum of indicators.yml. It never reads thresholds from 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
@@ -97,18 +97,19 @@ def check_growth(kb: KnowledgeBase, condition: str, text: str, entities: Iterabl
 
 
 def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: Iterable[EntityLike],
-                  today: date, *, about_rule: bool = False, named: bool = False) -> list[FigureCheck]:
+                  today: date, *, rule_figures: Collection[EntityLike] = (), named: bool = False) -> list[FigureCheck]:
     """Every figure of the question that can be matched to one of ``keys``, each key at most once. In a question
-    about the rule (``about_rule``), a figure equal to the threshold is the notice's own, not the user's. With
-    ``named``, a figure counts only next to its item's words."""
+    about the rule, a figure of ``rule_figures`` equal to the threshold is the notice's own, not the user's. With
+    ``named``, a figure counts only next to its item's words; figures next to their item's words are placed
+    first ("我们注册资本100万，资产总额80万": 80万 is the assets)."""
     checks: list[FigureCheck] = []
     used: set[str] = set()
-    for ent in entities:
+    for ent in sorted(entities, key=lambda e: not _names_an_item(kb, keys, text, e)):
         for key in _candidates(kb, keys, text, ent, named=named):
             if key in used:
                 continue
             found = _value(kb.figure_rules[key], ent, today)
-            if found is not None and about_rule and found[0] == kb.thresholds[key].minimum:
+            if found is not None and ent in rule_figures and found[0] == kb.thresholds[key].minimum:
                 continue  # "培训600人次是线上线下合计吗": 600 is the rule's figure
             if found is not None:
                 used.add(key)
@@ -131,6 +132,11 @@ def _candidates(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLi
     if not narrowed and len({kb.thresholds[r.key].minimum for r in rules}) == 1:
         return [r.key for r in rules]
     return []  # ambiguous with different thresholds: better say nothing than judge the wrong item
+
+
+def _names_an_item(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLike) -> bool:
+    around = _clause_around(text, ent)
+    return any(w in around for k in keys if k in kb.figure_rules for w in kb.figure_rules[k].keywords)
 
 
 def _named(rules: list[FigureRule], around: str) -> list[FigureRule]:

@@ -52,6 +52,7 @@ class ActVocabulary:
     question_endings: tuple[str, ...]
     english_starts: frozenset[str]
     rule_markers: re.Pattern[str]
+    meaning_markers: re.Pattern[str]
     own_markers: re.Pattern[str]
     reject_before: tuple[str, ...]
     reject_after: tuple[str, ...]
@@ -87,6 +88,14 @@ class ActVocabulary:
         """A question about what the rule says ("是指…吗", "怎么算"), or a message that does not speak of the
         user's own case ("满意度要80%以上吗"): a figure in it that restates a threshold is the rule's."""
         return self.rule_markers.search(clause) is not None or self.own_markers.search(message) is None
+
+    def own(self, clause: str) -> bool:
+        """The clause speaks of the user's own case ("我们…", "…够吗")."""
+        return self.own_markers.search(clause) is not None
+
+    def means(self, clause: str) -> bool:
+        """The clause asks what the rule means ("意思是…吗", "是指…")."""
+        return self.meaning_markers.search(clause) is not None
 
     def rejects(self, clause: str, start: int, end: int) -> bool:
         """Whether the figure at [start, end) of the clause is said to be wrong ("不是80次", "80次是错的")."""
@@ -187,6 +196,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         english_starts=frozenset(w.lower() for w in _words(question, "english_starts", "question.")),
         rule_markers=_any_of(_words(root, "rule_markers")),
         own_markers=_any_of(_words(root, "own_markers")),
+        meaning_markers=_any_of(_words(root, "meaning_markers")),
         reject_before=tuple(_words(correction, "before", "correction.")),
         reject_after=tuple(_words(correction, "after", "correction.")),
         correction_words=_any_of(_words(correction, "words", "correction.")),

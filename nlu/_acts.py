@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from nlu._actdata import ActVocabulary, vocabulary
@@ -59,6 +59,8 @@ class Act:
     polarity: bool | None = None
     about_rule: bool = False
     resolved: str = ""  # a follow-up: how it was read ("那培训服务呢" → "培训服务有什么要求")
+    own: bool = False  # the clause speaks of the user's own case ("我们才1年半", "服务人员9个人够吗")
+    meaning: bool = False  # asks what the rule means ("意思是至少6个人吗"): its figures are all the rule's
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,18 @@ class Understanding:
         question about the rule."""
         return tuple(e for a in self.acts for e in a.entities)
 
+    def rule_figures(self) -> tuple[Entity, ...]:
+        """Figures that may be the notice's own: in a message asking about the rule, those of clauses that do not
+        speak of the user's case ("运营要满2年吧？我们才1年半": 2年 is the rule's, 1年半 the user's); when the
+        question asks what the rule means and nothing is said of the user's case, every figure."""
+        if not any(a.about_rule for a in self.questions):
+            return ()
+        return tuple(e for a in self.acts if not a.own for e in a.entities)
+
+    @property
+    def explains_rule(self) -> bool:
+        return any(a.meaning for a in self.questions) and not any(a.own for a in self.acts)
+
     def statement_text(self) -> str:
         return "，".join(a.text for a in self.statements)
 
@@ -122,7 +136,8 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
         request = vocab.request(clause.text)
         if request is not None:  # "我们是分公司，想测一下": a fact and a command
             acts.append(Act("command", clause.text, clause.start, request, 1.0))
-    acts += _question_acts(text, clauses, parsed, parse, context, vocab)
+    acts += [replace(a, own=vocab.own(a.text), meaning=vocab.means(a.text))
+             for a in _question_acts(text, clauses, parsed, parse, context, vocab)]
     implied = _implied_question(acts, parsed, context, vocab)
     if implied is not None:
         acts.append(implied)
@@ -169,10 +184,10 @@ def _statement(clause: _Clause, entities: tuple[Entity, ...], vocab: ActVocabula
     kept = tuple(e for e in entities if e not in rejected)
     bare = vocab.bare(clause.text)
     if rejected or vocab.corrects(clause.text):
-        return Act("correction", clause.text, clause.start, entities=kept, rejected=rejected)
+        return Act("correction", clause.text, clause.start, entities=kept, rejected=rejected, own=True)
     polarity = True if bare in vocab.affirm else False if bare in vocab.deny else None
     kind: ActKind = "negation" if polarity is False and not kept else "claim"
-    return Act(kind, clause.text, clause.start, entities=kept, polarity=polarity)
+    return Act(kind, clause.text, clause.start, entities=kept, polarity=polarity, own=vocab.own(clause.text))
 
 
 def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse: Parser,

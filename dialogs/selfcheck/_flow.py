@@ -289,7 +289,7 @@ class SelfCheckFlow:
         question about the rule ("培训600人次是线上线下合计吗")."""
         understanding = ctx.understanding
         excluded = [(e.start, e.end) for e in understanding.rejected]
-        excluded += [(a.start, a.start + len(a.text)) for a in understanding.questions if a.about_rule]
+        excluded += [(a.start, a.start + len(a.text)) for a in understanding.questions if a.about_rule and not a.own]
         found = ctx.parsed.entities
         if self.extract is not extract_entities or not found or any(e.entity == "date" for e in found):
             found = self.extract(ctx.text, today=today)  # dates are read again against the turn's own day
