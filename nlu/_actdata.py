@@ -60,6 +60,8 @@ class ActVocabulary:
     affirm: frozenset[str]
     deny: frozenset[str]
     requests: tuple[tuple[str, re.Pattern[str]], ...]
+    requests_exact: Mapping[str, str]
+    rule_words: re.Pattern[str]
     pronouns: re.Pattern[str]
     next_steps: frozenset[str]
     ellipsis: re.Pattern[str]
@@ -104,8 +106,13 @@ class ActVocabulary:
         return before.endswith(self.reject_before) or after.startswith(self.reject_after)
 
     def request(self, clause: str) -> str | None:
-        """The intent a statement asks to be carried out ("想测一下" → selfcheck_start), if any."""
-        return next((intent for intent, words in self.requests if words.search(clause)), None)
+        """The intent a statement asks to be carried out ("想测一下" → selfcheck_start, "自测" alone), if any."""
+        exact = self.requests_exact.get(self.bare(clause))
+        return exact or next((intent for intent, words in self.requests if words.search(clause)), None)
+
+    def states_rule(self, clause: str) -> bool:
+        """A statement about the rule ("技术服务3次活动的要求"), not about the user's case."""
+        return self.rule_words.search(clause) is not None and not self.own(clause)
 
     def corrects(self, clause: str) -> bool:
         return self.correction_words.search(clause) is not None
@@ -203,6 +210,8 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         affirm=frozenset(w.lower() for w in _words(root, "affirm")),
         deny=frozenset(w.lower() for w in _words(root, "deny")),
         requests=_requests(_mapping(root.get("requests"), "requests")),
+        requests_exact=_requests_exact(_mapping(root.get("request_exact"), "request_exact")),
+        rule_words=_any_of(_words(root, "rule_words")),
         pronouns=_any_of(_words(followup, "pronouns", "followup.")),
         next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),
         ellipsis=_ellipsis(_words(followup, "ellipsis_prefixes", "followup."),
@@ -250,6 +259,10 @@ def _ordinals(raw: Mapping[str, Any]) -> dict[str, int]:
     if not raw or not all(isinstance(v, int) and not isinstance(v, bool) and v != 0 for v in raw.values()):
         raise KnowledgeError(_FILE, "followup.ordinals", "应为 说法: 序号 的映射（序号为非零整数，-1 表示最后一步）")
     return {str(k): int(v) for k, v in raw.items()}
+
+
+def _requests_exact(raw: Mapping[str, Any]) -> dict[str, str]:
+    return {w.lower(): str(intent) for intent in raw for w in _words(raw, str(intent), "request_exact.")}
 
 
 def _requests(raw: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:

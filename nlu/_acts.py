@@ -61,6 +61,7 @@ class Act:
     resolved: str = ""  # a follow-up: how it was read ("那培训服务呢" → "培训服务有什么要求")
     own: bool = False  # the clause speaks of the user's own case ("我们才1年半", "服务人员9个人够吗")
     meaning: bool = False  # asks what the rule means ("意思是至少6个人吗"): its figures are all the rule's
+    states_rule: bool = False  # a statement of the rule ("技术服务3次活动的要求")
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ class Understanding:
         speak of the user's case ("运营要满2年吧？我们才1年半": 2年 is the rule's, 1年半 the user's); when the
         question asks what the rule means and nothing is said of the user's case, every figure."""
         if not any(a.about_rule for a in self.questions):
-            return ()
+            return tuple(e for a in self.acts if a.states_rule for e in a.entities)  # "…3次活动的要求，我们做了4次"
         return tuple(e for a in self.acts if not a.own for e in a.entities)
 
     @property
@@ -187,7 +188,8 @@ def _statement(clause: _Clause, entities: tuple[Entity, ...], vocab: ActVocabula
         return Act("correction", clause.text, clause.start, entities=kept, rejected=rejected, own=True)
     polarity = True if bare in vocab.affirm else False if bare in vocab.deny else None
     kind: ActKind = "negation" if polarity is False and not kept else "claim"
-    return Act(kind, clause.text, clause.start, entities=kept, polarity=polarity, own=vocab.own(clause.text))
+    return Act(kind, clause.text, clause.start, entities=kept, polarity=polarity, own=vocab.own(clause.text),
+               states_rule=vocab.states_rule(clause.text))
 
 
 def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse: Parser,

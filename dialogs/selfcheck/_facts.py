@@ -27,6 +27,8 @@ _SELF = re.compile(r"(?:我们|我司|本单位|我单位|咱们|我们单位|�
 _BARE = re.compile(r"(?:我们|我司|本单位|咱们)?(?:就)?(?:是)?"
                    r"(?P<kind>[\u4e00-\u9fffA-Za-z]{0,14}(?:公司|企业|集团|单位|协会|商会|事务所|合作社|工作室|个体户|店|厂|"
                    r"办事处|分公司))(?:吧|啊|呀|哈)?")
+_NOT_A = re.compile(r"(?:不是|并非|不属于|并不是|而非)[\u4e00-\u9fff]{0,6}?"
+                    r"(?:分公司|办事处|分支|代表处|内设|下属|科室|挂靠|分部|营业部)")
 _SELF_WORDS = frozenset({"我们", "我司", "本单位", "我单位", "咱们", "我们单位"})
 # what may follow the type's name in a self-description ("技术服务机构吧"), not "技术服务活动是3次"
 _TYPE_REST = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:机构|单位|企业|公司|中心|平台|类|一类|这一类|这类))?"
@@ -56,7 +58,7 @@ def polarity(model: FlowModel, clause: str, question: Question | None = None) ->
     """A clause that mentions something: denied ("没有", "还在建", "不健全", or a word that denies the item:
     "分公司" for legal personality) or affirmed (anything else)."""
     if question is not None and _mentions(question.denies, clause):
-        return False
+        return _NOT_A.search(clause) is not None  # "我们不是分公司，是独立注册的法人"
     if model.word("sure", clause):  # "负责人也没问题"
         return True
     return model.word("denied", clause) is None

@@ -9,7 +9,9 @@ far, ``history`` = the questions answered, for 上一题), saved by the Assistan
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,6 +49,8 @@ STANDING_INTENTS = frozenset({"selfcheck_start", "selfcheck_result"})
 MATERIAL_WORDS = ("材料", "清单", "证书", "报告", "执照")
 KEPT_SAID = 10  # the user's latest statements kept for "刚才说过了"
 OTHER_ACTION_CONFIDENCE = 0.8
+_PERCENT_WORDS = re.compile(r"[%％]|百分|成")  # "大专以上60" with 百分/成/% is a percentage, not a head count
+SURE_OF_ANOTHER = 0.9  # a question mid-form read as another item's with less than this is about the pending one
 OTHER_ACTIONS = frozenset({"own_deadline", "remind_subscribe", "remind_unsubscribe", "remind_email", "materials_update",
                            "forget_me"})
 # words that open a statement without answering anything ("对了，园区说…")
@@ -135,6 +139,8 @@ class SelfCheckFlow:
         reading = read_answer(self.model, ctx.text, None, plan, today, entities=self._own(ctx, today))
         clauses = [a.text for a in ctx.understanding.statements]
         _merge(reading, facts_in(self.model, clauses, None, plan), replace=False)
+        known = {**(ctx.state.memory.get("facts") or {}), **Draft(ctx.state.slots).profile}
+        reading.facts = [self._as_share(f, reading, known, ctx.text) for f in reading.facts]
         return reading
 
     def offer_choice(self, ctx: Context, when: str, verdict: str, count: int) -> list[Reply]:
@@ -259,7 +265,7 @@ class SelfCheckFlow:
             return self._back(ctx)  # "不对" / "说错了" alone: the previous question again
         return self._not_understood(ctx)
 
-    def _as_share(self, fact: Fact, reading: Reading, profile: Mapping[str, Any]) -> Fact:
+    def _as_share(self, fact: Fact, reading: Reading, profile: Mapping[str, Any], text: str) -> Fact:
         """"18个人，大专以上的有12个": a head count given for a share of the staff becomes its percentage (of the
         staff said in the same message, or recorded before)."""
         question = self.model.questions[fact.key]
@@ -268,8 +274,9 @@ class SelfCheckFlow:
             return fact
         said = next((f.value for f in reading.facts if f.key == question.share_of), None)
         whole = said if said is not None else profile.get(question.share_of)
-        if not whole or (fact.entity == "number" and said is None) or not 0 <= fact.value <= whole:
-            return fact  # "60" alone is 60 %
+        named = any(w in text for w in question.keywords) and not _PERCENT_WORDS.search(text)
+        if not whole or (fact.entity == "number" and said is None and not named) or not 0 <= fact.value <= whole:
+            return fact  # "60" alone is 60 %; "大专以上的有12个" of 18 staff is 66.67 %
         part = fact.value
         return Fact(fact.key, round(part / whole * 100, 2), fact.source,
                     f"按{format_number(part)}/{format_number(whole)}计算", "percent")
@@ -299,7 +306,8 @@ class SelfCheckFlow:
         """A statement plainly meant for another feature (a deadline to remember, materials ready)."""
         parsed = ctx.parsed
         return parsed.confidence >= OTHER_ACTION_CONFIDENCE and parsed.intent in OTHER_ACTIONS \
-            and ctx.state.step != self.model.functions_key and not self.model.word("done", ctx.text)  # "完成"
+            and ctx.state.step != self.model.functions_key and not self.model.word("done", ctx.text) \
+            and not ctx.understanding.rejected  # "完成", "45家写错了，应该是54家" belong to the form
 
     def _answers_pending(self, ctx: Context, key: str, reading: Reading) -> bool:
         """"2019年3月" at the founding question is its answer, whatever else it could be (a deadline); at a
@@ -318,7 +326,21 @@ class SelfCheckFlow:
             return [self._interim_reply(ctx), *self.resume(ctx)]
         if ctx.parsed.intent == "selfcheck_start" and not ctx.understanding.questions:
             return self._not_understood(ctx)
+        self._about_pending(ctx)
         return None
+
+    def _about_pending(self, ctx: Context) -> None:
+        """"80%是按问卷算吗" while the satisfaction is asked: a figure of the pending item's kind in a question the
+        NLU is not sure of is a question about that item."""
+        question = self.model.questions.get(ctx.state.step or "")
+        if question is None or question.topic is None:
+            return
+        understanding = ctx.understanding
+        acts = tuple(replace(a, intent=question.topic, confidence=1.0)
+                     if a.kind == "question" and a.intent != question.topic and a.confidence < SURE_OF_ANOTHER
+                     and any(fits_exactly(question, e) for e in a.entities) else a for a in understanding.acts)
+        if acts != understanding.acts:
+            ctx.__dict__["understanding"] = replace(understanding, acts=acts)
 
     def _asks_standing(self, ctx: Context, intent: str) -> bool:
         if intent in STANDING_INTENTS:
@@ -352,7 +374,7 @@ class SelfCheckFlow:
         if word == "correction" and not reading.facts:  # "不对，是195万": the last answer it fits
             _merge(reading, self._corrected_answer(ctx, today), replace=True)
         _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
-        reading.facts = [self._as_share(f, reading, draft.profile) for f in reading.facts]
+        reading.facts = [self._as_share(f, reading, draft.profile, ctx.text) for f in reading.facts]
         yes_no = None
         figures = word == "correction" and bool(self.extract(self._after_correction(ctx.text), today=today))
         if question is not None and question.type == "bool" and clauses and not understanding.rejected \
@@ -691,8 +713,14 @@ class SelfCheckFlow:
         return None
 
     def _set_functions(self, ctx: Context, keys: list[str]) -> list[Reply]:
-        fact = Fact(self.model.functions_key, keys, ctx.text)
-        return self._apply(ctx, Reading(facts=[fact]))
+        """The functions chosen, and whatever else the message says ("培训服务，去年培训了700多人次")."""
+        reading = Reading(facts=[Fact(self.model.functions_key, keys, ctx.text)])
+        if ctx.understanding.statements and len(clean(ctx.text)) > max(len(k) for k in self.model.function_synonyms):
+            others = self.free_reading(ctx)  # only the chosen functions' items: "技术服务" here is no type
+            allowed = set(self.model.plan(keys)) - set(self.model.basic_order)
+            _merge(reading, [f for f in others.facts if f.key in allowed and f.key != self.model.functions_key],
+                   replace=False)
+        return self._apply(ctx, reading)
 
     def _named_key(self, ctx: Context, text: str) -> str | None:
         """The question a summary edit names ("修改资产总额", "把满意度改成85%"): the longest label or keyword."""
