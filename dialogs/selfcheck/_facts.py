@@ -33,6 +33,9 @@ _SELF_WORDS = frozenset({"我们", "我司", "本单位", "我单位", "咱们",
 # what may follow the type's name in a self-description ("技术服务机构吧"), not "技术服务活动是3次"
 _TYPE_REST = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:机构|单位|企业|公司|中心|平台|类|一类|这一类|这类))?"
                         r"(?:的|吧|啊|呀|哈|呢)?")
+_BUSINESS = re.compile(r"(?:我们|我司|本单位)?(?:主要|专门|就是)?(?:做|从事|搞|提供|开展)")
+_STRUCTURE = re.compile(r"分公司|子公司|办事处|分支机构|代表处")
+_NEGATED = re.compile(r"(?:不|并非|而非)(?:是|属于)")
 _SELF_MARK = re.compile(r"(?:是|属于|算是|算)")
 # "我们是给科研院所做配套的": a relation to the kind, not being it
 _RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠|下属|下面")
@@ -147,8 +150,8 @@ def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
 
 
 def _describes_self(prefix: str) -> bool:
-    """"我们是日喀则市一家" before the type's name: the user says what they are."""
-    mark = _SELF_MARK.search(prefix)
+    """"我们是日喀则市一家" or "做线上双创服务的" before the type's name: the user says what they are."""
+    mark = _SELF_MARK.search(prefix) or _BUSINESS.match(prefix)
     return mark is not None and len(prefix) - mark.end() <= 12 and not _RELATION.search(prefix[mark.end():])
 
 
@@ -167,7 +170,7 @@ def org_description(text: str, *, answering: bool = False) -> str | None:
     the type question, a bare description will do ("做贸易的公司")."""
     cleaned = clean(text)
     match = _SELF.search(cleaned)
-    if match:
-        return match.group("kind")
+    if match and _STRUCTURE.search(match.group("kind")) is None and not _NEGATED.search(cleaned, 0, match.end()):
+        return match.group("kind")  # not "不是分公司": that is said of legal personality, not of the type
     bare = _BARE.fullmatch(cleaned) if answering else None
     return bare.group("kind") if bare else None
