@@ -19,7 +19,7 @@ __all__ = ["YesNo", "facts_in", "org_description", "read_yes_no"]
 
 _SUBCLAUSE = re.compile(r"[，,。；;！!？?\n、]|但是|但|不过|而且|并且|可是|只是")
 # "我们是一家建筑公司": a self-description naming a kind of organisation
-_SELF = re.compile(r"(?:我们|我司|本单位|我单位|咱们|我们单位|我们这|我这)?(?:是|属于|算是|就是)(?:一家|一个|个|家)?"
+_SELF = re.compile(r"(?:我们|我司|本单位|我单位|咱们|我们单位|我们这|我这)?(?:是|属于|算是|就是|系)(?:一家|一个|个|家)?"
                    r"(?P<kind>[\u4e00-\u9fffA-Za-z]{1,14}?(?:公司|企业|集团|单位|机构|中心|协会|商会|学会|事务所|研究所|研究院|"
                    r"院|所|站|合作社|平台|园区|基地|学校|大学|学院|医院|工作室|个体户|店|厂|办事处|分公司|子公司))")
 
@@ -36,9 +36,9 @@ _TYPE_REST = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:机构|单位|企业|公司
 _BUSINESS = re.compile(r"(?:我们|我司|本单位)?(?:主要|专门|就是)?(?:做|从事|搞|提供|开展)")
 _STRUCTURE = re.compile(r"分公司|子公司|办事处|分支机构|代表处")
 _NEGATED = re.compile(r"(?:不|并非|而非)(?:是|属于)")
-_SELF_MARK = re.compile(r"(?:是|属于|算是|算)")
-# "我们是给科研院所做配套的": a relation to the kind, not being it
-_RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠|下属|下面")
+_SELF_MARK = re.compile(r"(?:是|属于|算是|算|系)")
+# "我们是给科研院所做配套的": a relation to the kind, not being it ("科技局下属的技术服务中心" is one)
+_RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠")
 
 
 @dataclass(frozen=True)
