@@ -18,6 +18,7 @@ from nlu._api import (
 )
 from nlu._extract import extract_entities
 from nlu._language import detect_language
+from nlu._normalize import normalize
 from nlu._types import FALLBACK_INTENT, Entity, IntentScore, ParseResult
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "engine_status",
     "extract_entities",
     "get_engine",
+    "normalize",
     "parse",
     "reset_engine",
     "topic_intents",

@@ -102,7 +102,8 @@ def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: 
     said: list[bool | None] = []
     for words in question.parts:
         piece = next((p for p in pieces if _mentions(words, p)), None)
-        said.append(None if piece is None else polarity(model, piece))
+        unsure = piece is not None and model.word("unsure", piece) is not None  # "负责人去年刚换，还不好说"
+        said.append(None if piece is None or unsure else polarity(model, piece))
     if all(s is None for s in said):
         return None
     said = [True if s is None and words[0] in known else s for s, words in zip(said, question.parts, strict=True)]

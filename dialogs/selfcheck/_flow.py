@@ -36,7 +36,7 @@ from dialogs.selfcheck._records import latest_result, save_result
 from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
 from knowledge import format_number, load_file, render
-from nlu import FALLBACK_INTENT, Entity, extract_entities
+from nlu import FALLBACK_INTENT, Entity, extract_entities, vocabulary
 
 FLOW_NAME = "selfcheck"
 CHOOSE = "_choose"
@@ -364,8 +364,10 @@ class SelfCheckFlow:
             self.note_description(ctx, ctx.state.slots)
         if word == "correction":
             clauses = subclauses(self._after_correction(ctx.text))  # "不对" alone says nothing of the item
-        answers_pending = question is not None and any(fits_exactly(question, e) for e in understanding.own_entities)
-        corrections = [] if answers_pending else read_corrections(  # "是3家，不是30家" to "集聚了多少家"
+        # "是3家，不是30家" to "集聚了多少家" answers it; "前面那个45家写错了，应该是54家" corrects an earlier answer
+        answers_pending = question is not None and any(fits_exactly(question, e) for e in understanding.own_entities) \
+            and not vocabulary().corrects(ctx.text)
+        corrections = [] if answers_pending else read_corrections(
             model, ctx.text, understanding.own_entities, understanding.rejected, draft.profile, today)
         if corrections:  # "12人是错的，应该是15人": the right figure goes where the wrong one was, nowhere else
             sources = {f.source for f in corrections}

@@ -15,13 +15,14 @@ from typing import Any, Literal
 from dialogs.selfcheck._indicators import Indicators, load_indicators
 from knowledge import KNOWLEDGE_DIR, load_file, read_yaml
 from knowledge.errors import KnowledgeError
+from nlu import normalize
 
 FLOW_FILE = "knowledge/selfcheck_flow.yml"
 MatchMode = Literal["exact", "prefix", "contains"]
 QuestionType = Literal["bool", "enum", "number", "integer", "percent", "functions"]
 CONTROL_WORDS = ("cancel", "restart", "back", "skip", "unknown", "correction", "confirm", "edit", "done",
                  "all", "none", "prefill", "fresh", "no", "yes", "verdict", "stop", "go_on", "said", "denied",
-                 "all_parts", "sure")
+                 "all_parts", "sure", "unsure")
 _TRAILING = " \t\n。．.！!～~，,、；;…"
 _ORG_NOUNS = ("公司", "企业", "集团", "单位", "机构", "中心", "协会", "商会", "事务所", "研究院", "研究所")
 _LATIN = re.compile(r"[A-Za-z]")
@@ -128,12 +129,19 @@ class FlowModel:
         return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
     def word(self, name: str, text: str) -> str | None:
+        """The control word ``name`` in ``text`` (traditional characters read as simplified: 剛才說過了)."""
         words = self.vocabulary[name]
-        return words.found_in(clean(text)) or words.found_in_english(text)
+        return words.found_in(clean(simplified(text))) or words.found_in_english(text)
 
     def function_name(self, key: str) -> str:
         fn = self.indicators.function(key)
         return fn.name if fn else key
+
+
+@functools.lru_cache(maxsize=2048)
+def simplified(text: str) -> str:
+    """Traditional → simplified, full-width → half-width (the same length), once per text."""
+    return normalize(text) if not text.isascii() else text
 
 
 def clean(text: str) -> str:
