@@ -42,10 +42,10 @@ def has_words(text: str) -> bool:
 
 
 def _own_figures(ctx: Context) -> tuple[Entity, ...]:
-    """The figures of the question: the message's, but those said to be wrong ("不是80次"); with two or more the
-    answer judges each ("我们资产90万，去年服务了25家，行不行")."""
-    rejected = set(ctx.understanding.rejected)
-    return tuple(e for e in ctx.parsed.entities if e not in rejected and e.entity in FIGURE_KINDS)
+    """The figures of the question: the message's, but those said to be wrong ("不是80次") and those of a statement
+    of the rule; with two or more the answer judges each ("我们资产90万，去年服务了25家，行不行")."""
+    excluded = {*ctx.understanding.rejected, *ctx.understanding.stated_rule()}  # "不是80次", "…3次活动的要求"
+    return tuple(e for e in ctx.parsed.entities if e not in excluded and e.entity in FIGURE_KINDS)
 
 
 @intent_handler(*QA_INTENTS, FALLBACK_INTENT)

@@ -23,6 +23,10 @@ _STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
 _JI_BLOCKERS = "十好这那没零百千万"
 _REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
 _PROCESS = re.compile("流程|步骤|环节|程序|手续")
+_MATERIALS = re.compile("材料|清单|附件")
+_NTH = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|项|个|份|条|个环节)")
+_AFTER = re.compile(r"(?:以后|之后|然后|完了|过后|完成后|好了|结束后)(?:呢|干什么|做什么|怎么办|是什么|是哪一步)$"
+                    r"|^(?:然后|接着|再然后)")
 # what may stand around a bare figure in a follow-up ("那如果只有1家呢")
 _FILLER = re.compile(r"[\s，,。？?！!]|那么|那|如果|要是|假如|只有|只|才|就|是|我们|我|有|的|呢|了|吧|啊|"
                      r"一年|每年|年|做了|搞了|大概|左右")
@@ -120,13 +124,14 @@ class ActVocabulary:
     def ordinal(self, text: str, topic: str | None) -> str | None:
         """"申报流程第一步是什么": the n-th step of the ordered family the question (or the topic) is about."""
         word = next((w for w in self.ordinals if w in text), None)
+        numbered = _NTH.search(text)
+        n = self.ordinals[word] if word else _small_number(numbered.group(1)) if numbered else 0
         family = self.topic_family(topic)
-        if family is None or not family.ordered:  # no step before: only a question on the process itself
-            family = next((t for t in self.topics if t.ordered), None) if _PROCESS.search(text) else None
-        if word is None or family is None:
+        if family is None or not family.ordered:  # no topic before: a question on the process or the materials
+            family = next((t for t in self.topics if t.ordered and t.name == _family_named(text)), None)
+        if not n or family is None:
             return None
         steps = list(family.intents)[1:]  # the first is the family as a whole ("申报审批流程")
-        n = self.ordinals[word]
         return steps[n - 1] if 0 < n <= len(steps) else steps[-1] if n < 0 else None
 
     def has_pronoun(self, text: str) -> bool:
@@ -141,8 +146,9 @@ class ActVocabulary:
 
     def next_step(self, text: str, topic: str) -> str | None:
         family = self.topic_family(topic)
-        if family is None or not family.ordered or self.bare(text) not in self.next_steps:
-            return None
+        bare = self.bare(text)
+        if family is None or not family.ordered or (bare not in self.next_steps and not _AFTER.search(bare)):
+            return None  # "之后呢", "填好以后呢", "测评完了下一步呢"
         order = list(family.intents)
         at = order.index(topic)
         return order[at + 1] if at + 1 < len(order) else None
@@ -227,6 +233,27 @@ def _question_words(words: list[str]) -> re.Pattern[str]:
     parts = [(f"(?<![{_JI_BLOCKERS}])" if w.startswith("几") else "") + re.escape(w)
              for w in sorted(words, key=len, reverse=True)]
     return re.compile("|".join(parts))
+
+
+def _family_named(text: str) -> str | None:
+    """The ordered family a question without a topic names: the process ("流程第一步") or the materials."""
+    if _PROCESS.search(text):
+        return "process"
+    return "materials" if _MATERIALS.search(text) else None
+
+
+def _small_number(raw: str) -> int:
+    if raw.isdigit():
+        return int(raw)
+    digits = "一二三四五六七八九"
+    if raw == "十":
+        return 10
+    if raw.startswith("十"):
+        return 10 + digits.index(raw[1]) + 1
+    if "十" in raw:
+        tens, _, ones = raw.partition("十")
+        return (digits.index(tens) + 1) * 10 + (digits.index(ones) + 1 if ones else 0)
+    return digits.index(raw) + 1 if raw in digits else 0
 
 
 def _patterns(sources: list[str]) -> tuple[re.Pattern[str], ...]:

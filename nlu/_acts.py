@@ -99,9 +99,13 @@ class Understanding:
         """Figures that may be the notice's own: in a message asking about the rule, those of clauses that do not
         speak of the user's case ("运营要满2年吧？我们才1年半": 2年 is the rule's, 1年半 the user's); when the
         question asks what the rule means and nothing is said of the user's case, every figure."""
-        if not any(a.about_rule for a in self.questions):
-            return tuple(e for a in self.acts if a.states_rule for e in a.entities)  # "…3次活动的要求，我们做了4次"
+        if not any(a.about_rule for a in self.questions):  # "…3次活动的要求，我们做了4次", "运营要满2年吧？我们才…"
+            return tuple(e for a in self.acts if a.states_rule for e in a.entities)
         return tuple(e for a in self.acts if not a.own for e in a.entities)
+
+    def stated_rule(self) -> tuple[Entity, ...]:
+        """Figures of statements about the rule ("技术服务3次活动的要求"): the notice's, never judged."""
+        return tuple(e for a in self.statements if a.states_rule for e in a.entities)
 
     @property
     def explains_rule(self) -> bool:
@@ -137,7 +141,7 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
         request = vocab.request(clause.text)
         if request is not None:  # "我们是分公司，想测一下": a fact and a command
             acts.append(Act("command", clause.text, clause.start, request, 1.0))
-    acts += [replace(a, own=vocab.own(a.text), meaning=vocab.means(a.text))
+    acts += [replace(a, own=vocab.own(a.text), meaning=vocab.means(a.text), states_rule=vocab.states_rule(a.text))
              for a in _question_acts(text, clauses, parsed, parse, context, vocab)]
     implied = _implied_question(acts, parsed, context, vocab)
     if implied is not None:
@@ -233,8 +237,9 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
                    resolved=resolved)
     own = parse(clause.text) if alone and not vocab.has_pronoun(clause.text) else parsed  # "这个20家…" looks back
     if own.intent == FALLBACK_INTENT or own.confidence < ALONE_CONFIDENCE or (
-            own.confidence < parsed.confidence and parsed.intent not in vocab.generic_intents):
-        own = parsed  # "资产总额不低于100万，是看审计报告上的数吗" is about the assets
+            own.confidence < parsed.confidence and parsed.intent not in vocab.generic_intents
+            and own.intent not in vocab.generic_intents):
+        own = parsed  # "资产总额不低于100万，是看审计报告上的数吗" is about the assets; "能不能报啊，…" is a can-we
     step = vocab.ordinal(clause.text, own.intent if vocab.topic_family(own.intent) else context.topic)
     if step is not None:
         return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
@@ -283,14 +288,14 @@ def _followup(text: str, topic: str | None, parse: Parser, vocab: ActVocabulary,
     if entities and _figure_topic(topic, vocab) and vocab.only_figure(text, entities):
         return topic, 1.0, vocab.name(topic)
     reread = parse(rewritten)
-    if reread.intent != FALLBACK_INTENT and (
-            (vocab.topic_family(reread.intent) is family and reread.confidence >= FOLLOWUP_CONFIDENCE)
-            or reread.confidence >= CROSS_TOPIC_CONFIDENCE):
-        return reread.intent, reread.confidence, rewritten
+    if vocab.topic_family(reread.intent) is family and reread.intent != topic and reread.confidence >= PART_CONFIDENCE:
+        return reread.intent, reread.confidence, rewritten  # "那地市认定呢": another subject asked the same way
     within = vocab.rewrite(text, topic, within=True)
-    reread = parse(within) if within else reread
-    if within and vocab.topic_family(reread.intent) is family and reread.confidence >= FOLLOWUP_CONFIDENCE:
-        return reread.intent, reread.confidence, within
+    inside = parse(within) if within else reread
+    if within and vocab.topic_family(inside.intent) is family and inside.confidence >= FOLLOWUP_CONFIDENCE:
+        return inside.intent, inside.confidence, within  # "那活动呢" after the information service: its activities
+    if reread.intent != FALLBACK_INTENT and reread.confidence >= CROSS_TOPIC_CONFIDENCE:
+        return reread.intent, reread.confidence, rewritten
     return None  # the clause is read as it stands
 
 
