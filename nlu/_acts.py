@@ -243,7 +243,8 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
     step = vocab.ordinal(clause.text, own.intent if vocab.topic_family(own.intent) else context.topic)
     if step is not None:
         return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
-    if own.intent in vocab.generic_intents and parsed.entities and _figure_topic(context.topic, vocab):
+    if own.intent in vocab.generic_intents and parsed.entities and context.asking is None \
+            and _figure_topic(context.topic, vocab):
         topic = context.topic or ""  # "我们一年做了2次，够吗" after the technical-service requirements
         return Act("question", clause.text, clause.start, topic, 1.0, parsed.entities, resolved=vocab.name(topic))
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities, about_rule=about_rule)
