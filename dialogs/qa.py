@@ -56,7 +56,7 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     understanding = ctx.understanding
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
-    answer = (tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory) if ctx.parsed.lang == "zh" else None) \
+    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
                    rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang)
     ctx.sources.extend(answer.sources)

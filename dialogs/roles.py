@@ -3,6 +3,9 @@ knowledge/org_kinds.yml) and the recommending bodies' own answers (knowledge/rol
 
 The role a user states ("我们是拉萨市经信局") is remembered in ``DialogState.memory["role"]`` (a key of
 roles.yml), so that later questions ("那我们怎么推荐", "材料要交给谁") are answered for that body.
+
+English messages are read with the English words of the data and answered in English (``lang="en"``); the role
+remembered is the same key in either language.
 """
 
 from __future__ import annotations
@@ -12,14 +15,14 @@ from dataclasses import replace
 from typing import Any
 
 from knowledge import Answer, RoleFound, can_apply_answer, org_data, role_answer
-from nlu import Act, vocabulary
+from nlu import Act, detect_language, vocabulary
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "kind_verdict", "names_kind", "remember_role",
            "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
-_WHAT_IF = re.compile(r"如果|要是|假如|假设|换成")
+_WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|\bwhat if\b|\bsuppos(?:e|ing)\b", re.IGNORECASE)
 ROLE_KEY = "role"
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
@@ -35,7 +38,7 @@ def kind_verdict(act: Act, text: str, in_flow: bool) -> tuple[Act, ...]:
     if act.kind != "question" or (act.intent != "selfcheck_start" and not hypothetical) \
             or vocabulary().request(text) is not None:
         return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too
-    judgements = org_data().kinds.judge(text)
+    judgements = org_data().kinds.judge(text, detect_language(text))
     if not judgements or any(j.to_confirm for j in judgements):
         return (act,)
     verdict = replace(act, intent=KIND_VERDICT)
@@ -43,32 +46,32 @@ def kind_verdict(act: Act, text: str, in_flow: bool) -> tuple[Act, ...]:
 
 
 def names_kind(text: str) -> bool:
-    """The message names a kind of organisation ("分公司", "事业单位")."""
-    return bool(org_data().kinds.judge(text))
+    """The message names a kind of organisation ("分公司", "事业单位", "branch office")."""
+    return bool(org_data().kinds.judge(text, detect_language(text)))
 
 
-def remember_role(memory: dict[str, Any], text: str) -> RoleFound | None:
+def remember_role(memory: dict[str, Any], text: str, lang: str = "zh") -> RoleFound | None:
     """The body named in ``text``; when the user says they speak for it, it becomes ``memory["role"]``."""
-    found = org_data().roles.find(text)
+    found = org_data().roles.find(text, lang)
     if found is not None and found.stated:
         memory[ROLE_KEY] = found.role.key
     return found
 
 
-def tailored_answer(intent: str, text: str, memory: dict[str, Any]) -> Answer | None:
-    """The answer for this asker or this kind of organisation, or None when the usual answer of ``intent``
-    applies. Records the role the message states (see ``remember_role``)."""
-    found = remember_role(memory, text)
+def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = "zh") -> Answer | None:
+    """The answer for this asker or this kind of organisation, in ``lang``, or None when the usual answer of
+    ``intent`` applies. Records the role the message states (see ``remember_role``)."""
+    found = remember_role(memory, text, lang)
     if intent in CAN_APPLY_INTENTS:
-        judgements = org_data().kinds.judge(text)
+        judgements = org_data().kinds.judge(text, lang)
         # a question, a statement that rules the organisation out ("我们是办事处") or one to confirm against the
         # five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
         if judgements and (_asks(text) or any(j.verdict == "cannot" or j.to_confirm for j in judgements)):
-            return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory))
+            return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory), lang=lang)
     if _continues_recommending(text, memory):
         intent = "recommendation"
     speaker = _speaker(intent, found, memory)
-    return role_answer(intent, speaker) if speaker is not None else None
+    return role_answer(intent, speaker, lang=lang) if speaker is not None else None
 
 
 def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
@@ -85,11 +88,13 @@ def _asks(text: str) -> bool:
 
 def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> RoleFound | None:
     """Whom to answer for: the body the message states, else a body it asks about (not one to go through,
-    "找经信局推荐"; a body that is not a recommender is told so either way), else the remembered role."""
+    "找经信局推荐"; a body that is not a recommender is told so either way; not the applicant it recommends, "我们怎么
+    推荐申报单位"), else the remembered role."""
     if found is not None and found.stated:
         return found
     spec = org_data().roles.answers.get(intent)
-    if found is not None and spec is not None and spec.mention and not (found.via and found.role.recommender):
+    if found is not None and spec is not None and spec.mention and not (found.via and found.role.recommender) \
+            and not found.role.applicant:
         return found
     role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     return RoleFound(role, "", stated=True) if role is not None else None

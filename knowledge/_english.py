@@ -126,6 +126,22 @@ def _process(raw: dict[str, Any], process: dict[str, Any], fill: _Filler) -> dic
               "announce_where": len(process["award"]["announce_where"])}
     for name, count in counts.items():
         out[name] = _texts(section.get(name), f"process.{name}", count)
+    out["recommendation_steps"] = _recommendation_steps(section, process["recommendation"]["steps"], fill)
+    return out
+
+
+def _recommendation_steps(section: dict[str, Any], steps: list[dict[str, Any]], fill: _Filler) -> list[dict[str, str]]:
+    """The recommending body's steps (process.yml recommendation.steps), one for one and in the same order."""
+    key = "process.recommendation_steps"
+    raw = section.get("recommendation_steps")
+    if not isinstance(raw, list) or len(raw) != len(steps):
+        raise KnowledgeError(ENGLISH_FILE, key, f"应为 {len(steps)} 项的列表（与中文数据一一对应）")
+    out = []
+    for i, step in enumerate(raw):
+        step = _map(step, f"{key}[{i}]")
+        _same_keys(step, ("name", "action"), f"{key}[{i}]")
+        out.append({name: fill(_text(step.get(name), f"{key}[{i}].{name}"), f"{key}[{i}].{name}")
+                    for name in ("name", "action")})
     return out
 
 

@@ -1,5 +1,7 @@
 """Answers that depend on who asks or about whom: can a kind of organisation apply (org_kinds.yml), and what a
-recommending body or another body does (roles.yml). The wording is in templates; the data in knowledge/."""
+recommending body or another body does (roles.yml). The wording is in templates; the data in knowledge/.
+``lang="en"``: in English (the templates' twins in answers_en/, the English wording of the data), the clauses still
+cited by their Chinese names."""
 
 from __future__ import annotations
 
@@ -8,39 +10,42 @@ from collections.abc import Callable
 from typing import Any
 
 from knowledge._answers import Answer
-from knowledge._kb import KnowledgeBase, knowledge_base
+from knowledge._kb import KnowledgeBase, english_template, knowledge_base
 from knowledge._orgs import Judgement, OrgData, RoleFound, org_data
 from knowledge.errors import KnowledgeError
 
 CAN_APPLY_TEMPLATE = "answers/can_apply"
 
 
-def _render(kb: KnowledgeBase, template: str, **extra: Any) -> str:
-    return kb.environment.get_template(f"{template}.j2").render(**kb.variables, **extra).strip()
+def _render(kb: KnowledgeBase, template: str, lang: str, **extra: Any) -> str:
+    name = english_template(template) if lang == "en" else template
+    return kb.environment.get_template(f"{name}.j2").render(**kb.variables, **extra).strip()
 
 
-def _answer(intent: str, body: str, sources: tuple[str, ...]) -> Answer:
-    return Answer(intent=intent, text=f"{body}\n\n依据：{'；'.join(sources)}", sources=sources, fallback=False)
+def _answer(intent: str, body: str, sources: tuple[str, ...], lang: str) -> Answer:
+    basis = f"Basis: {'; '.join(sources)}" if lang == "en" else f"依据：{'；'.join(sources)}"
+    return Answer(intent=intent, text=f"{body}\n\n{basis}", sources=sources, fallback=False)
 
 
 def can_apply_answer(judgements: tuple[Judgement, ...], intent: str = "who_can_apply", *, recommender: bool = False,
-                     kb: KnowledgeBase | None = None, orgs: OrgData | None = None) -> Answer:
+                     lang: str = "zh", kb: KnowledgeBase | None = None, orgs: OrgData | None = None) -> Answer:
     """Yes / no / depends for each organisation judged, with the reason and the clause. ``recommender``: the
     user speaks for a recommending body (not told to confirm with the recommending body)."""
     if kb is None and orgs is None:
-        return _can_apply_cached(judgements, intent, recommender)
+        return _can_apply_cached(judgements, intent, recommender, lang)
     kb, orgs = kb or knowledge_base(), orgs or org_data()
-    body = _render(kb, CAN_APPLY_TEMPLATE, judgements=judgements, recommender=recommender)
-    return _answer(intent, body, (orgs.kinds.clause,))
+    body = _render(kb, CAN_APPLY_TEMPLATE, lang, judgements=judgements, recommender=recommender)
+    return _answer(intent, body, (orgs.kinds.clause,), lang)
 
 
 @functools.lru_cache(maxsize=512)
-def _can_apply_cached(judgements: tuple[Judgement, ...], intent: str, recommender: bool) -> Answer:
+def _can_apply_cached(judgements: tuple[Judgement, ...], intent: str, recommender: bool, lang: str) -> Answer:
     """The answers of the installed knowledge depend on nothing else: rendered once each."""
-    return can_apply_answer(judgements, intent, recommender=recommender, kb=knowledge_base(), orgs=org_data())
+    return can_apply_answer(judgements, intent, recommender=recommender, lang=lang, kb=knowledge_base(),
+                            orgs=org_data())
 
 
-def role_answer(intent: str, found: RoleFound, *, kb: KnowledgeBase | None = None,
+def role_answer(intent: str, found: RoleFound, *, lang: str = "zh", kb: KnowledgeBase | None = None,
                 orgs: OrgData | None = None) -> Answer | None:
     """The answer to ``intent`` for the body found (``stated``: the user speaks for it), or None when the
     intent is answered as usual for it (an applicant, an intent without a template for this kind of body)."""
@@ -51,32 +56,38 @@ def role_answer(intent: str, found: RoleFound, *, kb: KnowledgeBase | None = Non
     template = spec.recommender if found.role.recommender else spec.other
     if not template:
         return None
-    subject = found.role.you if found.stated else found.role.name
-    body = _render(kb, template, role=found.role, stated=found.stated, subject=subject)
-    return _answer(intent, body, spec.sources)
+    wording = found.role.en if lang == "en" else found.role
+    subject = wording.you if found.stated else wording.name
+    body = _render(kb, template, lang, role=found.role, stated=found.stated, subject=subject)
+    return _answer(intent, body, spec.sources, lang)
 
 
 def check_org_answers(kb: KnowledgeBase, orgs: OrgData) -> int:
     """Render the can-apply answer of every kind on every ground and every role answer of every body (stated
-    and asked about); a template that fails names the template and the data key."""
+    and asked about), in Chinese and in English; a template that fails names the template and the data key."""
     count = 0
-    for kind in orgs.kinds.kinds.values():
-        for basis, own in (("own", False), ("own", True), ("legal_yes", True), ("legal_no", False),
-                           ("legal_unknown", False), ("blocked", True)):
-            judgement = Judgement(kind.words[0], kind, "cannot" if basis in ("legal_no", "blocked") else kind.verdict,
-                                  basis, kind, own)
-            for recommender in (False, True):
-                _checked(CAN_APPLY_TEMPLATE, f"kinds.{kind.key}", can_apply_answer, (judgement,),
-                         recommender=recommender, kb=kb, orgs=orgs)
-                count += 1
-    for intent, spec in orgs.roles.answers.items():
-        for role in orgs.roles.roles.values():
-            for stated in (False, True):
-                template = spec.recommender if role.recommender else spec.other
-                _checked(template, f"answers.{intent}", role_answer, intent, RoleFound(role, role.words[0], stated),
-                         kb=kb, orgs=orgs)
-                count += 1
+    for lang in ("zh", "en"):
+        for kind in orgs.kinds.kinds.values():
+            for basis, own in (("own", False), ("own", True), ("legal_yes", True), ("legal_no", False),
+                               ("legal_unknown", False), ("blocked", True)):
+                verdict = "cannot" if basis in ("legal_no", "blocked") else kind.verdict
+                judgement = Judgement(kind.words[0], kind, verdict, basis, kind, own)
+                for recommender in (False, True):
+                    _checked(_named(CAN_APPLY_TEMPLATE, lang), f"kinds.{kind.key}", can_apply_answer, (judgement,),
+                             recommender=recommender, lang=lang, kb=kb, orgs=orgs)
+                    count += 1
+        for intent, spec in orgs.roles.answers.items():
+            for role in orgs.roles.roles.values():
+                for stated in (False, True):
+                    template = _named(spec.recommender if role.recommender else spec.other, lang)
+                    _checked(template, f"answers.{intent}", role_answer, intent,
+                             RoleFound(role, role.words[0], stated), lang=lang, kb=kb, orgs=orgs)
+                    count += 1
     return count
+
+
+def _named(template: str, lang: str) -> str:
+    return english_template(template) if lang == "en" and template else template
 
 
 def _checked(template: str, key: str, make: Callable[..., Answer | None], *args: Any, **kwargs: Any) -> None:

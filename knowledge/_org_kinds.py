@@ -1,6 +1,7 @@
 """Can a kind of organisation apply (org_kinds.yml): the kinds a message names, and the judgement on the
 organisation it describes, by the two tests of 二、申报条件（一）第1项 — independent legal personality and one
-of the five listed types."""
+of the five listed types. A message is read with the words of its language (``lang``: ``zh`` or ``en``); the
+English words and wording of each kind are next to the Chinese ones (``en:``)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from typing import Any
 
 from knowledge._loader import read_yaml
 from knowledge._words import (
-    WordIndex,
+    Index,
+    Phrases,
     as_map,
     checked_key,
     flag_of,
-    has_any,
     text_of,
     word_index,
     words_of,
@@ -24,6 +25,19 @@ from knowledge.errors import KnowledgeError
 
 FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
+HEADS = ("first", "last")
+
+
+@dataclass(frozen=True)
+class KindWording:
+    """A kind's English wording (``kinds.<key>.en``): ``label`` with its article ("a branch office"), the
+    reason, what a "depends" verdict depends on, the advice, and the listed type it is, in English."""
+
+    label: str = ""
+    reason: str = ""
+    depends_on: str = ""
+    advice: str = ""
+    listed: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,7 @@ class OrgKind:
     listed: str = ""
     legal_person: bool = False
     confirm: bool = False
+    en: KindWording = KindWording()
 
 
 @dataclass(frozen=True)
@@ -66,50 +81,73 @@ class Judgement:
 
 
 @dataclass(frozen=True)
+class KindWords:
+    """The words a message of one language is read with."""
+
+    index: Index
+    affirm: Phrases  # the message says the organisation is a legal person
+    deny: Phrases  # …that it is not
+    coordinators: Phrases  # 和、还是: the kinds named are asked about one by one
+    ours: Phrases  # 我们: the user speaks of their own organisation
+    head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
+
+
+@dataclass(frozen=True)
 class KindData:
     clause: str
     kinds: dict[str, OrgKind]
-    index: WordIndex
-    affirm: tuple[str, ...]  # the message says the organisation is a legal person
-    deny: tuple[str, ...]  # …that it is not
-    coordinators: tuple[str, ...]  # 和、还是: the kinds named are asked about one by one
-    ours: tuple[str, ...]  # 我们: the user speaks of their own organisation
+    zh: KindWords
+    en: KindWords
 
-    def judge(self, text: str) -> tuple[Judgement, ...]:
+    def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
         """One judgement per organisation the message asks about (none when it names no kind)."""
-        found = [(word, start, self.kinds[key]) for word, start, key in self.index.found(text)]
-        if len(found) > 1 and all(_between(text, a, b) in self.coordinators for a, b in pairwise(found)):
+        words = self.en if lang == "en" else self.zh
+        found = [(word, start, self.kinds[key]) for word, start, key in words.index.found(text)]
+        if len(found) > 1 and all(words.coordinators.equals(_between(text, a, b)) for a, b in pairwise(found)):
             seen = dict.fromkeys(kind for _, _, kind in found)
-            words = [next(w for w, _, k in found if k is kind) for kind in seen]
-            return tuple(Judgement(w, kind, kind.verdict) for w, kind in zip(words, seen, strict=True))
+            named = [next(w for w, _, k in found if k is kind) for kind in seen]
+            return tuple(Judgement(w, kind, kind.verdict) for w, kind in zip(named, seen, strict=True))
         if not found:
             return ()
-        judgement = self._one([(word, kind) for word, _, kind in found], text)
-        return (replace(judgement, own=has_any(text, self.ours)),)
+        judgement = _one([(word, kind) for word, _, kind in found], text, words)
+        return (replace(judgement, own=words.ours.any_in(text)),)
 
-    def _one(self, found: list[tuple[str, OrgKind]], text: str) -> Judgement:
-        """The organisation is the listed type named last (or the kind named last); the others describe it."""
-        word, kind = next((f for f in reversed(found) if f[1].listed), found[-1])
-        others = [k for _, k in found if k is not kind]
-        legal = False if has_any(text, self.deny) else \
-            True if has_any(text, self.affirm) or any(k.legal_person for k in others) else None
-        blocker = next((k for k in others if k.verdict == "cannot"), None)
-        if blocker is not None:
-            return Judgement(word, kind, "cannot", "blocked", blocker)
-        if legal is False and kind.verdict != "cannot":
-            return Judgement(word, kind, "cannot", "legal_no")
-        if kind.listed and legal:
-            return Judgement(word, kind, "can", "legal_yes")
-        if kind.listed and others:
-            return Judgement(word, kind, "depends", "legal_unknown", others[0])
-        return Judgement(word, kind, kind.verdict)
+
+def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judgement:
+    """The organisation is the listed type named (the last one; in English the first), else the kind named
+    last (first); the others describe it."""
+    order = found if words.head_first else found[::-1]
+    word, kind = next((f for f in order if f[1].listed), order[0])
+    others = [k for _, k in found if k is not kind]
+    legal = False if words.deny.any_in(text) else \
+        True if words.affirm.any_in(text) or any(k.legal_person for k in others) else None
+    blocker = next((k for k in others if k.verdict == "cannot"), None)
+    if blocker is not None:
+        return Judgement(word, kind, "cannot", "blocked", blocker)
+    if legal is False and kind.verdict != "cannot":
+        return Judgement(word, kind, "cannot", "legal_no")
+    if kind.listed and legal:
+        return Judgement(word, kind, "can", "legal_yes")
+    if kind.listed and others:
+        return Judgement(word, kind, "depends", "legal_unknown", others[0])
+    return Judgement(word, kind, kind.verdict)
 
 
 def _between(text: str, a: tuple[str, int, OrgKind], b: tuple[str, int, OrgKind]) -> str:
     return text[a[1] + len(a[0]):b[1]].strip()
 
 
-def _kind(key: str, raw: Any, types: dict[str, str]) -> OrgKind:
+def _wording(raw: dict[str, Any], path: str, verdict: str, advice: bool, listed: str) -> KindWording:
+    """``kinds.<key>.en``: every text the Chinese kind has, in English."""
+    path = f"{path}.en"
+    en = as_map(raw.get("en"), FILE, path)
+    return KindWording(label=text_of(en, "label", FILE, path, english=True),
+                       reason=text_of(en, "reason", FILE, path, english=True),
+                       depends_on=text_of(en, "depends_on", FILE, path, required=verdict == "depends", english=True),
+                       advice=text_of(en, "advice", FILE, path, required=advice, english=True), listed=listed)
+
+
+def _kind(key: str, raw: Any, types: dict[str, str], en_types: dict[str, str]) -> OrgKind:
     path = f"kinds.{key}"
     raw = as_map(raw, FILE, path)
     verdict = raw.get("verdict")
@@ -118,26 +156,45 @@ def _kind(key: str, raw: Any, types: dict[str, str]) -> OrgKind:
     listed = raw.get("type")
     if listed is not None and listed not in types:
         raise KnowledgeError(FILE, f"{path}.type", f"“{listed}”不是 indicators.yml 中 org_type 所列的五类之一")
+    advice = text_of(raw, "advice", FILE, path, required=False)
     return OrgKind(key=key, label=text_of(raw, "label", FILE, path), words=words_of(raw.get("words"), FILE,
                    f"{path}.words"), verdict=verdict, reason=text_of(raw, "reason", FILE, path),
-                   depends_on=text_of(raw, "depends_on", FILE, path, required=verdict == "depends"),
-                   advice=text_of(raw, "advice", FILE, path, required=False),
+                   depends_on=text_of(raw, "depends_on", FILE, path, required=verdict == "depends"), advice=advice,
                    unnamed=flag_of(raw, "unnamed", FILE, path), listed=types.get(listed or "", ""),
-                   legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path))
+                   legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path),
+                   en=_wording(raw, path, verdict, bool(advice), en_types.get(listed or "", "")))
 
 
-def load_kinds(directory: Path, refs: set[str], types: dict[str, str]) -> KindData:
-    """org_kinds.yml of ``directory``; ``types``: the five listed types (org_type key → label)."""
+def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
+    """The words of one language: the Chinese ones at the top of the file and under each kind, the English ones
+    under ``en`` at the top and under each kind (``kinds.<key>.en.words``)."""
+    top = as_map(data.get("en"), FILE, "en") if english else data
+    at = "en." if english else ""
+    entries = {k: words_of(as_map(raw, FILE, f"kinds.{k}").get("en", {}).get("words") if english else raw.get("words"),
+                           FILE, f"kinds.{k}.{at}words") for k, raw in data["kinds"].items()}
+    legal = as_map(top.get("legal_person"), FILE, f"{at}legal_person")
+
+    def phrases(value: Any, key: str) -> Phrases:
+        return Phrases(words_of(value, FILE, f"{at}{key}"), english)
+
+    head = top.get("head", "last")
+    if head not in HEADS:
+        raise KnowledgeError(FILE, f"{at}head", f"应为 {', '.join(HEADS)} 之一")
+    return KindWords(index=word_index(entries, FILE, "kinds", english=english, suffix=f"{at}words"),
+                     affirm=phrases(legal.get("affirm"), "legal_person.affirm"),
+                     deny=phrases(legal.get("deny"), "legal_person.deny"),
+                     coordinators=phrases(top.get("coordinators"), "coordinators"),
+                     ours=phrases(top.get("ours"), "ours"), head_first=head == "first")
+
+
+def load_kinds(directory: Path, refs: set[str], types: dict[str, str], en_types: dict[str, str]) -> KindData:
+    """org_kinds.yml of ``directory``; ``types``: the five listed types (org_type key → label), ``en_types``:
+    their English names (english.yml org_types)."""
     data = as_map(read_yaml(directory / FILE), FILE, "-")
     clause = data.get("clause")
     if clause not in refs:
         raise KnowledgeError(FILE, "clause", f"条款“{clause}”不是 clauses.yml 中的标题")
     raw_kinds = as_map(data.get("kinds"), FILE, "kinds")
-    kinds = {checked_key(k, FILE, f"kinds.{k}"): _kind(k, v, types) for k, v in raw_kinds.items()}
-    legal = as_map(data.get("legal_person"), FILE, "legal_person")
-    return KindData(clause=str(clause), kinds=kinds, index=word_index({k: v.words for k, v in kinds.items()}, FILE,
-                                                                       "kinds"),
-                    affirm=words_of(legal.get("affirm"), FILE, "legal_person.affirm"),
-                    deny=words_of(legal.get("deny"), FILE, "legal_person.deny"),
-                    coordinators=words_of(data.get("coordinators"), FILE, "coordinators"),
-                    ours=words_of(data.get("ours"), FILE, "ours"))
+    kinds = {checked_key(k, FILE, f"kinds.{k}"): _kind(k, v, types, en_types) for k, v in raw_kinds.items()}
+    return KindData(clause=str(clause), kinds=kinds, zh=_kind_words(data, english=False),
+                    en=_kind_words(data, english=True))

@@ -36,7 +36,7 @@ def load_org_data(directory: Path, kb: KnowledgeBase) -> OrgData:
     """Read and validate org_kinds.yml and roles.yml of ``directory`` against the knowledge base ``kb``
     (clause references, the five types, the notice's recommending bodies, the answer templates, the intents)."""
     refs = set(kb.clauses)
-    kinds = load_kinds(directory, refs, _listed_types(directory))
+    kinds = load_kinds(directory, refs, _listed_types(directory), kb.variables["en"]["org_types"])
     roles = load_roles(read_yaml(directory / "roles.yml"), refs, tuple(kb.variables["recommenders"]),
                        set(kb.environment.list_templates()), set(kb.answers))
     return OrgData(kinds=kinds, roles=roles)

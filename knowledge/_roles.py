@@ -1,18 +1,23 @@
 """Who the user speaks for (roles.yml): the recommending bodies of 三、申请材料（一）, bodies that are not, and
-applicants; how a message tells that the user speaks for a body rather than of it."""
+applicants; how a message tells that the user speaks for a body rather than of it. A message is read with the
+words of its language (``lang``: ``zh`` or ``en``); each body's English words and wording are next to the Chinese
+ones (``en:``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from knowledge._kb import english_template
 from knowledge._words import (
-    WordIndex,
+    ENGLISH_SEPARATORS,
+    SEPARATORS,
+    Index,
+    Phrases,
     as_map,
     checked_key,
     clause_around,
     flag_of,
-    has_any,
     text_of,
     word_index,
     words_of,
@@ -20,6 +25,17 @@ from knowledge._words import (
 from knowledge.errors import KnowledgeError
 
 FILE = "roles.yml"
+
+
+@dataclass(frozen=True)
+class RoleWording:
+    """A body's English wording (``roles.<key>.en``): its name, how the answer calls it when the user speaks for
+    it ("your bureau"), the hint and caveat."""
+
+    name: str = ""
+    you: str = ""
+    hint: str = ""
+    caveat: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,7 @@ class Role:
     lower_words: tuple[str, ...] = ()
     caveat: str = ""
     hint: str = ""
+    en: RoleWording = RoleWording()
 
 
 @dataclass(frozen=True)
@@ -66,43 +83,50 @@ class RoleFound:
 class Cues:
     """The words around a body's name that tell who speaks (see roles.yml)."""
 
-    self_words: tuple[str, ...]
-    via_words: tuple[str, ...]
-    self_after: tuple[str, ...]
-    place_after: tuple[str, ...]
-    lower_except: tuple[str, ...]
+    self_words: Phrases
+    via_words: Phrases
+    self_after: Phrases
+    place_after: Phrases
+    lower_except: Phrases
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    """The words a message of one language is read with: the bodies' names, the cues, and each recommender's
+    words for a lower level (``lower``: role key → words)."""
+
+    index: Index
+    cues: Cues
+    lower: dict[str, Phrases]
+    separators: str
 
 
 @dataclass(frozen=True)
 class RoleData:
     roles: dict[str, Role]
     answers: dict[str, RoleAnswer]
-    cues: Cues
-    index: WordIndex
+    zh: RoleWords
+    en: RoleWords
 
-    def find(self, text: str) -> RoleFound | None:
+    def find(self, text: str, lang: str = "zh") -> RoleFound | None:
         """The body named in ``text`` (its lower-level counterpart when so qualified), or None when the name
         is only where the user is ("高新区的企业")."""
-        found = self.index.longest(text)
+        words = self.en if lang == "en" else self.zh
+        found = words.index.longest(text)
         if found is None:
             return None
         word, start, key = found
-        after = text[start + len(word):]
-        if after.startswith(self.cues.place_after):
+        after, cues = text[start + len(word):], words.cues
+        if cues.place_after.starts(after):
             return None
-        before, rest = clause_around(text, start, start + len(word))
+        before, rest = clause_around(text, start, start + len(word), words.separators)
         role = self.roles[key]
-        if role.lower_role and _has_lower(before + "|" + rest, role.lower_words, self.cues.lower_except):
+        lower = words.lower.get(key)
+        if role.lower_role and lower is not None and lower.any_in(cues.lower_except.removed_from(f"{before}|{rest}")):
             role = self.roles[role.lower_role]
-        says_self = after.startswith(self.cues.self_after)  # "我在…经信局工作", "那曲市工信局这边"
-        via = has_any(before, self.cues.via_words) and not says_self
-        return RoleFound(role, word, says_self or (has_any(before, self.cues.self_words) and not via), via)
-
-
-def _has_lower(clause: str, words: tuple[str, ...], exceptions: tuple[str, ...]) -> bool:
-    for word in exceptions:
-        clause = clause.replace(word, "")
-    return has_any(clause, words)
+        says_self = cues.self_after.starts(after)  # "我在…经信局工作", "那曲市工信局这边"
+        via = cues.via_words.any_in(before) and not says_self
+        return RoleFound(role, word, says_self or (cues.self_words.any_in(before) and not via), via)
 
 
 def _role(key: str, raw: Any) -> Role:
@@ -110,12 +134,20 @@ def _role(key: str, raw: Any) -> Role:
     raw = as_map(raw, FILE, path)
     recommender = flag_of(raw, "recommender", FILE, path)
     lower_role = text_of(raw, "lower_role", FILE, path, required=False)
+    caveat = text_of(raw, "caveat", FILE, path, required=False)
+    hint = text_of(raw, "hint", FILE, path, required=not recommender and not raw.get("applicant"))
+    en = as_map(raw.get("en"), FILE, f"{path}.en")
+
+    def english(name: str, required: bool = True) -> str:
+        return text_of(en, name, FILE, f"{path}.en", required=required, english=True)
+
     return Role(key=key, name=text_of(raw, "name", FILE, path), you=text_of(raw, "you", FILE, path),
                 words=words_of(raw.get("words"), FILE, f"{path}.words"), recommender=recommender,
                 applicant=flag_of(raw, "applicant", FILE, path), lower_role=lower_role,
                 lower_words=words_of(raw.get("lower_words"), FILE, f"{path}.lower_words") if lower_role else (),
-                caveat=text_of(raw, "caveat", FILE, path, required=False),
-                hint=text_of(raw, "hint", FILE, path, required=not recommender and not raw.get("applicant")))
+                caveat=caveat, hint=hint,
+                en=RoleWording(name=english("name"), you=english("you"), hint=english("hint", bool(hint)),
+                               caveat=english("caveat", bool(caveat))))
 
 
 def _check_roles(raw: dict[str, Any], roles: dict[str, Role], recommenders: tuple[str, ...]) -> None:
@@ -142,8 +174,9 @@ def _role_answer(intent: str, raw: Any, refs: set[str], templates: set[str]) -> 
     names = {}
     for part in ("recommender", "other"):
         names[part] = text_of(raw, part, FILE, path, required=False)
-        if names[part] and f"{names[part]}.j2" not in templates:
-            raise KnowledgeError(FILE, f"{path}.{part}", f"模板 templates/{names[part]}.j2 不存在")
+        for template in (names[part], english_template(names[part])) if names[part] else ():
+            if f"{template}.j2" not in templates:
+                raise KnowledgeError(FILE, f"{path}.{part}", f"模板 templates/{template}.j2 不存在")
     sources = words_of(raw.get("sources"), FILE, f"{path}.sources")
     for i, ref in enumerate(sources):
         if ref not in refs:
@@ -152,13 +185,25 @@ def _role_answer(intent: str, raw: Any, refs: set[str], templates: set[str]) -> 
                       mention=flag_of(raw, "mention", FILE, path))
 
 
-def _cues(data: dict[str, Any]) -> Cues:
-    return Cues(self_words=words_of(data.get("self_words"), FILE, "self_words"),
-                via_words=words_of(data.get("via_words"), FILE, "via_words"),
-                self_after=words_of(data.get("self_after"), FILE, "self_after"),
-                place_after=words_of(data.get("place_after"), FILE, "place_after"),
-                lower_except=tuple(sorted(words_of(data.get("lower_except"), FILE, "lower_except"), key=len,
-                                          reverse=True)))
+def _role_words(data: dict[str, Any], raw_roles: dict[str, Any], roles: dict[str, Role], english: bool) -> RoleWords:
+    """The words of one language: the Chinese ones at the top of the file and under each body, the English ones
+    under ``en`` at the top and under each body (``roles.<key>.en.words``, ``….en.lower_words``)."""
+    top = as_map(data.get("en"), FILE, "en") if english else data
+    at = "en." if english else ""
+
+    def phrases(value: Any, key: str, required: bool = True) -> Phrases:
+        return Phrases(words_of(value, FILE, key) if required or value is not None else (), english)
+
+    def own(key: str) -> dict[str, Any]:
+        return as_map(raw_roles[key].get("en"), FILE, f"roles.{key}.en") if english else raw_roles[key]
+
+    cues = Cues(**{name: phrases(top.get(name), f"{at}{name}", required=not english or name != "lower_except")
+                   for name in ("self_words", "via_words", "self_after", "place_after", "lower_except")})
+    entries = {key: words_of(own(key).get("words"), FILE, f"roles.{key}.{at}words") for key in roles}
+    lower = {key: phrases(own(key).get("lower_words"), f"roles.{key}.{at}lower_words")
+             for key, role in roles.items() if role.lower_role}
+    return RoleWords(index=word_index(entries, FILE, "roles", english=english, suffix=f"{at}words"), cues=cues,
+                     lower=lower, separators=ENGLISH_SEPARATORS if english else SEPARATORS)
 
 
 def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templates: set[str],
@@ -174,5 +219,5 @@ def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templat
         if intent not in answered:
             raise KnowledgeError(FILE, f"answers.{intent}", "不是 answers.yml 中有回答的意图")
         answers[str(intent)] = _role_answer(str(intent), raw, refs, templates)
-    return RoleData(roles=roles, answers=answers, cues=_cues(data),
-                    index=word_index({k: v.words for k, v in roles.items()}, FILE, "roles"))
+    return RoleData(roles=roles, answers=answers, zh=_role_words(data, raw_roles, roles, english=False),
+                    en=_role_words(data, raw_roles, roles, english=True))
