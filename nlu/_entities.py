@@ -46,9 +46,15 @@ from nlu._types import Entity
 
 __all__ = ["extract_entities"]
 
-_APPROX = r"(?P<approx>多|余|来(?=[个家人名位次场]))?"
-_NUM = rf"(?:(?P<ar>{ARABIC})|(?P<cn>{CN_NUM})){_APPROX}\s?(?P<mult>百万|千万|万|亿|千|w(?![a-z]))?"
+_APPROX = r"(?P<approx>多|余|来(?=[个家人名位次场万千亿元块年]))?"
+# 百来家, 千余人, 百多万: a bare 百/千/万 before 来/多/余 is one hundred (thousand…)
+_BARE_PLACE = rf"(?<![{CN_ALL}\d])[百千万](?=[来多余])"
+_BARE_PLACES = {"百": 100.0, "千": 1000.0, "万": 10000.0}
+_NUM = rf"(?:(?P<ar>{ARABIC})|(?P<cn>{CN_NUM}|{_BARE_PLACE})){_APPROX}\s?(?P<mult>百万|千万|万|亿|千|w(?![a-z]))?"
 
+# 2019年初, 19年上半年: the latest month the part allows (nlu/_reldates.py: an age is never overstated)
+_YEAR_PART = r"(?P<part>年?初(?![步级中审次期始稿选赛心])|上半年|下半年)"
+_YEAR_PARTS = {"初": 3, "上半年": 6, "下半年": 12}
 _YEAR = rf"(?P<y>(?:19|20)\d{{2}}|[{CN_DIGITS}]{{4}})"
 _MONTH = r"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?P<d>3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
@@ -59,25 +65,36 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("-/.", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-/.](?P<m>1[0-2]|0?[1-9])(?:[-/.](?P<d>3[01]|[12]\d|0?[1-9]))?"
                        r"(?![\d.%万元亿千])")),
     ("月", re.compile(rf"(?<!\d)(?P<yy>\d{{2}})年\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
-    ("月", re.compile(rf"(?P<rel>今年|去年|前年|明年)\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
+    ("月", re.compile(rf"(?P<rel>大前年|今年|去年|前年|明年)\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
     ("月", re.compile(rf"(?<![年\d{CN_ALL}]){_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
-    ("年", re.compile(rf"{_YEAR}\s*年(?!度|\d|[{CN_DIGITS}十]+个?月|代)")),
+    ("年", re.compile(rf"{_YEAR}\s*年(?:{_YEAR_PART}|(?!度|\d|[{CN_DIGITS}十]+个?月|代))")),
 )
-# "前年成立的": a relative year of founding alone means its last day, as "2024年" does (no numeral in it)
-_FOUNDING_YEAR = re.compile(r"(?P<rel>今年|去年|前年)"
-                            r"(?=(?:才|刚|刚刚|就)?(?:成立|注册|创办|创立|开办|组建|挂牌|开始运营))")
-_RELATIVE_YEARS = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
+# "前年成立的", "19年成立的", "一八年注册": a year of founding alone means its last day, as "2024年" does; a
+# two-digit year only before (or after) a word of founding, where it cannot be a number of years ("19年" alone
+# stays 19 years). A message that is only a relative year ("去年", "大前年吧") names one as well.
+_FOUNDING_VERB = r"(?:成立|注册|创办|创立|开办|组建|挂牌|开始运营)"
+_SHORT_YEAR = rf"(?:(?<![\d.])(?P<yy>\d{{2}})|(?<![{CN_ALL}])(?P<cy>[〇零一二九][〇零一二三四五六七八九]))年{_YEAR_PART}?"
+_RELATIVE_YEAR = r"(?P<rel>大前年|今年|去年|前年)"
+# each with the group that is the date's span
+_FOUNDING_YEARS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"(?P<at>{_RELATIVE_YEAR}|{_SHORT_YEAR})(?=(?:的时候|时)?(?:才|刚|刚刚|就)?{_FOUNDING_VERB})"), "at"),
+    (re.compile(rf"{_FOUNDING_VERB}(?:于|在)\s?(?P<at>{_SHORT_YEAR})(?![\d{CN_DIGITS}十]*个?月|度)"), "at"),
+    (re.compile(rf"^\s*(?P<at>{_RELATIVE_YEAR})(?:成立|注册)?(?:的|吧|啊|呀|呢)*\s*[。.!！]?\s*$"), "at"),
+)
+_RELATIVE_YEARS = {"大前年": -3, "今年": 0, "去年": -1, "前年": -2, "明年": 1}
 
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 _PERCENT_FIGURE = rf"(?:{CN_NUM}|\d+(?:\.\d+)?)"
+# 百分之八十几 is 81–89 % (like 八十几), 百分之九十多 at least 90 %
 _PERCENT_PREFIX = re.compile(
-    rf"百分之\s*(?P<n>{_PERCENT_FIGURE})(?:\s?(?:到|至|~|-|—|–)\s?(?:百分之)?(?P<n2>{_PERCENT_FIGURE}))?")
+    rf"百分之\s*(?P<n>{_PERCENT_FIGURE})(?:(?P<ji>几)|(?P<more>多(?!少)|余))?"
+    rf"(?:\s?(?:到|至|~|-|—|–)\s?(?:百分之)?(?P<n2>{_PERCENT_FIGURE}))?")
 _TENTHS = re.compile(rf"(?P<n>[{CN_DIGITS}十]|10|\d)(?P<n2>[一二三四五六七八九两])?成(?P<t>[一二三四五六七八九\d])?"
-                     r"(?![员功立本绩果熟为群])")
+                     r"(?![员功立本绩果熟为群])(?P<more>多(?![少吗么])|余)?")
 _NUMBER = re.compile(_NUM)
 _HALF_YEAR = re.compile(r"(?<![\d年])半年")
 # Every date, percent and number pattern needs one of these characters: a text without any is not scanned for them.
-_NUMERAL = re.compile(rf"[\d{CN_DIGITS}十拾]")
+_NUMERAL = re.compile(rf"[\d{CN_DIGITS}十拾]|[百千万](?=[来多余])")
 
 _COUNT_UNITS: tuple[tuple[str, str], ...] = (
     (r"人次", "人次"),
@@ -87,6 +104,8 @@ _COUNT_UNITS: tuple[tuple[str, str], ...] = (
     (r"个(?=(?:中小|小微|服务|中介|合作|技术)?(?:企业|公司|机构|单位|客户))", "家"),
     (r"(?:次|场|回|期)", "次"),
 )
+# after 个: things, not people ("本科专业有12个项目")
+_NOT_PERSONS = re.compile(r"(?:服务|中介|合作|技术)?(?:企业|公司|机构|单位|客户|项目|专业|月|方面|领域|部门|网点|证书)")
 _MONEY_UNIT = re.compile(r"\s?(?:元|块钱|块|圆|rmb)")
 _PERCENT_UNIT = re.compile(r"\s?(?:%|个百分点)")
 _DURATION_UNIT = re.compile(
@@ -105,12 +124,15 @@ class _Found:
     approx: bool = False
     high: float | int | None = None
     ratio: tuple[float | int, float | int] | None = None
+    at_least: bool = False
+    below: bool = False
 
 
 @dataclass(frozen=True)
 class _Figure:
     """Where a figure's numeral was read: the unit after it decides its kind. ``end`` is after its 多/余/来 and
-    multiplier (万…), ``numeral_end`` after the numeral itself; ``raw`` is the numeral as written."""
+    multiplier (万…), ``numeral_end`` after the numeral itself and its 多/余/来 ("九十多"); ``raw`` is the numeral
+    as written."""
 
     start: int
     end: int
@@ -122,13 +144,18 @@ class _Figure:
     @classmethod
     def of(cls, match: re.Match[str], start: int | None = None) -> _Figure:
         arabic = match.group("ar") is not None
-        return cls(match.start() if start is None else start, match.end(), match.end("ar" if arabic else "cn"),
+        numeral_end = match.end("approx") if match.group("approx") else match.end("ar" if arabic else "cn")
+        return cls(match.start() if start is None else start, match.end(), numeral_end,
                    match.group("ar") if arabic else match.group("cn"), arabic, match.group("mult"))
 
 
 def _percent_bounds(match: re.Match[str]) -> tuple[float | None, float | None]:
-    """百分之九十 → (90, None); 百分之七八十 and 百分之七十到八十 → (70, 80)."""
+    """百分之九十 → (90, None); 百分之七八十 and 百分之七十到八十 → (70, 80); 百分之八十几 → (81, 89)."""
     first, second = match.group("n"), match.group("n2")
+    if match.group("ji") or match.group("more"):
+        if second is not None or pair_bounds(first):
+            return None, None
+        return _vague_of(first, "") if match.group("ji") else (cn_value(first), None)
     if second is None:
         bounds = pair_bounds(first)
         return bounds if bounds is not None else (cn_value(first), None)
@@ -136,6 +163,14 @@ def _percent_bounds(match: re.Match[str]) -> tuple[float | None, float | None]:
     if low is None or high is None or low >= high or pair_bounds(first) or pair_bounds(second):
         return None, None
     return low, high
+
+
+def _vague_of(pre: str, suf: str) -> tuple[float | None, float | None]:
+    """八十几 → (81, 89); Arabic tens as well: 80几 → (81, 89)."""
+    if pre.isdigit():
+        pre = cn2an.an2cn(pre)
+    bounds = vague_bounds(pre, suf)
+    return bounds if bounds is not None else (None, None)
 
 
 def _whole(raw: str) -> int | None:
@@ -159,17 +194,32 @@ def _year_of(text: str) -> int | None:
         return None
 
 
+_YEAR_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _short_year(raw: str, today: datetime.date) -> int | None:
+    """19 → 2019, 98 → 1998 (a year not after this one), 一九 → 2019, 〇八 → 2008."""
+    two = raw if raw.isdigit() else "".join(str(_YEAR_DIGITS[ch]) for ch in raw if ch in _YEAR_DIGITS)
+    if len(two) != 2:
+        return None
+    year = 2000 + int(two)
+    return year if year <= today.year else year - 100
+
+
 def _date_value(match: re.Match[str], today: datetime.date) -> str | None:
-    groups = match.groupdict()
+    groups = {key: value for key, value in match.groupdict().items() if value is not None}
+    short = groups.get("yy") or groups.get("cy")
+    rel = groups.get("rel")
     if groups.get("y"):
         year = _year_of(groups["y"])
-    elif groups.get("yy"):
-        year = 2000 + int(groups["yy"])
-    elif groups.get("rel"):
-        year = today.year + _RELATIVE_YEARS[groups["rel"]]
+    elif short:
+        year = _short_year(short, today)
+    elif rel:
+        year = today.year + _RELATIVE_YEARS[rel]
     else:
         year = today.year
-    month = small(groups.get("m")) if "m" in groups else 12
+    part = groups.get("part")
+    month = small(groups.get("m")) if "m" in match.groupdict() else _YEAR_PARTS[part.lstrip("年")] if part else 12
     if year is None or month is None or not 1900 <= year <= 2100 or not 1 <= month <= 12:
         return None
     day = small(groups.get("d")) or calendar.monthrange(year, month)[1]
@@ -230,10 +280,13 @@ class _Scanner:
                     self.add(_Found("date", value, match.start(), match.end()))
 
     def founding_years(self) -> None:
-        for match in self.each(_FOUNDING_YEAR):
-            value = _date_value(match, self.today)
-            if value is not None:
-                self.add(_Found("date", value, match.start(), match.end()))
+        """前年成立的, 19年成立的, 成立于18年, 一九年注册, "去年" alone: the year's last day (or its part's)."""
+        for pattern, group in _FOUNDING_YEARS:
+            for match in pattern.finditer(self.norm):
+                start, end = match.span(group)
+                value = _date_value(match, self.today) if self.free(start, end) else None
+                if value is not None:
+                    self.add(_Found("date", value, start, end))
 
     def block(self, start: int, end: int) -> None:
         """Words made of numerals that are no figure (几十家, 乱七八糟, 第五六项): nothing else reads them."""
@@ -275,11 +328,14 @@ class _Scanner:
             self.ranges()
 
     def percents_prefixed(self) -> None:
+        """百分之九十 → 90, 百分之七八十 → 70–80, 百分之八十几 → 81–89 (approximate), 百分之九十多 → at least 90."""
         for match in self.each(_PERCENT_PREFIX):
             low, high = _percent_bounds(match)
             if low is not None:
                 self.add(_Found("percent", clean(low), match.start(), match.end(),
-                                high=None if high is None else clean(high)))
+                                high=None if high is None else clean(high),
+                                approx=bool(match.group("ji") or match.group("more")),
+                                at_least=bool(match.group("more"))))
 
     def tenths(self) -> None:
         for match in self.each(_TENTHS):
@@ -288,11 +344,13 @@ class _Scanner:
                 continue
             if match.group("n2"):
                 bounds = pair_bounds(match.group("n") + match.group("n2"))
-                if bounds is not None and not match.group("t"):
+                if bounds is not None and not match.group("t") and not match.group("more"):
                     self.add(_Found("percent", clean(bounds[0] * 10), match.start(), match.end(),
                                     high=clean(bounds[1] * 10)))
                 continue
-            self.add(_Found("percent", clean(tens * 10 + tenth), match.start(), match.end()))
+            more = bool(match.group("more"))  # 九成多, 七成余: at least
+            self.add(_Found("percent", clean(tens * 10 + tenth), match.start(), match.end(), approx=more,
+                            at_least=more))
 
     def half_years(self) -> None:
         for match in self.each(_HALF_YEAR):
@@ -308,7 +366,7 @@ class _Scanner:
         figure = _Figure.of(match)
         if not figure.arabic and (bounds := pair_bounds(figure.raw)) is not None:
             return self._pair(figure, *bounds)
-        value = cn_value(figure.raw)
+        value = _BARE_PLACES.get(figure.raw) or cn_value(figure.raw)
         if value is None:
             return None
         if figure.mult:
@@ -316,7 +374,9 @@ class _Scanner:
         if not math.isfinite(value):
             return None
         found = self._classify(value, figure)
-        return dataclasses.replace(found, approx=True) if found and match.group("approx") else found
+        if found is None or not match.group("approx"):
+            return found
+        return dataclasses.replace(found, approx=True, at_least=True)  # 20多家, 九十多, 100来万: at least
 
     def _pair(self, figure: _Figure, low: float, high: float) -> _Found | None:
         """五六家, 三四百人次, 五六十万: a range, unless the digits name days, months or an ordinal (第五六项)."""
@@ -374,18 +434,30 @@ class _Scanner:
             for match in self.each(pattern):
                 whole = self._share_whole(match)
                 found = None if whole is None else self._part_share(match, whole)
+                if found is not None and whole is not None and match.groupdict().get("bare"):
+                    self._bare_whole(match, whole)
                 while found is not None and whole is not None and self.free(found.start, found.end):
                     self.add(found)
                     more = loose.SHARE_MORE.match(self.norm, found.end)
                     found = self._part_share(more, whole) if more and self._described(more) else None
 
+    def _bare_whole(self, match: re.Match[str], whole: int) -> None:
+        """"总共16个", "十个里头…": the whole of a head count said with a bare 个 is a count of people."""
+        start, end = match.start("whole"), match.end("bare")
+        if self.free(start, end):
+            self.add(_Found("count", whole, start, end, "人"))
+
     def _described(self, match: re.Match[str]) -> bool:
         """A qualification word in the match or just after it (8个本科, 8个有中级职称)."""
         return loose.QUALIFICATION.search(self.norm, match.start(), min(len(self.norm), match.end() + 8)) is not None
 
+    def _qualified(self, start: int) -> bool:
+        """The qualification is said right before the figure at ``start`` ("大专以上的10个", "本科的有8个")."""
+        return loose.QUALIFIED_BEFORE.search(self.norm, max(0, start - loose.QUALIFIED_LOOKBACK), start) is not None
+
     def _share_whole(self, match: re.Match[str]) -> int | None:
-        if match.re is loose.SHARE_OF_TOTAL and not self._described(match):
-            return None  # "8个本科，总共15人": the part must say what it has
+        if match.re is loose.SHARE_OF_TOTAL and not (self._described(match) or self._qualified(match.start())):
+            return None  # "8个本科，总共15人", "大专以上的10个，总共16个": the part must say what it has
         said = match.re is not loose.SHARE_AMONG or match.group("lead")
         if not said and not ((match.group("total") or match.group("staff")) and self._described(match)):
             return None  # "一共15个人，其中8个…", "一共15个人，8个有中级职称", "团队20人，大专以上15个"
@@ -403,9 +475,10 @@ class _Scanner:
                       high=None if high is None else _share(int(high), whole))
 
     def vague(self) -> None:
-        """十几家 → 11–19 家 (approximate); 几十家, 好几家 and idioms of digits are no figure and are blocked."""
+        """十几家 → 11–19 家, 20几家 → 21–29 家 (approximate); 几十家, 好几家 and idioms of digits are no figure and
+        are blocked."""
         for match in self.each(loose.VAGUE):
-            pre = match.group("pre") or ""
+            pre = match.group("pre") or (cn2an.an2cn(match.group("apre")) if match.group("apre") else "")
             before = self.norm[max(0, match.start() - 1):match.start()]
             bounds = None if match.group("idiom") or before == "第" else vague_bounds(pre, match.group("suf"))
             found = None
@@ -444,15 +517,38 @@ class _Scanner:
         return unit is None or self.norm[end:].lstrip(" ").startswith(unit)
 
     def approximations(self) -> None:
-        """大概/约/差不多/将近… before a figure, 左右/上下/出头 after it: the figure is approximate."""
+        """大概/约/差不多/将近… before a figure, 左右/上下/出头 after it: the figure is approximate. Words that say
+        which way the true value lies set ``below`` (将近/不到/小…, …不到/以下) or ``at_least`` (至少/超过…,
+        …以上/出头, a percent's 多: "一半多")."""
         for i, found in enumerate(self.found):
-            if found.entity in ("date", "email") or found.approx:
-                continue
-            before = loose.APPROX_BEFORE.search(self.norm, max(0, found.start - loose.APPROX_LOOKBACK), found.start)
-            if before is not None and before.group("near") and found.entity == "duration":
-                before = None  # 近三年 is a period, not "nearly three years"
-            if before is not None or loose.APPROX_AFTER.match(self.norm, found.end):
-                self.found[i] = dataclasses.replace(found, approx=True)
+            if found.entity not in ("date", "email"):
+                self.found[i] = self._loosened(found)
+
+    def _loosened(self, found: _Found) -> _Found:
+        before = loose.APPROX_BEFORE.search(self.norm, max(0, found.start - loose.APPROX_LOOKBACK), found.start)
+        if before is not None and before.group("near") and found.entity == "duration":
+            before = None  # 近三年 is a period, not "nearly three years"
+        after = loose.APPROX_AFTER.match(self.norm, found.end)
+        more = loose.MORE_AFTER.match(self.norm, found.end) if found.entity == "percent" else None
+        if more is not None and self.free(more.start(), more.end()):
+            self.block(more.start(), more.end())
+            found = dataclasses.replace(found, end=more.end(), approx=True, at_least=True)
+        below = self._small_before(found) or _said(before, "below", "near") or _said(after, "below")
+        least = _said(before, "least") or _said(after, "least")
+        if found.high is not None or (below and least):
+            below = least = False  # a range has its bounds; "至少…不到" says nothing sure
+        if before is None and after is None and not below:
+            return found
+        return dataclasses.replace(found, approx=True, below=found.below or below,
+                                   at_least=(found.at_least or least) and not below)
+
+    def _small_before(self, found: _Found) -> bool:
+        """"小一百万": 小 right before a round figure (not 大小/最小) is a bit under it."""
+        start = found.start
+        return (start >= 1 and self.norm[start - 1] == loose.SMALL_BEFORE and found.high is None
+                and (start < 2 or self.norm[start - 2] not in "大最较很太缩变")
+                and found.entity in ("money", "count", "percent", "number")
+                and loose.ROUND_FIGURE.match(self.norm, start) is not None)
 
     def _money(self, value: float, start: int, end: int) -> _Found | None:
         unit = _MONEY_UNIT.match(self.norm, end)
@@ -473,6 +569,8 @@ class _Scanner:
             hit = re.match(pattern, rest)
             if hit:
                 return _Found("count", clean(value), start, offset + hit.end(), unit)
+        if rest.startswith("个") and not _NOT_PERSONS.match(rest, 1) and self._qualified(start):
+            return _Found("count", clean(value), start, offset + 1, "人")  # "大专以上的有12个": people
         return None
 
     def _duration(self, value: float, start: int, end: int) -> _Found | None:
@@ -488,6 +586,28 @@ class _Scanner:
         return _Found("duration", clean(years), start, unit.end(), approx=bool(unit.group("more")))
 
 
+_POWERS_OF_TEN = frozenset(10.0 ** k for k in range(1, 9))
+
+
+def _listed_bounds(low: float, high: float, upper_raw: str) -> tuple[float, float] | None:
+    """Two figures joined by 、 that name a range: 5、6家 → 5–6; 十二、三个人 → 12–13 and 二十五、六家 → 25–26 (the
+    second gives only the last digit); 五、六十家 → 50–60 (the first takes the second's place: 五、六万 → 5万–6万). None otherwise."""
+    if low + 1 == high:
+        return low, high
+    if low != int(low) or high != int(high):
+        return None
+    if low >= 10 and 1 <= high <= 9 and low % 10 + 1 == high:
+        return low, low + 1
+    scale = high / (low + 1)
+    if 1 <= low <= 8 and scale in _POWERS_OF_TEN and not upper_raw.isascii():
+        return low * scale, high
+    return None
+
+
+def _said(match: re.Match[str] | None, *groups: str) -> bool:
+    return match is not None and any(match.group(group) for group in groups)
+
+
 def _separated_bounds(match: re.Match[str], upper: _Figure) -> tuple[float, float] | None:
     """The two figures of "20到30万": the lower one takes the upper one's 万 when it has none of its own and is
     below the upper one's coefficient (20到30万 is 20万–30万, 五千到一万 stays 5000–10000)."""
@@ -495,8 +615,11 @@ def _separated_bounds(match: re.Match[str], upper: _Figure) -> tuple[float, floa
     low, high = cn_value(lo_raw), cn_value(upper.raw)
     if low is None or high is None or pair_bounds(lo_raw) or pair_bounds(upper.raw):
         return None
-    if match.group("sep") == "、" and low + 1 != high:
-        return None  # 5、6家 is 5–6 家; 3、8 lists two figures
+    if match.group("sep") == "、":
+        listed = _listed_bounds(low, high, upper.raw)
+        if listed is None:
+            return None  # 3、8 lists two figures
+        low, high = listed
     if lo_mult:
         low *= MULTIPLIERS[lo_mult]
     if upper.mult:
@@ -518,6 +641,6 @@ def extract_entities(text: str, *, today: datetime.date | None = None,
     ordered = sorted(scanner.found, key=lambda f: f.start)
     return tuple(
         Entity(entity=f.entity, value=f.value, start=f.start, end=f.end, text=text[f.start:f.end], unit=f.unit,
-               approx=f.approx, high=f.high, ratio=f.ratio)
+               approx=f.approx, high=f.high, ratio=f.ratio, at_least=f.at_least, below=f.below)
         for f in ordered
     )

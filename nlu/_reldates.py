@@ -1,5 +1,11 @@
 """Relative and partial dates resolved against a given day: 今天/明天/后天, (这|本|上|下|下下)周五, 月底/下月底,
-年底, 下个月10号, 10号 (this month, or the next when it has passed), 3天后/两周后/一个月后.
+年底/前年年底, 下个月10号, 10号 (this month, or the next when it has passed), 3天后/两周后/一个月后, and the past:
+三年前/两个月前/半年前 (the same day that long before today), 去年年初/前年上半年.
+
+A part of a past year is its LATEST day, so that an age counted from it is never overstated: 年初 is the end of
+the first quarter (03-31), 上半年 06-30, 下半年 and 年底/年末 12-31. 年初/上半年/下半年 are read only after
+今年/去年/前年/大前年: "明年年初" or a bare "年初" as a deadline would need the EARLIEST day, and no entity is
+better than a late reminder.
 
 Full dates (2019年3月5日, 12月20日, 2019年3月) are read by the patterns of nlu/_entities.py; the extractor runs
 this module first, and a span found here is not read again. ``local_today()`` is the reference day when the
@@ -25,7 +31,11 @@ _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 
 _DAY_WORDS = {"今天": 0, "今日": 0, "明天": 1, "明日": 1, "后天": 2, "大后天": 3}
 _MONTH_PREFIX = {None: 0, "本": 0, "这": 0, "这个": 0, "下": 1, "下个": 1, "下下": 2, "下下个": 2, "上": -1, "上个": -1}
 _WEEK_PREFIX: dict[str | None, int | None] = {**_MONTH_PREFIX, None: None}  # bare 周五: the next one
-_YEAR_PREFIX = {None: 0, "今": 0, "明": 1, "去": -1}
+_YEAR_PREFIX = {None: 0, "今": 0, "明": 1, "后": 2, "去": -1, "前": -2, "大前": -3}
+_YEAR_PARTS = {"初": 3, "上半年": 6, "下半年": 12}  # the latest month each allows (年初: the first quarter)
+# 前/后 as a year prefix (前年, 后年), not the end of 之前/以后/然后…
+_BEFORE_YEAR = "(?:大前|(?<![之以提向往面目当空此日月年])前)"
+_AFTER_YEAR = "(?<![之以然最过前今往])后"
 _NOT_AFTER = rf"(?<![\d{_NUMERALS}十百几每第上个年月.:：〕\]-])"
 _DOM = r"3[01]|[12]\d|0?[1-9]|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九]"
 
@@ -34,13 +44,16 @@ _PATTERN = re.compile("|".join((
     r"(?P<word>大后天|(?<![之以])后天|今天|今日|明天|明日)",
     rf"{_NOT_AFTER}(?P<wp>下下个?|下个?|上个?|这个?|本)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])(?![\d年月])",
     rf"{_NOT_AFTER}(?P<mp>下下个?|下个?|上个?|这个?|本)?(?P<me>月)[底末]",
-    rf"(?<![\d{_NUMERALS}十])(?P<yp>今|明|去)?(?P<ye>年)年?[底末]",
+    rf"(?<![\d{_NUMERALS}十])(?P<yp>{_BEFORE_YEAR}|{_AFTER_YEAR}|今|明|去)?(?P<ye>年)年?[底末]",
+    rf"(?P<qp>{_BEFORE_YEAR}|今|去)年年?(?P<yq>初(?![步级中审次期始稿选赛心])|上半年|下半年)",
     rf"{_NOT_AFTER}(?:(?P<dp>下下个?|下个?|上个?|这个?|本)月(?P<dd>{_DOM})[号日]|(?P<bd>{_DOM})号)(?![楼院线室门栋文令码])",
     rf"(?<![\d{_NUMERALS}十])(?P<n>\d{{1,3}}|[{_NUMERALS}十]{{1,3}}|半)个?(?P<unit>天|日|周|星期|礼拜|月|年)"
     r"(?:以后|之后|后)",
+    rf"(?<![\d{_NUMERALS}十])(?P<bn>\d{{1,2}}|[{_NUMERALS}十]{{1,3}}|半)(?P<bu>年|个月)(?P<bhalf>半)?多?"
+    r"(?:以前|之前|前)(?![期提台端景身者列沿辈夕])",
 )))
 # A text without any of these characters has no relative date (most questions): the pattern is not run.
-_GATE = re.compile(r"[天日周期拜底末号后]")
+_GATE = re.compile(r"[天日周期拜底末号后前初半]")
 
 
 def local_today() -> dt.date:
@@ -74,6 +87,11 @@ def _resolve(match: re.Match[str], today: dt.date) -> dt.date | None:
         return _weekday(today, _WEEKDAYS[groups["wd"]], _WEEK_PREFIX[groups["wp"]])
     if groups["ye"]:
         return dt.date(today.year + _YEAR_PREFIX[groups["yp"]], 12, 31)
+    if groups["yq"]:
+        month = _YEAR_PARTS[groups["yq"][0] if groups["yq"][0] == "初" else groups["yq"]]
+        return dt.date(today.year + _YEAR_PREFIX[groups["qp"]], month, calendar.monthrange(2001, month)[1])
+    if groups["bu"]:
+        return _before(today, groups["bn"], groups["bu"], bool(groups["bhalf"]))
     if groups["me"]:
         return _month_end(today, _MONTH_PREFIX[groups["mp"]])
     if groups["dd"] or groups["bd"]:
@@ -132,6 +150,17 @@ def _after(today: dt.date, raw: str, unit: str) -> dt.date | None:
     if unit in ("周", "星期", "礼拜"):
         return today + dt.timedelta(weeks=count)
     return _add_months(today, count * (12 if unit == "年" else 1))
+
+
+def _before(today: dt.date, raw: str, unit: str, half: bool) -> dt.date | None:
+    """三年前, 两个月前, 半年前, 一年半前: the same day that long before today (or that month's last day)."""
+    if raw == "半":
+        return _add_months(today, -6) if unit == "年" and not half else today - dt.timedelta(days=15)
+    count = _small(raw)
+    if count is None or count > 120:
+        return None
+    months = count * 12 + (6 if half else 0) if unit == "年" else count
+    return None if half and unit != "年" else _add_months(today, -months)
 
 
 def _small(raw: str) -> int | None:

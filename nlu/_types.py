@@ -15,8 +15,16 @@ class Entity:
 
     Loose figures keep what the applicant meant, and never a number they did not say:
 
-    - ``approx``: the figure is an approximation (大概/大约/约/差不多/将近/近 before it, 左右/上下/出头 after it,
-      多/余/来/几 in it: "大概20家", "20多家", "十几家").
+    - ``approx``: the figure is not exact (大概/大约/约/差不多/将近/近 before it, 左右/上下/出头 after it,
+      多/余/来/几 in it: "大概20家", "20多家", "十几家"). Set as well whenever ``at_least`` or ``below`` is.
+    - ``at_least``: ``value`` is a lower bound said as one figure; the true value is at or above it ("20多家",
+      "九十多", "9成多", "八成以上", "100来万", "百来家", "二十出头", "至少20家", "超过20家", "三年多"): record it
+      按下限. 多/余/来 inside the figure are in the span ("9成多", "100来万"); words after it (以上, 出头, 开外)
+      are not, like 左右. A range says the same with ``high`` and leaves this False.
+    - ``below``: the true value is under ``value`` (or at most ``value``): "将近20家", "近20家", "接近20家",
+      "不到20家", "不足20家", "二十家不到", "小一百万", "20家以下", "最多20家". Recording ``value`` would overstate
+      it (20 would pass a threshold of 20): ask instead. The words are not in the span. "近三年" (the last three
+      years) is a period, not a figure below three.
     - ``high``: the upper bound of a range; ``value`` is then the lower bound, in the same kind and unit
       ("五六家" is 5–6 家, "20-30万元" 200000–300000 元, "八九成" 80–90 %). None for a single figure.
     - ``ratio``: (part, whole) of a percent computed from a fraction or a head count, rounded to 2 decimals:
@@ -24,8 +32,9 @@ class Entity:
       the span is the part ("8个", "其中8个"), the whole is a ``count`` entity of its own (15 人). None when the
       applicant stated the percent ("85%", "八成").
 
-    ``to_dict`` (Rasa's shape) adds ``"approximate": true``, ``"range": [low, high]`` and ``"ratio": [part,
-    whole]`` only when they are set, so the entities of other messages are unchanged."""
+    ``to_dict`` (Rasa's shape) adds ``"approximate": true``, ``"at_least": true``, ``"below": true``,
+    ``"range": [low, high]`` and ``"ratio": [part, whole]`` only when they are set, so the entities of other
+    messages are unchanged."""
 
     entity: str
     value: float | int | str
@@ -36,6 +45,8 @@ class Entity:
     approx: bool = False
     high: float | int | None = None
     ratio: tuple[float | int, float | int] | None = None
+    at_least: bool = False
+    below: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -50,6 +61,10 @@ class Entity:
             out["unit"] = self.unit
         if self.approx:
             out["approximate"] = True
+        if self.at_least:
+            out["at_least"] = True
+        if self.below:
+            out["below"] = True
         if self.high is not None:
             out["range"] = [self.value, self.high]
         if self.ratio is not None:
