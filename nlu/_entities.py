@@ -6,10 +6,13 @@ last day), anything else numeric is ``number``. Chinese numerals are read by cn2
 to the original text, which may be traditional Chinese or full-width.
 
 Loose figures are read as the applicant means them, never as a number they did not say (see ``Entity``): a
-range ("五六家", "20-30万元", "十几家") is one entity from its lower bound (``value``) to ``high``; an approximation
-("大概20家", "120万左右") sets ``approx``; a fraction or a head count ("三分之二", "15个人里8个本科") is a percent
-with its (part, whole) ``ratio``. Figures without a value ("几十家", "好几家") and digits that are no figure
-("第五六项", "周五六", "乱七八糟") give no entity.
+range ("五六家", "20-30万元", "十几家", "20几家", "十二、三个人") is one entity from its lower bound (``value``) to
+``high``; an approximation ("大概20家", "120万左右") sets ``approx``; a lower bound said as one figure ("20多家",
+"九成多", "八成以上", "100来万") sets ``at_least`` too, and a figure the true value is under ("将近20家",
+"不到20家", "小一百万") sets ``below``; a fraction or a head count ("三分之二", "15个人里8个本科", "十个里头有六个",
+"大专以上的10个，总共16个") is a percent with its (part, whole) ``ratio``. Figures without a value ("几十家",
+"好几家") and digits that are no figure ("第五六项", "周五六", "乱七八糟") give no entity. Years of founding may be
+short or relative ("19年成立的", "大前年", "三年前", "去年年初": nlu/_reldates.py), never later than the words allow.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ _APPROX = r"(?P<approx>多|余|来(?=[个家人名位次场万千亿元块年]))
 # 百来家, 千余人, 百多万: a bare 百/千/万 before 来/多/余 is one hundred (thousand…)
 _BARE_PLACE = rf"(?<![{CN_ALL}\d])[百千万](?=[来多余])"
 _BARE_PLACES = {"百": 100.0, "千": 1000.0, "万": 10000.0}
+_ROUND_ENDS = ("0", "十", "拾", "百", "佰", "千", "仟", "万", "萬")
 _NUM = rf"(?:(?P<ar>{ARABIC})|(?P<cn>{CN_NUM}|{_BARE_PLACE})){_APPROX}\s?(?P<mult>百万|千万|万|亿|千|w(?![a-z]))?"
 
 # 2019年初, 19年上半年: the latest month the part allows (nlu/_reldates.py: an age is never overstated)
@@ -73,13 +77,14 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # two-digit year only before (or after) a word of founding, where it cannot be a number of years ("19年" alone
 # stays 19 years). A message that is only a relative year ("去年", "大前年吧") names one as well.
 _FOUNDING_VERB = r"(?:成立|注册|创办|创立|开办|组建|挂牌|开始运营)"
-_SHORT_YEAR = rf"(?:(?<![\d.])(?P<yy>\d{{2}})|(?<![{CN_ALL}])(?P<cy>[〇零一二九][〇零一二三四五六七八九]))年{_YEAR_PART}?"
+_SHORT_YEAR = (rf"(?:(?<![\d.])(?P<yy>\d{{2}})|(?<![{CN_ALL}])(?P<cy>[〇零一二九][〇零一二三四五六七八九]))"
+               rf"年{_YEAR_PART}?")
 _RELATIVE_YEAR = r"(?P<rel>大前年|今年|去年|前年)"
-# each with the group that is the date's span
-_FOUNDING_YEARS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"(?P<at>{_RELATIVE_YEAR}|{_SHORT_YEAR})(?=(?:的时候|时)?(?:才|刚|刚刚|就)?{_FOUNDING_VERB})"), "at"),
-    (re.compile(rf"{_FOUNDING_VERB}(?:于|在)\s?(?P<at>{_SHORT_YEAR})(?![\d{CN_DIGITS}十]*个?月|度)"), "at"),
-    (re.compile(rf"^\s*(?P<at>{_RELATIVE_YEAR})(?:成立|注册)?(?:的|吧|啊|呀|呢)*\s*[。.!！]?\s*$"), "at"),
+# the group ``at`` is the date's span
+_FOUNDING_YEARS = (
+    re.compile(rf"(?P<at>{_RELATIVE_YEAR}|{_SHORT_YEAR})(?=(?:的时候|时)?(?:才|刚|刚刚|就)?{_FOUNDING_VERB})"),
+    re.compile(rf"{_FOUNDING_VERB}(?:于|在)\s?(?P<at>{_SHORT_YEAR})(?![\d{CN_DIGITS}十]*个?月|度)"),
+    re.compile(rf"^\s*(?P<at>{_RELATIVE_YEAR})(?:成立|注册)?(?:的|吧|啊|呀|呢)*\s*[。.!！]?\s*$"),
 )
 _RELATIVE_YEARS = {"大前年": -3, "今年": 0, "去年": -1, "前年": -2, "明年": 1}
 
@@ -281,9 +286,9 @@ class _Scanner:
 
     def founding_years(self) -> None:
         """前年成立的, 19年成立的, 成立于18年, 一九年注册, "去年" alone: the year's last day (or its part's)."""
-        for pattern, group in _FOUNDING_YEARS:
+        for pattern in _FOUNDING_YEARS:
             for match in pattern.finditer(self.norm):
-                start, end = match.span(group)
+                start, end = match.span("at")
                 value = _date_value(match, self.today) if self.free(start, end) else None
                 if value is not None:
                     self.add(_Found("date", value, start, end))
@@ -366,6 +371,8 @@ class _Scanner:
         figure = _Figure.of(match)
         if not figure.arabic and (bounds := pair_bounds(figure.raw)) is not None:
             return self._pair(figure, *bounds)
+        if match.group("approx") == "来" and not figure.raw.endswith(_ROUND_ENDS):
+            return None  # 来 follows a round figure (十来个, 20来家); 一来…二来… is "firstly… secondly…"
         value = _BARE_PLACES.get(figure.raw) or cn_value(figure.raw)
         if value is None:
             return None
@@ -578,12 +585,14 @@ class _Scanner:
         if unit is None or self.norm.startswith("度", unit.end()) or value >= 200:
             return None
         if unit.group("months"):
-            return _Found("duration", clean(value / 12), start, unit.end(), approx="多" in unit.group("months"))
+            more = "多" in unit.group("months")  # 三个多月, 三年多: at least
+            return _Found("duration", clean(value / 12), start, unit.end(), approx=more, at_least=more)
         years = value + (0.5 if unit.group("half") else 0.0)
         months = small(unit.group("mon"))
         if months is not None and months < 12:
             years += months / 12
-        return _Found("duration", clean(years), start, unit.end(), approx=bool(unit.group("more")))
+        more = bool(unit.group("more"))
+        return _Found("duration", clean(years), start, unit.end(), approx=more, at_least=more)
 
 
 _POWERS_OF_TEN = frozenset(10.0 ** k for k in range(1, 9))
@@ -591,7 +600,8 @@ _POWERS_OF_TEN = frozenset(10.0 ** k for k in range(1, 9))
 
 def _listed_bounds(low: float, high: float, upper_raw: str) -> tuple[float, float] | None:
     """Two figures joined by 、 that name a range: 5、6家 → 5–6; 十二、三个人 → 12–13 and 二十五、六家 → 25–26 (the
-    second gives only the last digit); 五、六十家 → 50–60 (the first takes the second's place: 五、六万 → 5万–6万). None otherwise."""
+    second gives only the last digit); 五、六十家 → 50–60 and 五、六万 → 5万–6万 (the first takes the second's
+    place). None otherwise."""
     if low + 1 == high:
         return low, high
     if low != int(low) or high != int(high):

@@ -19,8 +19,9 @@ class Entity:
       多/余/来/几 in it: "大概20家", "20多家", "十几家"). Set as well whenever ``at_least`` or ``below`` is.
     - ``at_least``: ``value`` is a lower bound said as one figure; the true value is at or above it ("20多家",
       "九十多", "9成多", "八成以上", "100来万", "百来家", "二十出头", "至少20家", "超过20家", "三年多"): record it
-      按下限. 多/余/来 inside the figure are in the span ("9成多", "100来万"); words after it (以上, 出头, 开外)
-      are not, like 左右. A range says the same with ``high`` and leaves this False.
+      按下限. 多/余/来 inside the figure are in the span ("9成多", "100来万", and a percent's "一半多"); words
+      after it (以上, 出头, 开外) are not, like 左右. A range says the same with ``high`` and leaves this False;
+      ``at_least`` and ``below`` are never both set.
     - ``below``: the true value is under ``value`` (or at most ``value``): "将近20家", "近20家", "接近20家",
       "不到20家", "不足20家", "二十家不到", "小一百万", "20家以下", "最多20家". Recording ``value`` would overstate
       it (20 would pass a threshold of 20): ask instead. The words are not in the span. "近三年" (the last three
@@ -29,8 +30,9 @@ class Entity:
       ("五六家" is 5–6 家, "20-30万元" 200000–300000 元, "八九成" 80–90 %). None for a single figure.
     - ``ratio``: (part, whole) of a percent computed from a fraction or a head count, rounded to 2 decimals:
       "三分之二" 66.67 with (2, 3), "一半" 50 with (1, 2), "15个人里8个本科" 53.33 with (8, 15). For a head count
-      the span is the part ("8个", "其中8个"), the whole is a ``count`` entity of its own (15 人). None when the
-      applicant stated the percent ("85%", "八成").
+      the span is the part ("8个", "其中8个"), the whole is a ``count`` entity of its own (15 人, also when said
+      with a bare 个: "十个里头有六个", "大专以上的10个，总共16个"). None when the applicant stated the percent
+      ("85%", "八成").
 
     ``to_dict`` (Rasa's shape) adds ``"approximate": true``, ``"at_least": true``, ``"below": true``,
     ``"range": [low, high]`` and ``"ratio": [part, whole]`` only when they are set, so the entities of other

@@ -180,6 +180,19 @@ RANGES: list[tuple[str, str, float | int, float | int, str, str | None]] = [
     ("3到5年", "duration", 3, 5, "3到5年", None),
     ("大概五六", "number", 5, 6, "五六", None),
     ("约莫有个二三十家", "count", 20, 30, "二三十家", "家"),
+    # 几 after Arabic tens, as after Chinese ones; 、 before a figure that gives only the last digit or the place
+    ("20几家", "count", 21, 29, "20几家", "家"),
+    ("20几个人", "count", 21, 29, "20几个人", "人"),
+    ("120几个人", "count", 121, 129, "120几个人", "人"),
+    ("20几万", "money", 210_000, 290_000, "20几万", None),
+    ("百分之八十几", "percent", 81, 89, "百分之八十几", None),
+    ("百分之80几", "percent", 81, 89, "百分之80几", None),
+    ("十二、三个人", "count", 12, 13, "十二、三个人", "人"),
+    ("二十五、六家", "count", 25, 26, "二十五、六家", "家"),
+    ("12、3个人", "count", 12, 13, "12、3个人", "人"),
+    ("五、六十家", "count", 50, 60, "五、六十家", "家"),
+    ("五、六万", "money", 50_000, 60_000, "五、六万", None),
+    ("三、四百人次", "count", 300, 400, "三、四百人次", "人次"),
     ("资产一百五六十万吧", "money", 1_500_000, 1_600_000, "一百五六十万", None),
     # traditional characters and full-width forms
     ("兩三百萬元", "money", 2_000_000, 3_000_000, "兩三百萬元", None),
@@ -199,6 +212,13 @@ def test_reads_a_range_from_its_lower_to_its_upper_bound(text: str, entity: str,
 
 
 DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@pytest.mark.parametrize("text", ["十几家", "二十几个人", "20几家", "120几个人", "百分之八十几", "20几万"])
+def test_a_figure_with_an_unknown_digit_is_an_approximate_range(text: str) -> None:
+    (ent,) = extract_entities(text, today=TODAY)
+    assert (ent.approx, ent.at_least, ent.below) == (True, False, False)
+    assert ent.high is not None and ent.high > ent.value
 
 
 @pytest.mark.parametrize("pair", ["一二", "二三", "三四", "四五", "五六", "六七", "七八", "八九", "一两", "两三"])
@@ -335,3 +355,191 @@ def test_rasa_shape_gains_keys_only_for_loose_figures() -> None:
         "entity": "count", "value": 5, "start": 0, "end": 0, "text": "五六家", "extractor": "ShenbaoEntityExtractor",
         "unit": "家", "approximate": True, "range": [5, 6],
     }
+
+
+# A single figure that is a lower bound: the true value is at or above it, and the dialogue records it 按下限.
+# 多/余/来 inside the figure are in the span; words after it (以上, 出头) are not, like 左右.
+AT_LEAST: list[tuple[str, str, float | int, str, str | None]] = [
+    # text, entity, value, matched text, unit
+    ("20多家", "count", 20, "20多家", "家"),
+    ("二十多家", "count", 20, "二十多家", "家"),
+    ("20来家", "count", 20, "20来家", "家"),
+    ("十来个人", "count", 10, "十来个人", "人"),
+    ("百来家吧", "count", 100, "百来家", "家"),
+    ("千余人", "count", 1000, "千余人", "人"),
+    ("资产百多万", "money", 1_000_000, "百多万", None),
+    ("100来万", "money", 1_000_000, "100来万", None),
+    ("一百二十多万", "money", 1_200_000, "一百二十多万", None),
+    ("九十多", "number", 90, "九十多", None),
+    ("满意度九十多吧", "number", 90, "九十多", None),
+    ("9成多", "percent", 90, "9成多", None),
+    ("七成多", "percent", 70, "七成多", None),
+    ("百分之九十多", "percent", 90, "百分之九十多", None),
+    ("90%多", "percent", 90, "90%多", None),
+    ("八成以上", "percent", 80, "八成", None),
+    ("90%以上", "percent", 90, "90%", None),
+    ("20家以上", "count", 20, "20家", "家"),
+    ("员工三十人出头", "count", 30, "三十人", "人"),
+    ("二十出头", "number", 20, "二十", None),
+    ("至少20家", "count", 20, "20家", "家"),
+    ("超过20家", "count", 20, "20家", "家"),
+    ("不止20家", "count", 20, "20家", "家"),
+    ("成立三年多", "duration", 3, "三年多", None),
+    ("成立十来年了", "duration", 10, "十来年", None),
+    ("运营3年以上", "duration", 3, "3年", None),
+    ("九成多", "percent", 90, "九成多", None),
+]
+
+
+@pytest.mark.parametrize(("text", "entity", "value", "matched", "unit"), AT_LEAST)
+def test_a_lower_bound_is_marked_at_least(text: str, entity: str, value: float, matched: str,
+                                          unit: str | None) -> None:
+    (ent,) = extract_entities(text, today=TODAY)
+    assert (ent.entity, ent.value, ent.text, ent.unit) == (entity, value, matched, unit)
+    assert (ent.approx, ent.at_least, ent.below, ent.high) == (True, True, False, None)
+    assert text[ent.start:ent.end] == ent.text
+    assert ent.to_dict()["at_least"] is True and "below" not in ent.to_dict()
+
+
+def test_a_share_said_with_more_is_at_least_its_fraction() -> None:
+    (ent,) = extract_entities("公益服务一半多点", today=TODAY)
+    assert (ent.value, ent.ratio, ent.text, ent.at_least) == (50, (1, 2), "一半多", True)
+
+
+# Figures said to be BELOW a number: the true value is under it (or at most it). Recording the figure would
+# overstate it (20 would pass a threshold of 20), so the entity says ``below`` and the dialogue asks.
+BELOW: list[tuple[str, str, float | int, str, str | None]] = [
+    ("将近20家", "count", 20, "20家", "家"),
+    ("近20家", "count", 20, "20家", "家"),
+    ("接近20家", "count", 20, "20家", "家"),
+    ("不到20家", "count", 20, "20家", "家"),
+    ("还不到20家", "count", 20, "20家", "家"),
+    ("不足20家", "count", 20, "20家", "家"),
+    ("二十家不到", "count", 20, "二十家", "家"),
+    ("20家都不到", "count", 20, "20家", "家"),
+    ("20家以下", "count", 20, "20家", "家"),
+    ("最多20家", "count", 20, "20家", "家"),
+    ("资产小一百万", "money", 1_000_000, "一百万", None),
+    ("小两千元", "money", 2_000, "两千元", None),
+    ("小10万", "money", 100_000, "10万", None),
+    ("将近三年", "duration", 3, "三年", None),
+    ("成立不满两年", "duration", 2, "两年", None),
+    ("满意度近九成", "percent", 90, "九成", None),
+    ("满意度低于80%", "percent", 80, "80%", None),
+    ("將近20家", "count", 20, "20家", "家"),
+]
+
+
+@pytest.mark.parametrize(("text", "entity", "value", "matched", "unit"), BELOW)
+def test_a_figure_said_to_be_below_a_number_is_marked_below(text: str, entity: str, value: float, matched: str,
+                                                            unit: str | None) -> None:
+    (ent,) = extract_entities(text, today=TODAY)
+    assert (ent.entity, ent.value, ent.text, ent.unit) == (entity, value, matched, unit)
+    assert (ent.approx, ent.below, ent.at_least, ent.high) == (True, True, False, None)
+    assert ent.to_dict()["below"] is True and "at_least" not in ent.to_dict()
+
+
+# Approximations without a direction keep their meaning; a period (近三年), words with 近/小 in them and plain
+# figures are neither a lower bound nor below.
+NO_DIRECTION: list[tuple[str, bool]] = [
+    # text, approximate
+    ("大概20家", True),
+    ("约20家", True),
+    ("20家左右", True),
+    ("差不多二十家", True),
+    ("满意度九成上下", True),
+    ("近三年", False),
+    ("近两年服务了30家", False),
+    ("最近3年", False),
+    ("资产120万", False),
+    ("大小一百万的项目", False),
+    ("签约3家", False),
+    ("五六家", False),
+]
+
+
+@pytest.mark.parametrize(("text", "approx"), NO_DIRECTION)
+def test_approximations_without_a_direction_are_neither_at_least_nor_below(text: str, approx: bool) -> None:
+    found = extract_entities(text, today=TODAY)
+    assert found
+    assert not any(e.at_least or e.below for e in found)
+    assert any(e.approx for e in found) is approx
+    assert all("at_least" not in e.to_dict() and "below" not in e.to_dict() for e in found)
+
+
+# Head counts without 人 and with the whole after the part: the share is the part, the whole a count of people.
+BARE_SHARES: list[tuple[str, list[tuple[str, float | int, tuple[int, int] | None, str]]]] = [
+    ("大专以上的10个，总共16个", [("percent", 62.5, (10, 16), "10个"), ("count", 16, None, "16个")]),
+    ("十个里头有六个", [("count", 10, None, "十个"), ("percent", 60, (6, 10), "六个")]),
+    ("15个里边9个", [("count", 15, None, "15个"), ("percent", 60, (9, 15), "9个")]),
+    ("20个里面12个", [("count", 20, None, "20个"), ("percent", 60, (12, 20), "12个")]),
+    ("本科的8个，一共15个", [("percent", 53.33, (8, 15), "8个"), ("count", 15, None, "15个")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BARE_SHARES)
+def test_head_counts_with_a_bare_ge_in_either_order(
+        text: str, expected: list[tuple[str, float | int, tuple[int, int] | None, str]]) -> None:
+    found = extract_entities(text, today=TODAY)
+    assert [(e.entity, e.value, e.ratio, e.text) for e in found] == expected
+    assert all(e.unit == "人" for e in found if e.entity == "count")
+
+
+# A bare 个 after a qualification counts people; after anything else it stays a bare number, and what is no head
+# count is no share.
+BARE_COUNTS: list[tuple[str, list[tuple[str, float | int, str | None]]]] = [
+    ("大专以上的有12个", [("count", 12, "人")]),
+    ("中级职称的有3个", [("count", 3, "人")]),
+    ("我们有12个专业", [("number", 12, None)]),
+    ("专业领域有5个", [("number", 5, None)]),
+    ("10个项目里有6个", [("number", 10, None), ("number", 6, None)]),
+    ("3个中小企业里有2个", [("count", 3, "家"), ("number", 2, None)]),
+    ("一来年限不够，二来人员不够", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BARE_COUNTS)
+def test_a_bare_ge_is_people_only_after_a_qualification(
+        text: str, expected: list[tuple[str, float | int, str | None]]) -> None:
+    found = extract_entities(text, today=TODAY)
+    assert [(e.entity, e.value, e.unit) for e in found] == expected
+    assert all(e.ratio is None for e in found)
+
+
+# Years of founding said short or relative: the year's last day (or its part's latest day: an age counted from
+# it is never overstated). TODAY is 2026-05-20.
+FOUNDING: list[tuple[str, str, str]] = [
+    # text, matched text, date
+    ("19年成立的", "19年", "2019-12-31"),
+    ("18年注册", "18年", "2018-12-31"),
+    ("我们19年就成立了", "19年", "2019-12-31"),
+    ("19年的时候注册的", "19年", "2019-12-31"),
+    ("成立于19年", "19年", "2019-12-31"),
+    ("一九年成立的", "一九年", "2019-12-31"),
+    ("九八年成立的", "九八年", "1998-12-31"),
+    ("98年注册的", "98年", "1998-12-31"),
+    ("19年初成立的", "19年初", "2019-03-31"),
+    ("2019年初成立", "2019年初", "2019-03-31"),
+    ("2019年年初成立", "2019年年初", "2019-03-31"),
+    ("2019年上半年成立", "2019年上半年", "2019-06-30"),
+    ("2019年下半年成立", "2019年下半年", "2019-12-31"),
+    ("大前年成立", "大前年", "2023-12-31"),
+    ("我们大前年成立的，够两年吗", "大前年", "2023-12-31"),
+    ("大前年3月", "大前年3月", "2023-03-31"),
+    ("去年", "去年", "2025-12-31"),
+    ("大前年吧", "大前年", "2023-12-31"),
+    ("前年的", "前年", "2024-12-31"),
+    ("成立于18年3月", "18年3月", "2018-03-31"),
+    ("2019年初步建成", "2019年", "2019-12-31"),
+]
+
+
+@pytest.mark.parametrize(("text", "matched", "value"), FOUNDING)
+def test_a_year_of_founding_said_short_or_relative_is_a_date(text: str, matched: str, value: str) -> None:
+    dates = [e for e in extract_entities(text, today=TODAY) if e.entity == "date"]
+    assert [(e.text, e.value) for e in dates] == [(matched, value)]
+
+
+@pytest.mark.parametrize(("text", "value"), [("19年", 19), ("运营19年", 19), ("十九年成立", 19), ("两年前期投入", 2)])
+def test_a_number_of_years_stays_a_duration(text: str, value: int) -> None:
+    assert [(e.entity, e.value) for e in extract_entities(text, today=TODAY)] == [("duration", value)]

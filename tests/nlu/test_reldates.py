@@ -73,6 +73,30 @@ CASES: list[tuple[dt.date, str, str, str]] = [
     (MON, "今年年底前", "今年年底", "2026-12-31"),
     (MON, "明年底", "明年底", "2027-12-31"),
     (NEW_YEARS_EVE, "年底", "年底", "2026-12-31"),
+    (MON, "前年年底", "前年年底", "2024-12-31"),
+    (MON, "前年底", "前年底", "2024-12-31"),
+    (MON, "大前年年底", "大前年年底", "2023-12-31"),
+    (MON, "后年年底", "后年年底", "2028-12-31"),
+    (MON, "去年年底成立的", "去年年底", "2025-12-31"),
+    (MON, "然后年底交", "年底", "2026-12-31"),  # 然后 is "then", not 后年
+    # the past, for a founding: the same day that long before today (a month's last day when it has none)
+    (MON, "三年前成立的", "三年前", "2023-12-07"),
+    (MON, "我们是两年前成立的，年限刚好够吗", "两年前", "2024-12-07"),
+    (MON, "2年前注册", "2年前", "2024-12-07"),
+    (MON, "两年以前", "两年以前", "2024-12-07"),
+    (MON, "一年半前", "一年半前", "2025-06-07"),
+    (MON, "半年前成立", "半年前", "2026-06-07"),
+    (MON, "三个月前", "三个月前", "2026-09-07"),
+    (MON, "两年多前", "两年多前", "2024-12-07"),  # more than two years ago: at latest today two years back
+    (LEAP_DAY, "一年前", "一年前", "2027-02-28"),
+    (JAN_31, "两个月前", "两个月前", "2026-11-30"),
+    # a part of a past year: its latest day (an age is never overstated): 年初 is the first quarter
+    (MON, "我们是去年年初成立的", "去年年初", "2025-03-31"),
+    (MON, "去年初成立", "去年初", "2025-03-31"),
+    (MON, "前年上半年", "前年上半年", "2024-06-30"),
+    (MON, "去年下半年", "去年下半年", "2025-12-31"),
+    (MON, "大前年年初", "大前年年初", "2023-03-31"),
+    (MON, "今年年初", "今年年初", "2026-03-31"),
     # full dates keep their patterns (nlu/_entities.py); a month alone is its last day
     (MON, "12月20日", "12月20日", "2026-12-20"),
     (MON, "12月20号", "12月20号", "2026-12-20"),
@@ -94,6 +118,8 @@ def test_relative_date_counted_from_today(today: dt.date, text: str, matched: st
 @pytest.mark.parametrize("text", [
     "3号楼", "每周五开例会", "一周五天工作制", "藏经信发〔2021〕83号", "第5号文件", "上个月份", "三个月", "周年庆",
     "号码是多少", "后台怎么登录", "日常服务", "底线是什么", "周期多长",
+    # a part of a year still to come would need its earliest day: no date rather than a late reminder
+    "明年年初", "年初", "上半年", "去年初步建成了", "两年前期投入", "前一年服务了多少家", "截止前3天提醒我",
 ])
 def test_no_relative_date(text: str) -> None:
     assert [e for e in extract_entities(text, today=MON) if e.entity == "date"] == []
