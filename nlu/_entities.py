@@ -84,7 +84,7 @@ _RELATIVE_YEAR = r"(?P<rel>大前年|今年|去年|前年)"
 _FOUNDING_YEARS = (
     re.compile(rf"(?P<at>{_RELATIVE_YEAR}|{_SHORT_YEAR})(?=(?:的时候|时)?(?:才|刚|刚刚|就)?{_FOUNDING_VERB})"),
     re.compile(rf"{_FOUNDING_VERB}(?:于|在)\s?(?P<at>{_SHORT_YEAR})(?![\d{CN_DIGITS}十]*个?月|度)"),
-    re.compile(rf"^\s*(?P<at>{_RELATIVE_YEAR})(?:成立|注册)?(?:的|吧|啊|呀|呢)*\s*[。.!！]?\s*$"),
+    re.compile(rf"^\s*(?P<at>{_RELATIVE_YEAR})(?:成立|注册)?(?:的|吧|啊|呀)*\s*[。.!！]?\s*$"),
 )
 _RELATIVE_YEARS = {"大前年": -3, "今年": 0, "去年": -1, "前年": -2, "明年": 1}
 

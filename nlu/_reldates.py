@@ -4,8 +4,8 @@
 
 A part of a past year is its LATEST day, so that an age counted from it is never overstated: 年初 is the end of
 the first quarter (03-31), 上半年 06-30, 下半年 and 年底/年末 12-31. 年初/上半年/下半年 are read only after
-今年/去年/前年/大前年: "明年年初" or a bare "年初" as a deadline would need the EARLIEST day, and no entity is
-better than a late reminder.
+今年/去年/前年/大前年 and only when that day has passed: "明年年初", "今年下半年" in May or a bare "年初" may be a
+deadline, which would need the EARLIEST day, and no entity is better than a late reminder.
 
 Full dates (2019年3月5日, 12月20日, 2019年3月) are read by the patterns of nlu/_entities.py; the extractor runs
 this module first, and a span found here is not read again. ``local_today()`` is the reference day when the
@@ -88,8 +88,7 @@ def _resolve(match: re.Match[str], today: dt.date) -> dt.date | None:
     if groups["ye"]:
         return dt.date(today.year + _YEAR_PREFIX[groups["yp"]], 12, 31)
     if groups["yq"]:
-        month = _YEAR_PARTS[groups["yq"][0] if groups["yq"][0] == "初" else groups["yq"]]
-        return dt.date(today.year + _YEAR_PREFIX[groups["qp"]], month, calendar.monthrange(2001, month)[1])
+        return _year_part(today, _YEAR_PREFIX[groups["qp"]], groups["yq"])
     if groups["bu"]:
         return _before(today, groups["bn"], groups["bu"], bool(groups["bhalf"]))
     if groups["me"]:
@@ -150,6 +149,14 @@ def _after(today: dt.date, raw: str, unit: str) -> dt.date | None:
     if unit in ("周", "星期", "礼拜"):
         return today + dt.timedelta(weeks=count)
     return _add_months(today, count * (12 if unit == "年" else 1))
+
+
+def _year_part(today: dt.date, years_ahead: int, part: str) -> dt.date | None:
+    """去年年初 → last year's 03-31, 前年上半年 → 06-30, 下半年 → 12-31: the latest day the words allow, and only a
+    day already past ("今年下半年" in May may be a plan: no date)."""
+    month = _YEAR_PARTS["初" if part.startswith("初") else part]
+    day = dt.date(today.year + years_ahead, month, calendar.monthrange(2001, month)[1])
+    return day if day <= today else None
 
 
 def _before(today: dt.date, raw: str, unit: str, half: bool) -> dt.date | None:

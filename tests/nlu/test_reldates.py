@@ -97,6 +97,7 @@ CASES: list[tuple[dt.date, str, str, str]] = [
     (MON, "去年下半年", "去年下半年", "2025-12-31"),
     (MON, "大前年年初", "大前年年初", "2023-03-31"),
     (MON, "今年年初", "今年年初", "2026-03-31"),
+    (MON, "今年上半年成立的", "今年上半年", "2026-06-30"),
     # full dates keep their patterns (nlu/_entities.py); a month alone is its last day
     (MON, "12月20日", "12月20日", "2026-12-20"),
     (MON, "12月20号", "12月20号", "2026-12-20"),
@@ -119,10 +120,15 @@ def test_relative_date_counted_from_today(today: dt.date, text: str, matched: st
     "3号楼", "每周五开例会", "一周五天工作制", "藏经信发〔2021〕83号", "第5号文件", "上个月份", "三个月", "周年庆",
     "号码是多少", "后台怎么登录", "日常服务", "底线是什么", "周期多长",
     # a part of a year still to come would need its earliest day: no date rather than a late reminder
-    "明年年初", "年初", "上半年", "去年初步建成了", "两年前期投入", "前一年服务了多少家", "截止前3天提醒我",
+    "明年年初", "年初", "上半年", "去年初步建成了", "去年呢", "两年前期投入", "前一年服务了多少家", "截止前3天提醒我",
 ])
 def test_no_relative_date(text: str) -> None:
     assert [e for e in extract_entities(text, today=MON) if e.entity == "date"] == []
+
+
+@pytest.mark.parametrize(("today", "text"), [(dt.date(2026, 5, 20), "今年下半年"), (dt.date(2026, 2, 10), "今年年初")])
+def test_a_part_of_this_year_not_yet_past_is_no_date(today: dt.date, text: str) -> None:
+    assert [e for e in extract_entities(text, today=today) if e.entity == "date"] == []
 
 
 def test_the_date_in_a_sentence_with_its_offsets() -> None:
