@@ -16,7 +16,7 @@ from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
 from dialogs.roles import tailored_answer
 from knowledge import compose, load_file, render
-from nlu import FALLBACK_INTENT, Entity
+from nlu import FALLBACK_INTENT, Entity, extract_entities
 
 __all__ = ["QA_INTENTS", "answer_question"]
 
@@ -44,8 +44,12 @@ def has_words(text: str) -> bool:
 def _own_figures(ctx: Context) -> tuple[Entity, ...]:
     """The figures of the question: the message's, but those said to be wrong ("不是80次") and those of a statement
     of the rule; with two or more the answer judges each ("我们资产90万，去年服务了25家，行不行")."""
-    excluded = {*ctx.understanding.rejected, *ctx.understanding.stated_rule()}  # "不是80次", "…3次活动的要求"
-    return tuple(e for e in ctx.parsed.entities if e not in excluded and e.entity in FIGURE_KINDS)
+    understanding = ctx.understanding
+    spans = {(e.start, e.end) for e in (*understanding.rejected, *understanding.stated_rule())}  # "不是80次"
+    found = ctx.parsed.entities
+    if any(e.entity == "date" for e in found):  # "前年成立的": counted from the turn's own day
+        found = extract_entities(ctx.text, today=local_today(ctx))
+    return tuple(e for e in found if (e.start, e.end) not in spans and e.entity in FIGURE_KINDS)
 
 
 @intent_handler(*QA_INTENTS, FALLBACK_INTENT)

@@ -20,7 +20,7 @@ ACTS_FILE = Path(__file__).resolve().parent / "acts.yml"
 _FILE = "nlu/acts.yml"
 _STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
 # "几家" asks, "十几家" and "好几家" say
-_JI_BLOCKERS = "十好这那没零百千万"
+_JI_BLOCKERS = "十好这那没零百千万0-9"  # "20几家" says
 _REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
 _PROCESS = re.compile("流程|步骤|环节|程序|手续")
 _MATERIALS = re.compile("材料|清单|附件")

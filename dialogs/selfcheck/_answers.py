@@ -24,8 +24,8 @@ _FOUNDING_WORDS = ("成立", "创立", "创办", "注册", "开始运营", "建�
 _YUAN_WORDS = ("万", "亿", "元", "千", "块")
 _MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is read as 元 ("1200000")
 _ONE = re.compile(r"(?<![第每])一(?:家|个|位|名|人次|人|次|场)")
-_AT_LEAST = re.compile(r"多|余|来|几|出头")  # "20多家": more than the figure said
-_MORE = re.compile(r"多|余|来|出头")
+_AROUND_BEFORE = re.compile(r"(?:将近|接近|还不到|不到|不足|不满|低于|最多|至少|超过|不止|大概|大约|约|差不多|近|小)$")
+_AROUND_AFTER = re.compile(r"以上|以下|出头|左右|上下|不到|都不到|开外")
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -168,27 +168,44 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
         if converted is None:
             continue
         value, note = converted
+        earlier = next((f for f in reading.facts if f.key == key), None)
+        if ent.below:  # "将近20家": under 20, by how much is not said; recording 20 could pass the threshold
+            value = f"您说的是“{_said(ent, text)}”，比{format_number(value)}{model.questions[key].unit or ''}少一些。" \
+                    f"请告诉我{model.questions[key].label}的具体数字，以便准确判断。"
         if isinstance(value, str):  # a problem, not a value
             reading.problems.append((key, value))
+        elif earlier is not None and earlier.entity == "percent" and _whole_of(earlier, ent):
+            pass  # "大专以上的10个，总共16个": the 16 is the whole of the share already read
         else:
-            earlier = next((f for f in reading.facts if f.key == key), None)
             value, note = _shares(ent, earlier, value, note or _loose_note(ent, text))
             reading.facts = [f for f in reading.facts if f.key != key]
             reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
         previous = key
 
 
+def _whole_of(share: Fact, ent: Entity) -> bool:
+    found = re.search(r"按[\d.]+/([\d.]+)计算", share.note)
+    return found is not None and isinstance(ent.value, int | float) and float(found.group(1)) == float(ent.value)
+
+
+def _said(ent: Entity, text: str) -> str:
+    """The figure as the user said it, with the words around it that make it loose ("将近20家", "八成以上")."""
+    before = _AROUND_BEFORE.search(text, 0, ent.start)
+    after = _AROUND_AFTER.match(text, ent.end)
+    return (before.group(0) if before else "") + ent.text + (after.group(0) if after else "")
+
+
 def _loose_note(ent: Entity, text: str) -> str:
-    """"五六家" and "20多家" are recorded at their lower bound, and the reply says so."""
-    after = _MORE.match(text, ent.end)
-    said = ent.text + (after.group(0) if after else "")
+    """"五六家", "20多家", "八成以上" are recorded at their lower bound, and the reply says so."""
+    said = _said(ent, text)
     if ent.ratio is not None:
         part, whole = ent.ratio
-        return f"按{format_number(part)}/{format_number(whole)}计算" + ("，取下限" if ent.high is not None else "")
-    if ent.high is not None or (ent.approx and _AT_LEAST.search(said)):
+        lower = ent.high is not None or ent.at_least  # "七八个", "一半多"
+        return f"按{format_number(part)}/{format_number(whole)}计算" + ("，取下限" if lower else "")
+    if ent.high is not None or ent.at_least:
         return f"您说的是“{said}”，按下限记录"  # "五六家", "20多家", "二十出头"
     if ent.approx:
-        return f"您说的是约数“{ent.text}”，按这个数记录"  # "大概120万"
+        return f"您说的是约数“{said}”，按这个数记录"  # "大概120万"
     return ""
 
 

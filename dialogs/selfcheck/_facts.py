@@ -101,9 +101,8 @@ def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: 
     pieces = [s for c in clauses for s in subclauses(c)]
     said: list[bool | None] = []
     for words in question.parts:
-        piece = next((p for p in pieces if _mentions(words, p)), None)
-        unsure = piece is not None and model.word("unsure", piece) is not None  # "负责人去年刚换，还不好说"
-        said.append(None if piece is None or unsure else polarity(model, piece))
+        at = next((i for i, p in enumerate(pieces) if _mentions(words, p)), None)
+        said.append(None if at is None or _unsure(model, question, pieces, at) else polarity(model, pieces[at]))
     if all(s is None for s in said):
         return None
     said = [True if s is None and words[0] in known else s for s, words in zip(said, question.parts, strict=True)]
@@ -113,6 +112,14 @@ def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: 
     if model.word("all_parts", "".join(clauses)) or all(s is True for s in said):
         return YesNo(True)
     return YesNo(None, missing=tuple(question.parts[i][0] for i, s in enumerate(said) if s is None))
+
+
+def _unsure(model: FlowModel, question: Question, pieces: Sequence[str], at: int) -> bool:
+    """The part named in ``pieces[at]`` is not settled: "还不好说" in it or in the piece after it that names no
+    other part ("负责人去年刚换，还不好说")."""
+    following = pieces[at + 1] if at + 1 < len(pieces) else ""
+    named = any(_mentions(words, following) for words in question.parts)
+    return model.word("unsure", pieces[at]) is not None or (not named and model.word("unsure", following) is not None)
 
 
 def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allowed: Collection[str]) -> list[Fact]:
