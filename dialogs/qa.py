@@ -15,11 +15,12 @@ from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
 from dialogs.roles import tailored_answer
-from knowledge import compose, load_file, render
+from knowledge import compose, knowledge_base, load_file, render
 from nlu import FALLBACK_INTENT, Entity, extract_entities
 
 __all__ = ["QA_INTENTS", "answer_question"]
 
+MATERIAL_QUESTIONS = frozenset({"open_seal", "open_copies", "open_submission", "open_download"})
 FIGURE_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 QA_INTENTS: tuple[str, ...] = tuple(
     name for name, spec in load_file("intents.yml")["intents"].items()
@@ -65,4 +66,18 @@ def answer_question(ctx: Context) -> list[Reply]:
                    rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang)
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
-    return [Reply(answer.text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]
+    text = _about_material(ctx, answer.text)
+    return [Reply(text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]
+
+
+def _about_material(ctx: Context, text: str) -> str:
+    """"这个要盖章吗" after the application report: a general answer on materials says which one it was asked of."""
+    topic = ctx.state.memory.get("topic", "")
+    spec = knowledge_base().answers.get(topic)
+    material = spec.options.get("material") if spec is not None and ctx.parsed.intent in MATERIAL_QUESTIONS else None
+    if not material:
+        return text
+    item = knowledge_base().material(material)
+    ctx.sources.append(item.clause)
+    prefix = render("answers/_about_material", seq=item.seq, name=item.name, clause=item.clause, lang=ctx.parsed.lang)
+    return prefix + text

@@ -25,6 +25,7 @@ Parser = Callable[[str], ParseResult]
 PART_CONFIDENCE = 0.45  # a clause parsed alone must be at least this sure to stand as a question of its own
 FOLLOWUP_CONFIDENCE = 0.5
 CROSS_TOPIC_CONFIDENCE = 0.85  # a follow-up read into another family of questions must be this sure
+SIBLING_CONFIDENCE = 0.3  # "那地市认定呢" after the aggregation: another subject of the same family, even unsure
 ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
 MAX_SUBJECT = 12  # characters before a conjunction that can be a subject of its own ("培训服务和…")
 FIGURE_FAMILIES = frozenset({"conditions", "functions"})  # topics a bare figure is judged against
@@ -289,7 +290,8 @@ def _followup(text: str, topic: str | None, parse: Parser, vocab: ActVocabulary,
     if entities and _figure_topic(topic, vocab) and vocab.only_figure(text, entities):
         return topic, 1.0, vocab.name(topic)
     reread = parse(rewritten)
-    if vocab.topic_family(reread.intent) is family and reread.intent != topic and reread.confidence >= PART_CONFIDENCE:
+    sibling = vocab.topic_family(reread.intent) is family and reread.intent != topic
+    if sibling and reread.confidence >= SIBLING_CONFIDENCE:
         return reread.intent, reread.confidence, rewritten  # "那地市认定呢": another subject asked the same way
     within = vocab.rewrite(text, topic, within=True)
     inside = parse(within) if within else reread
@@ -310,10 +312,12 @@ def _implied_question(acts: list[Act], parsed: ParseResult, context: DialogueCon
                       vocab: ActVocabulary) -> Act | None:
     """"我们85%" right after the satisfaction requirement: a figure of the user's, no question, no form waiting
     for it — read as "is that enough?" about the last topic."""
-    if context.asking is not None or any(a.kind in ("question", "command") for a in acts):
-        return None
-    figures = [e for a in acts for e in a.entities]
-    if not figures or parsed.intent not in vocab.generic_intents or not _figure_topic(context.topic, vocab):
+    followups_only = all(a.resolved and a.intent != context.topic for a in acts if a.kind == "question")
+    if context.asking is not None or any(a.kind == "command" for a in acts) or not followups_only:
+        return None  # "我们有3家，那地市认定呢": the 3家 is still about the aggregation
+    figures = [e for a in acts if a.kind != "question" for e in a.entities]
+    generic = parsed.intent in vocab.generic_intents or any(a.kind == "question" for a in acts)
+    if not figures or not generic or not _figure_topic(context.topic, vocab):
         return None
     topic = context.topic or ""
     return Act("question", parsed.text, 0, topic, 1.0, tuple(figures), resolved=vocab.name(topic))

@@ -64,7 +64,7 @@ def test_parse_shape_is_rasas(engine: BuiltinEngine) -> None:
         ("tashi@xz.gov.cn", "remind_email"),
         ("可以发邮箱吗", "open_submission"),
         ("申报需要交钱吗", "open_fee"),
-        ("需要盖章吗", "material_declaration"),
+        ("需要盖章吗", "open_seal"),  # issue 13: which materials need a seal is a question of its own now
         ("公示结束后呢", "title_granted"),
         ("公示到哪天结束", "publicity_end"),
         ("对小微企业收费要优惠吗", "condition_fee_discount"),
