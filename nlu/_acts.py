@@ -290,6 +290,11 @@ def _followup(text: str, topic: str | None, parse: Parser, vocab: ActVocabulary,
     if entities and _figure_topic(topic, vocab) and vocab.only_figure(text, entities):
         return topic, 1.0, vocab.name(topic)
     reread = parse(rewritten)
+    if reread.intent == topic and vocab.has_pronoun(text):  # "这个要几份": what is asked of it, not it again
+        predicate = parse(vocab.pronouns.sub("", text, count=1))
+        if predicate.intent not in vocab.generic_intents and predicate.intent != FALLBACK_INTENT \
+                and predicate.confidence >= ALONE_CONFIDENCE and vocab.topic_family(predicate.intent) is not family:
+            return predicate.intent, predicate.confidence, rewritten
     sibling = vocab.topic_family(reread.intent) is family and reread.intent != topic
     if sibling and reread.confidence >= SIBLING_CONFIDENCE:
         return reread.intent, reread.confidence, rewritten  # "那地市认定呢": another subject asked the same way

@@ -1,0 +1,144 @@
+"""The self-check follows the conversation (issue 13), driven with the real NLU as an applicant would type:
+questions mid-form, knock-outs, loose answers, corrections, facts said in passing, the type confirmed first."""
+
+from __future__ import annotations
+
+import pytest
+
+from dialogs import Store
+from nlu import parse
+from tests.dialogs.selfcheck.dialogue_helpers import Chat
+
+BASICS = ("是", "科研院所", "5年", "300万")  # items 1–4
+
+
+@pytest.mark.parametrize("opening", [
+    ("我想自测", "否", "直接给结论"),
+    ("我想自测", "我们是分公司", "后面还用答吗"),
+    ("我们是集团的分公司，没有独立法人资格，想测一下能不能报", "直接给结论"),
+    ("我们是办事处，想自测一下", "还用继续吗"),
+])
+def test_an_applicant_without_legal_personality_gets_the_verdict_within_four_turns(
+        store: Store, opening: tuple[str, ...]) -> None:
+    chat = Chat(store, parser=parse)
+    replies = [chat.say(text).text for text in opening]
+    assert len(opening) <= 4
+    assert any("二、申报条件（一）第1项" in r and "直接给结论" in r for r in replies[:-1])  # said at once
+    assert replies[-1].startswith("自测结论：不符合")
+    [record] = chat.records()
+    assert record.verdict == "ineligible" and record.profile["legal_person"] is False
+
+
+def test_going_on_after_a_knock_out_asks_the_next_question(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("我想自测", "否")
+    turn = chat.say("继续")
+    assert "（第 2/19 项）" in turn.text and chat.records() == []
+
+
+@pytest.mark.parametrize("question", ["还需要继续吗？我们是不是不能报", "我们这种情况有戏吗", "到目前为止有哪些条件没达到"])
+def test_a_can_we_question_mid_form_gets_the_interim_judgement_and_keeps_the_answers(store: Store,
+                                                                                      question: str) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", "是", "科研院所", "1年")
+    turn = chat.say(question)
+    assert "目前" in turn.text and "未回答" in turn.text and "运营年限" in turn.text
+    assert "（第 4/19 项）" in turn.text and "（第 1/19 项）" not in turn.text
+    assert chat.state().slots["profile"]["org_type"] == "research_institute"
+
+
+def test_a_side_question_is_answered_and_the_form_goes_on(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS)
+    turn = chat.say("120万，资产总额怎么算的？不对，这题问的是财务，财务没问题")
+    assert "依据：二、申报条件（一）第1项" in turn.text
+    assert "（第 1/19 项）" not in turn.text
+
+
+@pytest.mark.parametrize(("answer", "key", "value", "said"), [
+    ("大概五六家", "aggregated_orgs", 5, "下限"),
+    ("二三十家吧", "aggregated_orgs", 20, "下限"),
+    ("是8家，不是80家", "aggregated_orgs", 8, "8 家"),
+    ("不是80家，是8家", "aggregated_orgs", 8, "8 家"),
+    ("80家是错的，应该是8家", "aggregated_orgs", 8, "8 家"),
+])
+def test_loose_answers_are_recorded_as_meant(store: Store, answer: str, key: str, value: int, said: str) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS, "是", "是", "45家", "40家", "90%", "有")
+    turn = chat.say(answer)
+    assert chat.state().slots["profile"][key] == value
+    assert said in turn.text and "56" not in turn.text and "80 家" not in turn.text
+
+
+def test_a_figure_said_to_be_under_a_number_is_asked_for(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS[:3])
+    turn = chat.say("小一百万")
+    assert "total_assets_wan" not in chat.state().slots["profile"]
+    assert "具体数字" in turn.text and "（第 4/19 项）" in turn.text
+
+
+def test_a_two_part_item_is_yes_only_when_both_are_there(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS, "是", "是", "45家", "40家", "90%", "有", "3家", "有", "健全", "有", "25%", "有",
+             "12人", "70%", "技术服务", "完成")
+    turn = chat.say("有专家库，项目库还在建")
+    assert chat.state().slots["profile"]["tech_expert_pool"] is False
+    assert "项目库" in turn.text
+    chat.say("上一题")
+    turn = chat.say("有专家库")
+    assert "也具备吗" in turn.text and chat.state().step == "tech_expert_pool"  # the other part is asked about
+    chat.say("项目库也有了")
+    assert chat.state().slots["profile"]["tech_expert_pool"] is True
+
+
+def test_an_answer_about_another_item_is_recorded_there_and_the_question_asked_again(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS, "是", "是", "45家", "40家", "90%", "有", "3家", "有")
+    assert chat.state().step == "management_system"
+    turn = chat.say("对小微企业打八折")
+    profile = chat.state().slots["profile"]
+    assert profile["sme_fee_discount"] is True and "management_system" not in profile
+    assert "已记录：对小型微型企业有收费优惠规定：是" in turn.text and "管理制度" in turn.text
+
+
+@pytest.mark.parametrize(("answer", "share"), [("三分之二", 66.67), ("15个人里8个本科", 53.33)])
+def test_fractions_and_head_counts_become_shares(store: Store, answer: str, share: float) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS, "是", "是", "45家", "40家", "90%", "有", "3家", "有", "健全", "有", "25%", "有",
+             "15人")
+    chat.say(answer)
+    assert chat.state().slots["profile"]["qualified_staff_pct"] == pytest.approx(share, abs=0.01)
+
+
+def test_facts_said_before_and_in_passing_are_never_asked_again(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.say("我们是科研院所，独立法人，2018年成立的，能报吗")
+    turn = chat.say("我想自测")
+    profile = chat.state().slots["profile"]
+    assert profile["legal_person"] is True and profile["org_type"] == "research_institute"
+    assert "years_operating" in profile and "（第 4/19 项）" in turn.text
+    turn = chat.say("200万，财务状况良好，也有固定办公场地")
+    profile = chat.state().slots["profile"]
+    assert profile["finances_sound"] is True and profile["fixed_premises"] is True
+    assert "（第 6/19 项）" in turn.text
+
+
+def test_a_loose_self_description_is_confirmed_against_the_five_types(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", "是")
+    turn = chat.say("我们是建筑公司")
+    assert "通知列出的五类是" in turn.text and "贵单位是否属于其中之一" in turn.text
+    assert "org_type" not in chat.state().slots["profile"]
+    turn = chat.say("都不是")
+    assert chat.state().slots["profile"]["org_type"] == "other"
+    assert "二、申报条件（一）第1项" in turn.text and "直接给结论" in turn.text
+
+
+def test_only_the_explicit_commands_discard_answers(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS)
+    chat.say("中途退出的话，是不是要重新开始填？")
+    assert chat.state().slots["profile"]["total_assets_wan"] == 300
+    chat.say("重新开始")
+    assert chat.state().slots["profile"] == {}

@@ -1,0 +1,88 @@
+"""Dialogue acts: one message read with a small context (the item asked, the last topic) into questions, claims,
+corrections, denials and commands — with the real built-in engine, as the assistant reads them."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu import DialogueContext, Understanding, parse, understand
+
+
+def read(text: str, *, topic: str | None = None, asking: str | None = None) -> Understanding:
+    return understand(text, DialogueContext(asking=asking, topic=topic), parse(text), parse)
+
+
+@pytest.mark.parametrize(("text", "intents"), [
+    ("申报要几年、资产要多少", ["condition_years", "condition_assets"]),
+    ("资产要求多少？运营年限呢？满意度要多少？", ["condition_assets", "condition_years", "condition_satisfaction"]),
+    ("请问：1.公示几天 2.多久评一次", ["publicity", "annual_cycle"]),
+    ("资产多少/人员多少", ["condition_assets", "condition_staff"]),
+    ("资产要多少运营要几年", ["condition_assets", "condition_years"]),
+    ("培训服务和融资服务分别要求啥", ["function_training", "function_financing"]),
+    ("满意度、公益服务比例、学历职称比例各要多少",
+     ["condition_satisfaction", "condition_public_welfare", "condition_qualified_staff"]),
+])
+def test_several_questions_in_one_message_are_each_read(text: str, intents: list[str]) -> None:
+    assert [a.intent for a in read(text).questions] == intents
+
+
+@pytest.mark.parametrize(("text", "topic", "intent"), [
+    ("那培训服务呢", "function_info", "function_training"),
+    ("那人员呢", "condition_assets", "condition_staff"),
+    ("这个要几份", "material_audit", "open_copies"),
+    ("之后呢", "review", "publicity"),
+    ("填好以后呢", "recommendation", "review"),
+    ("那分公司呢", "who_can_apply", "who_can_apply"),
+    ("那地市认定呢", "condition_aggregation", "condition_recognition"),
+])
+def test_follow_ups_are_read_against_the_last_topic(text: str, topic: str, intent: str) -> None:
+    [question] = read(text, topic=topic).questions
+    assert question.intent == intent and question.resolved
+
+
+def test_a_bare_figure_after_a_requirement_asks_about_it() -> None:
+    [question] = read("我们85%", topic="condition_satisfaction").questions
+    assert question.intent == "condition_satisfaction" and [e.value for e in question.entities] == [85]
+
+
+@pytest.mark.parametrize(("text", "kept", "rejected"), [
+    ("是8次，不是80次", [8], [80]),
+    ("不是80次，是8次", [8], [80]),
+    ("80次是错的，应该是8次", [8], [80]),
+])
+def test_a_negated_correction_keeps_the_right_figure(text: str, kept: list[int], rejected: list[int]) -> None:
+    understanding = read(text)
+    assert [e.value for e in understanding.own_entities] == kept
+    assert [e.value for e in understanding.rejected] == rejected
+
+
+@pytest.mark.parametrize(("text", "rule", "own"), [
+    ("培训600人次是线上线下合计吗", [600], []),
+    ("运营要满2年吧？我们才1年半", [2], [1.5]),
+    ("技术服务3次活动的要求，我们今年做了4次检测推广，没问题吧", [3], [4]),
+])
+def test_the_notices_own_figures_are_told_from_the_users(text: str, rule: list[float], own: list[float]) -> None:
+    understanding = read(text)
+    rule_figures = [e.value for e in (*understanding.rule_figures(), *understanding.stated_rule())]
+    assert sorted(set(rule_figures)) == rule
+    assert [e.value for e in understanding.own_entities if e.value not in rule] == own
+
+
+def test_a_question_on_what_the_rule_means_has_no_figure_of_the_users() -> None:
+    assert read("10人里面60%要大专以上，意思是至少6个人吗").explains_rule
+    assert not read("服务人员9个人够吗").explains_rule
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("没有", ["negation"]),
+    ("是的", ["claim"]),
+    ("我们是分公司，想测一下", ["claim", "claim", "command"]),
+    ("资产总额怎么算？", ["question"]),
+    ("120万，资产总额怎么算的？", ["claim", "question"]),
+])
+def test_each_clause_is_an_act(text: str, kinds: list[str]) -> None:
+    assert [a.kind for a in read(text).acts] == kinds
+
+
+def test_traditional_characters_are_read_like_simplified_ones() -> None:
+    assert read("滿意度80%是怎麼算的").rule_figures()
