@@ -36,7 +36,10 @@ def test_going_on_after_a_knock_out_asks_the_next_question(store: Store) -> None
     assert "（第 2/19 项）" in turn.text and chat.records() == []
 
 
-@pytest.mark.parametrize("question", ["还需要继续吗？我们是不是不能报", "我们这种情况有戏吗", "到目前为止有哪些条件没达到"])
+CAN_WE = ["还需要继续吗？我们是不是不能报", "我们这种情况有戏吗", "到目前为止有哪些条件没达到"]
+
+
+@pytest.mark.parametrize("question", CAN_WE)
 def test_a_can_we_question_mid_form_gets_the_interim_judgement_and_keeps_the_answers(store: Store,
                                                                                       question: str) -> None:
     chat = Chat(store, parser=parse)
