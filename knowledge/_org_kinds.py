@@ -25,6 +25,7 @@ from knowledge.errors import KnowledgeError
 
 FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
+_PUNCTUATION = " ，,。.；;！!？?、～~…"
 HEADS = ("first", "last")
 
 
@@ -89,7 +90,18 @@ class KindWords:
     deny: Phrases  # …that it is not
     coordinators: Phrases  # 和、还是: the kinds named are asked about one by one
     ours: Phrases  # 我们: the user speaks of their own organisation
+    alone: Phrases  # 行不行: said with a kind and nothing else, it asks whether that kind can apply
     head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
+    typos: tuple[tuple[str, str], ...] = ()  # 事业单为 → 事业单位, read (and named) as the right word
+
+    def corrected(self, text: str) -> str:
+        for wrong, right in self.typos:
+            text = text.replace(wrong, right)
+        return text
+
+    def legal(self, text: str) -> bool | None:
+        """What the message says of the organisation's legal personality (a denial first), if anything."""
+        return False if self.deny.any_in(text) else True if self.affirm.any_in(text) else None
 
 
 @dataclass(frozen=True)
@@ -99,9 +111,23 @@ class KindData:
     zh: KindWords
     en: KindWords
 
+    def words(self, lang: str) -> KindWords:
+        return self.en if lang == "en" else self.zh
+
+    def asked_alone(self, text: str, lang: str = "zh") -> bool:
+        """The message is a kind and a bare can-we ("办事处行不行", "branch office ok?")."""
+        words = self.words(lang)
+        text = words.corrected(text)
+        found = words.index.found(text)
+        rest = text
+        for word, start, _ in reversed(found):
+            rest = rest[:start] + " " + rest[start + len(word):]
+        return bool(found) and words.alone.equals(rest.strip(_PUNCTUATION).lstrip("那"))
+
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
         """One judgement per organisation the message asks about (none when it names no kind)."""
-        words = self.en if lang == "en" else self.zh
+        words = self.words(lang)
+        text = words.corrected(text)
         found = [(word, start, self.kinds[key]) for word, start, key in words.index.found(text)]
         if len(found) > 1 and all(words.coordinators.equals(_between(text, a, b)) for a, b in pairwise(found)):
             seen = dict.fromkeys(kind for _, _, kind in found)
@@ -119,8 +145,9 @@ def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judge
     order = found if words.head_first else found[::-1]
     word, kind = next((f for f in order if f[1].listed), order[0])
     others = [k for _, k in found if k is not kind]
-    legal = False if words.deny.any_in(text) else \
-        True if words.affirm.any_in(text) or any(k.legal_person for k in others) else None
+    legal = words.legal(text)
+    if legal is None and any(k.legal_person for k in others):
+        legal = True
     blocker = next((k for k in others if k.verdict == "cannot"), None)
     if blocker is not None:
         return Judgement(word, kind, "cannot", "blocked", blocker)
@@ -184,7 +211,17 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      affirm=phrases(legal.get("affirm"), "legal_person.affirm"),
                      deny=phrases(legal.get("deny"), "legal_person.deny"),
                      coordinators=phrases(top.get("coordinators"), "coordinators"),
-                     ours=phrases(top.get("ours"), "ours"), head_first=head == "first")
+                     ours=phrases(top.get("ours"), "ours"), alone=phrases(top.get("alone"), "alone"),
+                     head_first=head == "first", typos=() if english else _typos(top.get("typos")))
+
+
+def _typos(raw: Any) -> tuple[tuple[str, str], ...]:
+    """``typos``: a misspelling → the right word, of the same length (offsets in the message stay right)."""
+    typos = as_map(raw if raw is not None else {}, FILE, "typos")
+    for wrong, right in typos.items():
+        if not isinstance(wrong, str) or not isinstance(right, str) or len(wrong) != len(right) or wrong == right:
+            raise KnowledgeError(FILE, f"typos.{wrong}", "错字与正确写法应为等长、不同的字符串")
+    return tuple(typos.items())
 
 
 def load_kinds(directory: Path, refs: set[str], types: dict[str, str], en_types: dict[str, str]) -> KindData:
