@@ -150,7 +150,8 @@ class Assistant:
         acts = [a for a in (*understanding.commands, *understanding.questions) if a.intent] \
             if ctx.parsed.engine != "command" else []
         in_flow = ctx.state.flow is not None
-        acts = [b for a in acts for b in kind_verdict(_judged(a, understanding), understanding.text, in_flow)]
+        acts = [b for a in acts
+                for b in kind_verdict(_judged(a, understanding), understanding.text, in_flow, ctx.state.memory)]
         if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message
             acts = _with_selfcheck(acts)
         if not acts or (len(acts) == 1 and acts[0].intent == ctx.parsed.intent):
