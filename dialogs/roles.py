@@ -108,10 +108,7 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
         # a question, a statement that rules the organisation out ("我们是办事处") or one to confirm against the
         # five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
         if judgements and (_asks(text) or any(j.verdict == "cannot" or j.to_confirm for j in judgements)):
-            if len(judgements) == 1:
-                memory[KIND_KEY] = judgements[0].word
-            else:
-                memory.pop(KIND_KEY, None)
+            _remember_kind(memory, judgements)
             return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory), lang=lang)
     memory.pop(KIND_KEY, None)
     if _continues_recommending(text, memory):
@@ -125,6 +122,14 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
     answer = role_answer(_about_recommending(intent, text, speaker, lang), speaker, lang=lang)
     _walked(memory, speaker, text, lang, answered=answer is not None)
     return answer
+
+
+def _remember_kind(memory: dict[str, Any], judgements: tuple[Judgement, ...]) -> None:
+    """The organisation of a can-we answer, for a what-if after it; none after several ("子公司和分公司哪个能报")."""
+    if len(judgements) == 1:
+        memory[KIND_KEY] = judgements[0].word
+    else:
+        memory.pop(KIND_KEY, None)
 
 
 def _asked_step(text: str, speaker: RoleFound, memory: dict[str, Any], lang: str) -> int | None:
