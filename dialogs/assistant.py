@@ -14,7 +14,7 @@ from dialogs._context import Context
 from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
-from dialogs.roles import KIND_VERDICT, kind_verdict, names_kind
+from dialogs.roles import KIND_VERDICT, continues_can_we, kind_verdict, names_kind
 from dialogs.state import DialogState
 from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
@@ -152,6 +152,8 @@ class Assistant:
         in_flow = ctx.state.flow is not None
         acts = [b for a in acts
                 for b in kind_verdict(_judged(a, understanding), understanding.text, in_flow, ctx.state.memory)]
+        if not acts and ctx.parsed.engine != "command" and continues_can_we(understanding.text, ctx.state.memory):
+            acts = [Act("question", understanding.text, 0, KIND_VERDICT, 1.0)]  # "我们是独立法人，做检测的"
         if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message
             acts = _with_selfcheck(acts)
         if not acts or (len(acts) == 1 and acts[0].intent == ctx.parsed.intent):

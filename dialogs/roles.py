@@ -20,8 +20,8 @@ from typing import Any
 from knowledge import Answer, Judgement, RoleFound, can_apply_answer, org_data, role_answer, step_answer
 from nlu import FALLBACK_INTENT, Act, detect_language, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "asks_kind", "judged_kinds", "kind_verdict", "names_kind",
-           "remember_role", "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "asks_kind", "continues_can_we", "judged_kinds",
+           "kind_verdict", "names_kind", "remember_role", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -38,23 +38,23 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
     """A can-we question the NLU reads as a self-check request ("民办非企能不能报啊", "我们是分公司，能报吗") that
     names a kind of organisation is answered with that kind's verdict (``KIND_VERDICT``); about the user's own
     organisation the self-check follows (when none is running) to go through the other conditions. So is a
-    what-if ("那如果是合伙制的呢", judged on the organisation of the last can-we answer) and a kind with a bare
-    can-we ("办事处行不行"), whatever the NLU read. Unchanged: other acts, a message asking for the self-check
-    ("…，想自测一下能不能报"), and a loose self-description ("我们是建筑公司，能报吗"), which the self-check confirms
-    against the five types."""
+    what-if ("那如果是合伙制的呢", judged on the organisation of the last can-we answer) and a bare can-we in a
+    message naming a kind ("办事处行不行"; "…，有法人登记证书，能不能申报"), whatever the NLU read. Unchanged: other
+    acts, a message asking for the self-check ("…，想自测一下能不能报"), and a loose self-description ("我们是建筑公司，
+    能报吗"), which the self-check confirms against the five types."""
     if act.kind != "question":
         return (act,)
     lang = detect_language(text)
-    asked = act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None \
-        or (act.intent not in CAN_APPLY_INTENTS and org_data().kinds.asked_alone(text, lang))
+    bare = act.intent not in CAN_APPLY_INTENTS and org_data().kinds.bare_can_we(act.text, lang)
+    asked = bare or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
         return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too
     judgements = judged_kinds(text, memory or {}, lang)
     if not judgements or any(j.to_confirm for j in judgements):
         return (act,)
     verdict = replace(act, intent=KIND_VERDICT)
-    starts = act.intent == "selfcheck_start" and judgements[0].own and not in_flow
-    return (verdict, act) if starts else (verdict,)
+    starts = (bare or act.intent == "selfcheck_start") and judgements[0].own and not in_flow
+    return (verdict, replace(act, intent="selfcheck_start")) if starts else (verdict,)
 
 
 def _sentence_of(act: Act, text: str) -> str:
@@ -65,21 +65,33 @@ def _sentence_of(act: Act, text: str) -> str:
 
 def asks_kind(acts: tuple[Act, ...], text: str, memory: dict[str, Any]) -> bool:
     """During the self-check, a question of ``acts`` is a can-we on a kind of organisation that gets the kind's
-    verdict ("我们是民非，这种能报吗"), not a request to go on with the form."""
-    return any(b.intent == KIND_VERDICT for a in acts if a.intent != KIND_VERDICT
-               for b in kind_verdict(a, text, True, memory))
+    verdict ("我们是民非，这种能报吗", "我们是事业单位，能报吗"), not a request to go on with the form nor a loose
+    self-description to confirm."""
+    asked = any(b.intent in CAN_APPLY_INTENTS for a in acts for b in kind_verdict(a, text, True, memory))
+    judgements = judged_kinds(text, memory, detect_language(text)) if asked else ()
+    return bool(judgements) and not any(j.to_confirm for j in judgements)
+
+
+def continues_can_we(text: str, memory: dict[str, Any]) -> bool:
+    """Right after a can-we answer, a statement that names a kind or says whether it is a legal person ("我们是独立
+    法人，做检测的") is the answer's follow-up: it gets the verdict on what it says."""
+    return isinstance(memory.get(KIND_KEY), str) and memory.get(TOPIC_KEY) in CAN_APPLY_INTENTS \
+        and bool(judged_kinds(text, memory, detect_language(text)))
 
 
 def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[Judgement, ...]:
-    """The organisations the message asks about. A what-if right after a can-we answer that names no other kind
-    ("那如果是合伙制的呢", "那如果是独立法人、做检验检测的呢": facts, or a listed type that describes it) is about the
-    organisation of that answer, with the new facts ("律所" + "合伙制" → not a legal person)."""
+    """The organisations the message asks about. Right after a can-we answer, a what-if that names no other kind
+    ("那如果是合伙制的呢", "那如果是独立法人、做检验检测的呢": facts, or a listed type that describes it), or a message
+    that names no kind but says whether it is a legal person ("我们是有限责任的，能报吗"), is about the organisation
+    of that answer, with the new facts ("律所" + "合伙制" → not a legal person)."""
     kinds = org_data().kinds
     judgements = kinds.judge(text, lang)
     previous = memory.get(KIND_KEY)
-    if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in CAN_APPLY_INTENTS \
-            or not _WHAT_IF.search(text) or any(not j.kind.listed for j in judgements) \
-            or (not judgements and kinds.words(lang).legal(text) is None):
+    if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in CAN_APPLY_INTENTS:
+        return judgements
+    describes = bool(judgements) and _WHAT_IF.search(text) is not None and all(j.kind.listed for j in judgements)
+    facts = not judgements and kinds.words(lang).legal(text) is not None
+    if not describes and not facts:
         return judgements
     separator = ", " if lang == "en" else "，"
     return tuple(replace(j, word=previous) for j in kinds.judge(f"{previous}{separator}{text}", lang))
@@ -105,9 +117,10 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
     found = remember_role(memory, text, lang)
     if intent in CAN_APPLY_INTENTS:
         judgements = judged_kinds(text, memory, lang)
-        # a question, a statement that rules the organisation out ("我们是办事处") or one to confirm against the
-        # five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
-        if judgements and (_asks(text) or any(j.verdict == "cannot" or j.to_confirm for j in judgements)):
+        # a question, a statement that rules the organisation out ("我们是办事处"), leaves it open ("我们是一个民非")
+        # or is to confirm against the five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
+        if judgements and (_asks(text) or any(j.verdict != "can" or j.to_confirm for j in judgements)
+                           or continues_can_we(text, memory)):
             _remember_kind(memory, judgements)
             return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory), lang=lang)
     memory.pop(KIND_KEY, None)

@@ -5,6 +5,7 @@ English words and wording of each kind are next to the Chinese ones (``en:``).""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -26,6 +27,9 @@ from knowledge.errors import KnowledgeError
 FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
+_CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
+_MEASURES = ("个",)  # a word that begins with a measure word: after a number it counts ("8个人")
+_NUMERALS = "0123456789０１２３４５６７８９零一二三四五六七八九十百千万两几多"
 HEADS = ("first", "last")
 
 
@@ -90,8 +94,10 @@ class KindWords:
     deny: Phrases  # …that it is not
     coordinators: Phrases  # 和、还是: the kinds named are asked about one by one
     ours: Phrases  # 我们: the user speaks of their own organisation
-    alone: Phrases  # 行不行: said with a kind and nothing else, it asks whether that kind can apply
+    alone: Phrases  # 行不行, 能不能申报: a clause of only these (and kinds) asks whether the kind named can apply
+    asked_of: Phrases  # 这个示范平台: what a can-we applies for, said after it ("能不能申报这个示范平台")
     head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
+    english: bool = False
     typos: tuple[tuple[str, str], ...] = ()  # 事业单为 → 事业单位, read (and named) as the right word
 
     def corrected(self, text: str) -> str:
@@ -100,7 +106,11 @@ class KindWords:
         return text
 
     def legal(self, text: str) -> bool | None:
-        """What the message says of the organisation's legal personality (a denial first), if anything."""
+        """What the message says of the organisation's legal personality (a denial first), if anything. In Chinese
+        the clauses are marked off by "，" at both ends, however they were separated ("事业单位 独立法人 做科研的":
+        "，独立法人，" is a clause of its own)."""
+        if not self.english:
+            text = f"，{_CLAUSE_BREAK.sub('，', text)}，"
         return False if self.deny.any_in(text) else True if self.affirm.any_in(text) else None
 
 
@@ -114,21 +124,19 @@ class KindData:
     def words(self, lang: str) -> KindWords:
         return self.en if lang == "en" else self.zh
 
-    def asked_alone(self, text: str, lang: str = "zh") -> bool:
-        """The message is a kind and a bare can-we ("办事处行不行", "branch office ok?")."""
+    def bare_can_we(self, clause: str, lang: str = "zh") -> bool:
+        """The clause, the kinds it names aside, is a bare can-we: "能不能申报", "办事处行不行", "branch office ok?"."""
         words = self.words(lang)
-        text = words.corrected(text)
-        found = words.index.found(text)
-        rest = text
-        for word, start, _ in reversed(found):
+        rest = words.corrected(clause)
+        for word, start, _ in reversed(_named(words, rest)):
             rest = rest[:start] + " " + rest[start + len(word):]
-        return bool(found) and words.alone.equals(rest.strip(_PUNCTUATION).lstrip("那"))
+        return words.alone.equals(words.asked_of.removed_from(rest).strip(_PUNCTUATION).lstrip("那"))
 
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
         """One judgement per organisation the message asks about (none when it names no kind)."""
         words = self.words(lang)
         text = words.corrected(text)
-        found = [(word, start, self.kinds[key]) for word, start, key in words.index.found(text)]
+        found = [(word, start, self.kinds[key]) for word, start, key in _named(words, text)]
         if len(found) > 1 and all(words.coordinators.equals(_between(text, a, b)) for a, b in pairwise(found)):
             seen = dict.fromkeys(kind for _, _, kind in found)
             named = [next(w for w, _, k in found if k is kind) for kind in seen]
@@ -137,6 +145,12 @@ class KindData:
             return ()
         judgement = _one([(word, kind) for word, _, kind in found], text, words)
         return (replace(judgement, own=words.ours.any_in(text)),)
+
+
+def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:
+    """The kinds' words in ``text``, but a measure word after a number ("8个人" is eight people, not 个人)."""
+    return [f for f in words.index.found(text)
+            if not (f[0].startswith(_MEASURES) and f[1] > 0 and text[f[1] - 1] in _NUMERALS)]
 
 
 def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judgement:
@@ -212,7 +226,8 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      deny=phrases(legal.get("deny"), "legal_person.deny"),
                      coordinators=phrases(top.get("coordinators"), "coordinators"),
                      ours=phrases(top.get("ours"), "ours"), alone=phrases(top.get("alone"), "alone"),
-                     head_first=head == "first", typos=() if english else _typos(top.get("typos")))
+                     asked_of=phrases(top.get("asked_of"), "asked_of"),
+                     head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")))
 
 
 def _typos(raw: Any) -> tuple[tuple[str, str], ...]:

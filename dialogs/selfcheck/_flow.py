@@ -260,6 +260,9 @@ class SelfCheckFlow:
             addressed = yes_no is None or yes_no.addressed
             return self._apply(ctx, reading, hint=not addressed)
         described = org_description(ctx.text, answering=True) if key == "org_type" else None
+        if described and asks_kind(ctx.understanding.questions, ctx.understanding.text, ctx.state.memory):
+            ctx.state.slots["type_said"] = described  # "我们是事业单位，能报吗": the verdict, then the type confirmed
+            return None
         if described:
             return [self._ask_type(ctx, described)]
         if word == "correction":

@@ -193,6 +193,9 @@ def test_a_recommender_asking_what_comes_next_gets_its_own_steps(shared_store: S
     ("事业单位可不可以报", "那如果是独立法人、做检验检测的呢", ["事业单位可以申报", "技术服务机构"], ["取决于"]),
     # another kind named: that kind, judged on its own
     ("子公司可以单独申报吗", "那如果是分公司呢", ["分公司不能申报"], ["子公司不能申报"]),
+    # a statement after the answer, naming a kind or the legal personality, is its follow-up
+    ("事业单位能报吗", "我们是独立法人，做检测的", ["贵单位可以申报", "技术服务机构"], ["取决于"]),
+    ("律所能报吗", "我们是有限责任的", ["贵单位可以申报", "社会中介机构"], ["取决于"]),
 ])
 def test_a_what_if_after_a_verdict_is_judged_with_the_new_facts(shared_store: Store, first: str, then: str,
                                                                  says: list[str], never: list[str]) -> None:
@@ -203,6 +206,11 @@ def test_a_what_if_after_a_verdict_is_judged_with_the_new_facts(shared_store: St
     assert not any(word in reply for word in never), reply
 
 
+def test_a_statement_without_a_can_we_before_is_no_follow_up(shared_store: Store) -> None:
+    turn = ask(shared_store, "no-follow-up", "我们是独立法人，做检测的", "condition_legal_person")
+    assert turn.replies[-1].text == compose("condition_legal_person", "我们是独立法人，做检测的").text
+
+
 def test_a_what_if_after_another_topic_is_not_judged_on_the_old_kind(shared_store: Store) -> None:
     user = "whatif-stale"
     ask(shared_store, user, "研究院能报吗", "who_can_apply")
@@ -211,9 +219,18 @@ def test_a_what_if_after_another_topic_is_not_judged_on_the_old_kind(shared_stor
     assert "研究院" not in reply
 
 
-def test_a_kind_with_a_bare_can_we_gets_its_verdict_whatever_the_nlu_read(shared_store: Store) -> None:
-    turn = ask(shared_store, "alone", "办事处行不行", "condition_premises")
-    assert "办事处不能申报" in turn.text and turn.sources == (CLAUSE,)
+@pytest.mark.parametrize(("text", "intent", "says"), [
+    ("办事处行不行", "condition_premises", ["办事处不能申报"]),
+    ("外地公司的分公司，可以吗", "condition_premises", ["分公司不能申报"]),
+    # about the user's own organisation: the verdict, then the self-check goes through the rest
+    ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "material_license",
+     ["贵单位可以申报", "已记录：机构类型：技术服务机构"]),
+])
+def test_a_bare_can_we_naming_a_kind_gets_its_verdict_whatever_the_nlu_read(shared_store: Store, text: str,
+                                                                           intent: str, says: list[str]) -> None:
+    turn = ask(shared_store, f"bare-{text}", text, intent)
+    assert all(word in turn.text for word in says) and CLAUSE in turn.text, turn.text
+    assert "第2项材料" not in turn.text
 
 
 def test_a_recommender_walks_its_own_steps_then_the_review(shared_store: Store) -> None:
@@ -258,9 +275,16 @@ def test_a_body_that_is_not_a_recommender_is_told_who_recommends(shared_store: S
     assert "建议您先与所在地" not in turn.text
 
 
-def test_a_can_we_on_a_kind_during_the_self_check_is_answered_and_the_form_goes_on(shared_store: Store) -> None:
-    user = "form-kind"
+@pytest.mark.parametrize(("text", "intent", "then"), [
+    ("我们是民非，这种能报吗", "selfcheck_start", "（第 2/19 项）"),
+    # a loose self-description with the question: the verdict, then the type confirmed against the five
+    ("我们是事业单位，能报吗", "who_can_apply", "贵单位是否属于其中之一？"),
+])
+def test_a_can_we_on_a_kind_during_the_self_check_is_answered_and_the_form_goes_on(shared_store: Store, text: str,
+                                                                                  intent: str, then: str) -> None:
+    user = f"form-kind-{text}"
     ask(shared_store, user, "我想自测", "selfcheck_start")
     ask(shared_store, user, "是", "selfcheck_start")
-    reply = ask(shared_store, user, "我们是民非，这种能报吗", "selfcheck_start").text
-    assert "取决于" in reply and CLAUSE in reply and "（第 2/19 项）" in reply and "自测正在进行中" not in reply
+    reply = ask(shared_store, user, text, intent).text
+    assert "取决于" in reply and CLAUSE in reply and then in reply and "自测正在进行中" not in reply, reply
+    assert reply.index(CLAUSE) < reply.index(then)

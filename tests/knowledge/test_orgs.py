@@ -76,6 +76,11 @@ def judge(text: str) -> tuple[Judgement, ...]:
     ("集团公司能报不", "group", "depends"),
     ("我们是集团，下面有好几家公司，集团本身能报吗", "group", "depends"),
     ("集团下属的研究院能报吗", "research", "depends"),  # a group is no description of its units' legal status
+    ("我们是事业单位 独立法人 做科研的 能报吗", "research", "can"),  # clauses separated by spaces
+    ("有限公司能报吗", "company", "depends"),
+    ("农民专业合作社能报吗", "cooperative", "depends"),
+    ("外商独资企业可以申报吗", "ownership", "depends"),
+    ("质检所能报吗", "tech_service", "can"),
 ])
 def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
     (found,) = judge(text)
@@ -93,6 +98,7 @@ def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str
 @pytest.mark.parametrize(("text", "verdicts"), [
     ("子公司和分公司哪个能报", [("子公司", "can"), ("分公司", "cannot")]),
     ("事业单位还是民非能报", [("事业单位", "depends"), ("民非", "depends")]),
+    ("分公司不行的话总公司可以吗", [("分公司", "cannot"), ("总公司", "depends")]),
 ])
 def test_kinds_asked_one_by_one(text: str, verdicts: list[tuple[str, str]]) -> None:
     found = judge(text)
@@ -112,7 +118,8 @@ def test_a_loose_self_description_asks_which_of_the_five() -> None:
     assert not other.to_confirm and "贵单位" not in can_apply_answer((other,)).text
 
 
-@pytest.mark.parametrize("text", ["哪些单位可以申报", "申报主体有什么要求", "对申报单位类型有没有要求"])
+@pytest.mark.parametrize("text", ["哪些单位可以申报", "申报主体有什么要求", "对申报单位类型有没有要求",
+                                  "服务人员只有8个人，大专以上6个，能报吗", "十几个人能报吗"])
 def test_no_kind_in_a_general_question(text: str) -> None:
     assert judge(text) == ()
 
@@ -123,17 +130,20 @@ def test_a_common_misspelling_is_read_and_answered_as_the_right_word(text: str, 
     assert found.word == word and can_apply_answer((found,)).text.startswith(word)
 
 
-@pytest.mark.parametrize(("text", "lang", "alone"), [
+@pytest.mark.parametrize(("clause", "lang", "bare"), [
     ("办事处行不行", "zh", True),
     ("分公司可以吗？", "zh", True),
     ("那个体户能报吗", "zh", True),
+    ("能不能申报", "zh", True),
+    ("能不能申报这个示范平台", "zh", True),
+    ("事业单位可以参加吗", "zh", True),
     ("branch office ok?", "en", True),
     ("办事处在哪", "zh", False),  # names a kind, asks something else
     ("办事处的房子行不行", "zh", False),
-    ("行不行", "zh", False),  # no kind
+    ("法人证书要复印件吗", "zh", False),
 ])
-def test_a_kind_with_a_bare_can_we_asks_whether_it_can_apply(text: str, lang: str, alone: bool) -> None:
-    assert org_data().kinds.asked_alone(text, lang) is alone
+def test_a_bare_can_we_clause(clause: str, lang: str, bare: bool) -> None:
+    assert org_data().kinds.bare_can_we(clause, lang) is bare
 
 
 @pytest.mark.parametrize("key", sorted(org_data().kinds.kinds))
