@@ -20,8 +20,8 @@ from typing import Any
 from knowledge import Answer, Judgement, RoleFound, can_apply_answer, org_data, role_answer, step_answer
 from nlu import FALLBACK_INTENT, Act, detect_language, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "asks_kind", "continues_can_we", "judged_kinds",
-           "kind_verdict", "names_kind", "remember_role", "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "continues_can_we",
+           "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "remember_role", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -32,6 +32,8 @@ TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assista
 KIND_KEY = "kind"  # the organisation of the last can-we answer ("律所"), for a what-if follow-up
 STEP_KEY = "recommend_step"  # the step of its own work a recommending body was last told about (1-based)
 RECOMMENDING = "recommendation"  # the intent whose answers tell a body whether and how it recommends
+_GENERAL = frozenset({FALLBACK_INTENT, "process_overview"})  # "辖区企业怎么办": no subject of its own
+_INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})  # how the NLU may read "我们是县里的开发区"
 
 
 def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | None = None) -> tuple[Act, ...]:
@@ -185,17 +187,25 @@ def _walked(memory: dict[str, Any], speaker: RoleFound, text: str, lang: str, *,
 
 
 def _about_recommending(intent: str, text: str, speaker: RoleFound, lang: str) -> str:
-    """A body that is not a recommender asking about its area's enterprises ("那我们辖区企业怎么办") or speaking of
-    recommending where its question has no answer of its own ("我们街道想推荐一家企业申报，怎么操作") is told who
-    recommends."""
+    """A body that is not a recommender asking about its area's enterprises in general ("那我们辖区企业怎么办",
+    "会员企业想申报怎么办") or speaking of recommending where its question has no answer of its own ("我们街道想推荐
+    一家企业申报，怎么操作") is told who recommends."""
     if speaker.role.recommender or speaker.role.applicant:
         return intent
     words = org_data().roles.steps(lang)
     spec = org_data().roles.answers.get(intent)
-    if (intent == FALLBACK_INTENT and words.of_area(text)) or \
-            ((spec is None or not spec.other) and words.recommends(text)):
+    if (intent in _GENERAL and words.of_area(text)) or ((spec is None or not spec.other) and words.recommends(text)):
         return RECOMMENDING
     return intent
+
+
+def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
+    """A statement that only says whom the user speaks for ("我们是县里的开发区"), read by the NLU as nothing in
+    particular (a self-check request, out of scope): a body that is not an applicant nor a kind of applicant,
+    answered as a question on its part in the recommendation."""
+    found = org_data().roles.find(text, lang)
+    return intent in _INTRODUCTION and found is not None and found.stated and not found.role.applicant \
+        and not org_data().kinds.judge(text, lang)
 
 
 def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
@@ -218,8 +228,8 @@ def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> Ro
         return found
     spec = org_data().roles.answers.get(intent)
     if found is not None and spec is not None and spec.mention and not (found.via and found.role.recommender) \
-            and not found.role.applicant and not found.role.receiver:
-        return found
+            and not found.role.applicant and not (found.via and found.role.receiver):
+        return found  # "经信厅可以推荐吗" is answered for it; "推荐完了报经信厅吗" is not
     role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     return RoleFound(role, "", stated=True) if role is not None else None
 

@@ -264,6 +264,9 @@ def test_a_recommender_asking_whether_to_seal_the_form_is_told_the_notice_is_sil
 
 @pytest.mark.parametrize(("turns", "intents"), [
     (["我们是县经信局", "那我们辖区企业怎么办"], ["recommendation", FALLBACK]),
+    (["我们是行业协会", "我们的会员企业想申报怎么办"], ["who_can_apply", "process_overview"]),
+    (["我们是县里的开发区"], ["selfcheck_start"]),  # only says whom the user speaks for: no self-check
+    (["经信厅可以推荐吗"], ["recommendation"]),  # asked about, not named as where to send
     (["我们街道想推荐一家企业申报，怎么操作"], ["process_overview"]),
     (["我们是西藏自治区经信厅的，怎么推荐"], ["recommendation"]),
 ])
@@ -272,7 +275,7 @@ def test_a_body_that_is_not_a_recommender_is_told_who_recommends(shared_store: S
     for text, intent in zip(turns, intents, strict=True):
         turn = ask(shared_store, f"who-{turns[0]}", text, intent)
     assert "不是通知规定的推荐单位" in turn.text and "经济和信息化局" in turn.text and not turn.fallback
-    assert "建议您先与所在地" not in turn.text
+    assert "建议您先与所在地" not in turn.text and "自测" not in turn.replies[-1].text
 
 
 @pytest.mark.parametrize(("text", "intent", "then"), [
