@@ -62,6 +62,7 @@ class OrgKind:
     listed: str = ""
     legal_person: bool = False
     confirm: bool = False
+    parent: bool = False  # named with another kind, it is where that one belongs (集团, 高校), not the one asked about
     en: KindWording = KindWording()
 
 
@@ -155,9 +156,10 @@ def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:
 
 def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judgement:
     """The organisation is the listed type named (the last one; in English the first), else the kind named
-    last (first); the others describe it."""
+    last (first) that is not a parent of another ("子公司能报吗，需要集团同意吗" asks about the 子公司); the others
+    describe it."""
     order = found if words.head_first else found[::-1]
-    word, kind = next((f for f in order if f[1].listed), order[0])
+    word, kind = next((f for f in order if f[1].listed), next((f for f in order if not f[1].parent), order[0]))
     others = [k for _, k in found if k is not kind]
     legal = words.legal(text)
     if legal is None and any(k.legal_person for k in others):
@@ -203,6 +205,7 @@ def _kind(key: str, raw: Any, types: dict[str, str], en_types: dict[str, str]) -
                    depends_on=text_of(raw, "depends_on", FILE, path, required=verdict == "depends"), advice=advice,
                    unnamed=flag_of(raw, "unnamed", FILE, path), listed=types.get(listed or "", ""),
                    legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path),
+                   parent=flag_of(raw, "parent", FILE, path),
                    en=_wording(raw, path, verdict, bool(advice), en_types.get(listed or "", "")))
 
 

@@ -81,6 +81,8 @@ def judge(text: str) -> tuple[Judgement, ...]:
     ("农民专业合作社能报吗", "cooperative", "depends"),
     ("外商独资企业可以申报吗", "ownership", "depends"),
     ("质检所能报吗", "tech_service", "can"),
+    ("子公司能报吗，需要集团同意吗", "subsidiary", "can"),  # the group is where it belongs, not the one asked about
+    ("培训中心是学校下属的，能报吗", "training", "depends"),
 ])
 def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
     (found,) = judge(text)
