@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -14,7 +15,7 @@ from dialogs._context import Context
 from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
-from dialogs.roles import KIND_VERDICT, kind_verdict, names_kind
+from dialogs.roles import KIND_VERDICT, RECOMMENDING, continues_can_we, introduces_role, kind_verdict, names_kind
 from dialogs.state import DialogState
 from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
@@ -150,7 +151,10 @@ class Assistant:
         acts = [a for a in (*understanding.commands, *understanding.questions) if a.intent] \
             if ctx.parsed.engine != "command" else []
         in_flow = ctx.state.flow is not None
-        acts = [b for a in acts for b in kind_verdict(_judged(a, understanding), understanding.text, in_flow)]
+        acts = [b for a in acts
+                for b in kind_verdict(_judged(a, understanding), understanding.text, in_flow, ctx.state.memory)]
+        if not acts and ctx.parsed.engine != "command":
+            acts = _implied(understanding.text, ctx.parsed, ctx.state.memory)
         if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message
             acts = _with_selfcheck(acts)
         if not acts or (len(acts) == 1 and acts[0].intent == ctx.parsed.intent):
@@ -191,6 +195,16 @@ def _judged(act: Act, understanding: Understanding) -> Act:
     if act.intent == "selfcheck_start" or (act.intent == KIND_VERDICT and not names_kind(understanding.text)):
         return replace(act, intent=CAN_WE_WITH_FIGURES)  # "成立日期是2023年12月1日，能申报吗"
     return act
+
+
+def _implied(text: str, parsed: ParseResult, memory: dict[str, Any]) -> list[Act]:
+    """A statement that asks by being said: after a can-we answer, what it says of the organisation ("我们是独立法人，
+    做检测的"); alone, whom the user speaks for ("我们是县里的开发区")."""
+    if continues_can_we(text, memory):
+        return [Act("question", text, 0, KIND_VERDICT, 1.0)]
+    if introduces_role(text, parsed.intent, parsed.lang):
+        return [Act("question", text, 0, RECOMMENDING, 1.0)]
+    return []
 
 
 def _with_selfcheck(acts: list[Act]) -> list[Act]:

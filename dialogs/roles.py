@@ -2,7 +2,10 @@
 knowledge/org_kinds.yml) and the recommending bodies' own answers (knowledge/roles.yml).
 
 The role a user states ("我们是拉萨市经信局") is remembered in ``DialogState.memory["role"]`` (a key of
-roles.yml), so that later questions ("那我们怎么推荐", "材料要交给谁") are answered for that body.
+roles.yml), so that later questions ("那我们怎么推荐", "材料要交给谁") are answered for that body. A recommending
+body walks its own work step by step ("第一步做什么", "然后呢"): the step it was last told about is
+``memory["recommend_step"]``. The organisation of the last can-we answer is ``memory["kind"]``, so that a what-if
+follow-up ("那如果是合伙制的呢") is judged on it with the new facts.
 
 English messages are read with the English words of the data and answered in English (``lang="en"``); the role
 remembered is the same key in either language.
@@ -14,11 +17,11 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from knowledge import Answer, RoleFound, can_apply_answer, org_data, role_answer
-from nlu import Act, detect_language, vocabulary
+from knowledge import Answer, Judgement, RoleFound, can_apply_answer, org_data, role_answer, step_answer
+from nlu import FALLBACK_INTENT, Act, detect_language, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "ROLE_KEY", "kind_verdict", "names_kind", "remember_role",
-           "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "continues_can_we",
+           "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "remember_role", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -26,23 +29,74 @@ _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|\bwhat if\b|\bsuppos(
 ROLE_KEY = "role"
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
+KIND_KEY = "kind"  # the organisation of the last can-we answer ("律所"), for a what-if follow-up
+STEP_KEY = "recommend_step"  # the step of its own work a recommending body was last told about (1-based)
+RECOMMENDING = "recommendation"  # the intent whose answers tell a body whether and how it recommends
+_GENERAL = frozenset({FALLBACK_INTENT, "process_overview"})  # "辖区企业怎么办": no subject of its own
+_INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})  # how the NLU may read "我们是县里的开发区"
 
 
-def kind_verdict(act: Act, text: str, in_flow: bool) -> tuple[Act, ...]:
+def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | None = None) -> tuple[Act, ...]:
     """A can-we question the NLU reads as a self-check request ("民办非企能不能报啊", "我们是分公司，能报吗") that
     names a kind of organisation is answered with that kind's verdict (``KIND_VERDICT``); about the user's own
-    organisation the self-check follows (when none is running) to go through the other conditions. Unchanged:
-    other acts, a message asking for the self-check ("…，想自测一下能不能报"), and a loose self-description
-    ("我们是建筑公司，能报吗"), which the self-check confirms against the five types."""
-    hypothetical = act.intent != "selfcheck_start" and _WHAT_IF.search(act.text) is not None
-    if act.kind != "question" or (act.intent != "selfcheck_start" and not hypothetical) \
-            or vocabulary().request(text) is not None:
+    organisation the self-check follows (when none is running) to go through the other conditions. So is a
+    what-if ("那如果是合伙制的呢", judged on the organisation of the last can-we answer) and a bare can-we in a
+    message naming a kind ("办事处行不行"; "…，有法人登记证书，能不能申报"), whatever the NLU read. Unchanged: other
+    acts, a message asking for the self-check ("…，想自测一下能不能报"), and a loose self-description ("我们是建筑公司，
+    能报吗"), which the self-check confirms against the five types."""
+    if act.kind != "question":
+        return (act,)
+    lang = detect_language(text)
+    bare = act.intent not in CAN_APPLY_INTENTS and org_data().kinds.bare_can_we(act.text, lang)
+    asked = bare or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
+    if not asked or vocabulary().request(text) is not None:
         return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too
-    judgements = org_data().kinds.judge(text, detect_language(text))
+    judgements = judged_kinds(text, memory or {}, lang)
     if not judgements or any(j.to_confirm for j in judgements):
         return (act,)
     verdict = replace(act, intent=KIND_VERDICT)
-    return (verdict, act) if judgements[0].own and not in_flow else (verdict,)
+    starts = (bare or act.intent == "selfcheck_start") and judgements[0].own and not in_flow
+    return (verdict, replace(act, intent="selfcheck_start")) if starts else (verdict,)
+
+
+def _sentence_of(act: Act, text: str) -> str:
+    """The sentence of ``text`` the act is in ("那如果是独立法人、做检验检测的呢": the what-if is said before the
+    question's own clause)."""
+    return next((m.group() for m in _SENTENCES.finditer(text) if m.start() <= act.start < m.end()), act.text)
+
+
+def asks_kind(acts: tuple[Act, ...], text: str, memory: dict[str, Any]) -> bool:
+    """During the self-check, a question of ``acts`` is a can-we on a kind of organisation that gets the kind's
+    verdict ("我们是民非，这种能报吗", "我们是事业单位，能报吗"), not a request to go on with the form nor a loose
+    self-description to confirm."""
+    asked = any(b.intent in CAN_APPLY_INTENTS for a in acts for b in kind_verdict(a, text, True, memory))
+    judgements = judged_kinds(text, memory, detect_language(text)) if asked else ()
+    return bool(judgements) and not any(j.to_confirm for j in judgements)
+
+
+def continues_can_we(text: str, memory: dict[str, Any]) -> bool:
+    """Right after a can-we answer, a statement that names a kind or says whether it is a legal person ("我们是独立
+    法人，做检测的") is the answer's follow-up: it gets the verdict on what it says."""
+    return isinstance(memory.get(KIND_KEY), str) and memory.get(TOPIC_KEY) in CAN_APPLY_INTENTS \
+        and bool(judged_kinds(text, memory, detect_language(text)))
+
+
+def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[Judgement, ...]:
+    """The organisations the message asks about. Right after a can-we answer, a what-if that names no other kind
+    ("那如果是合伙制的呢", "那如果是独立法人、做检验检测的呢": facts, or a listed type that describes it), or a message
+    that names no kind but says whether it is a legal person ("我们是有限责任的，能报吗"), is about the organisation
+    of that answer, with the new facts ("律所" + "合伙制" → not a legal person)."""
+    kinds = org_data().kinds
+    judgements = kinds.judge(text, lang)
+    previous = memory.get(KIND_KEY)
+    if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in CAN_APPLY_INTENTS:
+        return judgements
+    describes = bool(judgements) and _WHAT_IF.search(text) is not None and all(j.kind.listed for j in judgements)
+    facts = not judgements and kinds.words(lang).legal(text) is not None
+    if not describes and not facts:
+        return judgements
+    separator = ", " if lang == "en" else "，"
+    return tuple(replace(j, word=previous) for j in kinds.judge(f"{previous}{separator}{text}", lang))
 
 
 def names_kind(text: str) -> bool:
@@ -60,18 +114,98 @@ def remember_role(memory: dict[str, Any], text: str, lang: str = "zh") -> RoleFo
 
 def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = "zh") -> Answer | None:
     """The answer for this asker or this kind of organisation, in ``lang``, or None when the usual answer of
-    ``intent`` applies. Records the role the message states (see ``remember_role``)."""
+    ``intent`` applies. Records the role the message states (see ``remember_role``), the organisation of a
+    can-we answer and the step of a recommending body's work answered."""
     found = remember_role(memory, text, lang)
     if intent in CAN_APPLY_INTENTS:
-        judgements = org_data().kinds.judge(text, lang)
-        # a question, a statement that rules the organisation out ("我们是办事处") or one to confirm against the
-        # five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
-        if judgements and (_asks(text) or any(j.verdict == "cannot" or j.to_confirm for j in judgements)):
+        judgements = judged_kinds(text, memory, lang)
+        # a question, a statement that rules the organisation out ("我们是办事处"), leaves it open ("我们是一个民非")
+        # or is to confirm against the five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
+        if judgements and (_asks(text) or any(j.verdict != "can" or j.to_confirm for j in judgements)
+                           or continues_can_we(text, memory)):
+            _remember_kind(memory, judgements)
             return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory), lang=lang)
+    memory.pop(KIND_KEY, None)
     if _continues_recommending(text, memory):
-        intent = "recommendation"
+        intent = RECOMMENDING
     speaker = _speaker(intent, found, memory)
-    return role_answer(intent, speaker, lang=lang) if speaker is not None else None
+    if speaker is None:
+        return None
+    step = _asked_step(text, speaker, memory, lang)
+    if step is not None:
+        return _step(speaker, step, text, memory, lang)
+    answer = role_answer(_about_recommending(intent, text, speaker, lang), speaker, lang=lang)
+    _walked(memory, speaker, text, lang, answered=answer is not None)
+    return answer
+
+
+def _remember_kind(memory: dict[str, Any], judgements: tuple[Judgement, ...]) -> None:
+    """The organisation of a can-we answer, for a what-if after it; none after several ("子公司和分公司哪个能报")."""
+    if len(judgements) == 1:
+        memory[KIND_KEY] = judgements[0].word
+    else:
+        memory.pop(KIND_KEY, None)
+
+
+def _asked_step(text: str, speaker: RoleFound, memory: dict[str, Any], lang: str) -> int | None:
+    """The step of its own work a recommending body asks about: the n-th ("第一步做什么"), the one after the step
+    named or last answered ("测评完了下一步呢", "然后呢"; after the last, the review), or the recommendation form
+    when asked whether to seal it. None for any other question, and for one on the approval process itself."""
+    words = org_data().roles.steps(lang)
+    if not speaker.role.recommender or words.of_process(text):
+        return None
+    count, vocab = len(words.steps), vocabulary()
+    nth = vocab.nth_step(text)
+    if nth:
+        return count if nth < 0 else nth if nth <= count else None
+    named = words.named(text)
+    if vocab.asks_next(text):
+        at = named or memory.get(STEP_KEY)
+        return at + 1 if isinstance(at, int) and 0 < at <= count else None
+    return named if named == words.form and words.asks_seal(text) else None
+
+
+def _step(speaker: RoleFound, step: int, text: str, memory: dict[str, Any], lang: str) -> Answer:
+    """The step's answer; the step is remembered for the next "然后呢" (not the review after the last one)."""
+    words = org_data().roles.steps(lang)
+    if step <= len(words.steps):
+        memory[STEP_KEY] = step
+    else:
+        memory.pop(STEP_KEY, None)
+    return step_answer(speaker, step, seal=step == words.form and words.asks_seal(text), lang=lang)
+
+
+def _walked(memory: dict[str, Any], speaker: RoleFound, text: str, lang: str, *, answered: bool) -> None:
+    """After an answer for a recommending body on its work, "然后呢" follows from the step the question named
+    ("推荐要报给谁": the submission), else from the last (the whole work was told); after any other answer, from
+    nothing."""
+    words = org_data().roles.steps(lang)
+    if answered and speaker.role.recommender:
+        memory[STEP_KEY] = words.named(text) or len(words.steps)
+    else:
+        memory.pop(STEP_KEY, None)
+
+
+def _about_recommending(intent: str, text: str, speaker: RoleFound, lang: str) -> str:
+    """A body that is not a recommender asking about its area's enterprises in general ("那我们辖区企业怎么办",
+    "会员企业想申报怎么办") or speaking of recommending where its question has no answer of its own ("我们街道想推荐
+    一家企业申报，怎么操作") is told who recommends."""
+    if speaker.role.recommender or speaker.role.applicant:
+        return intent
+    words = org_data().roles.steps(lang)
+    spec = org_data().roles.answers.get(intent)
+    if (intent in _GENERAL and words.of_area(text)) or ((spec is None or not spec.other) and words.recommends(text)):
+        return RECOMMENDING
+    return intent
+
+
+def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
+    """A statement that only says whom the user speaks for ("我们是县里的开发区"), read by the NLU as nothing in
+    particular (a self-check request, out of scope): a body that is not an applicant nor a kind of applicant,
+    answered as a question on its part in the recommendation."""
+    found = org_data().roles.find(text, lang)
+    return intent in _INTRODUCTION and found is not None and found.stated and not found.role.applicant \
+        and not org_data().kinds.judge(text, lang)
 
 
 def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
@@ -94,8 +228,8 @@ def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> Ro
         return found
     spec = org_data().roles.answers.get(intent)
     if found is not None and spec is not None and spec.mention and not (found.via and found.role.recommender) \
-            and not found.role.applicant:
-        return found
+            and not found.role.applicant and not (found.via and found.role.receiver):
+        return found  # "经信厅可以推荐吗" is answered for it; "推荐完了报经信厅吗" is not
     role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     return RoleFound(role, "", stated=True) if role is not None else None
 

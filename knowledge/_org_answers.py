@@ -15,6 +15,8 @@ from knowledge._orgs import Judgement, OrgData, RoleFound, org_data
 from knowledge.errors import KnowledgeError
 
 CAN_APPLY_TEMPLATE = "answers/can_apply"
+STEP_TEMPLATE = "answers/role_step"
+STEP_INTENT = "recommendation"
 
 
 def _render(kb: KnowledgeBase, template: str, lang: str, **extra: Any) -> str:
@@ -62,6 +64,23 @@ def role_answer(intent: str, found: RoleFound, *, lang: str = "zh", kb: Knowledg
     return _answer(intent, body, spec.sources, lang)
 
 
+def step_answer(found: RoleFound, step: int, *, seal: bool = False, lang: str = "zh",
+                kb: KnowledgeBase | None = None) -> Answer:
+    """Step ``step`` (1-based) of a recommending body's own work (process.yml recommendation.steps), and what
+    follows it; the step after the last is the review (四、申报审批流程（三））. ``seal``: the question asks whether
+    the recommendation form is to be sealed, on which the notice says nothing."""
+    kb = kb or knowledge_base()
+    process = kb.variables["process"]
+    wording = found.role.en if lang == "en" else found.role
+    subject = wording.you if found.stated else wording.name
+    body = _render(kb, STEP_TEMPLATE, lang, role=found.role, stated=found.stated, subject=subject, step=step,
+                   seal=seal)
+    sealed = (kb.variables["mat"]["declaration"].clause,) if seal else ()  # the one material the notice seals
+    after = step > len(process["recommendation"]["steps"])
+    sources = (process["review"]["clause"],) if after else (process["recommendation"]["clause"], *sealed)
+    return _answer(STEP_INTENT, body, sources, lang)
+
+
 def check_org_answers(kb: KnowledgeBase, orgs: OrgData) -> int:
     """Render the can-apply answer of every kind on every ground and every role answer of every body (stated
     and asked about), in Chinese and in English; a template that fails names the template and the data key."""
@@ -83,6 +102,19 @@ def check_org_answers(kb: KnowledgeBase, orgs: OrgData) -> int:
                     _checked(template, f"answers.{intent}", role_answer, intent,
                              RoleFound(role, role.words[0], stated), lang=lang, kb=kb, orgs=orgs)
                     count += 1
+        count += _check_steps(kb, orgs, lang)
+    return count
+
+
+def _check_steps(kb: KnowledgeBase, orgs: OrgData, lang: str) -> int:
+    """Every step of a recommending body's work, and the one after the last, for each recommender."""
+    count = 0
+    for role in (r for r in orgs.roles.roles.values() if r.recommender):
+        for step in range(1, len(kb.variables["process"]["recommendation"]["steps"]) + 2):
+            for stated, seal in ((False, False), (True, True)):
+                _checked(_named(STEP_TEMPLATE, lang), f"steps[{step}]", step_answer,
+                         RoleFound(role, role.words[0], stated), step, seal=seal, lang=lang, kb=kb)
+                count += 1
     return count
 
 

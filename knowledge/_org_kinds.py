@@ -5,6 +5,7 @@ English words and wording of each kind are next to the Chinese ones (``en:``).""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
@@ -25,6 +26,10 @@ from knowledge.errors import KnowledgeError
 
 FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
+_PUNCTUATION = " ，,。.；;！!？?、～~…"
+_CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
+_MEASURES = ("个",)  # a word that begins with a measure word: after a number it counts ("8个人")
+_NUMERALS = "0123456789０１２３４５６７８９零一二三四五六七八九十百千万两几多"
 HEADS = ("first", "last")
 
 
@@ -57,6 +62,7 @@ class OrgKind:
     listed: str = ""
     legal_person: bool = False
     confirm: bool = False
+    parent: bool = False  # named with another kind, it is where that one belongs (集团, 高校), not the one asked about
     en: KindWording = KindWording()
 
 
@@ -89,7 +95,24 @@ class KindWords:
     deny: Phrases  # …that it is not
     coordinators: Phrases  # 和、还是: the kinds named are asked about one by one
     ours: Phrases  # 我们: the user speaks of their own organisation
+    alone: Phrases  # 行不行, 能不能申报: a clause of only these (and kinds) asks whether the kind named can apply
+    asked_of: Phrases  # 这个示范平台: what a can-we applies for, said after it ("能不能申报这个示范平台")
     head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
+    english: bool = False
+    typos: tuple[tuple[str, str], ...] = ()  # 事业单为 → 事业单位, read (and named) as the right word
+
+    def corrected(self, text: str) -> str:
+        for wrong, right in self.typos:
+            text = text.replace(wrong, right)
+        return text
+
+    def legal(self, text: str) -> bool | None:
+        """What the message says of the organisation's legal personality (a denial first), if anything. In Chinese
+        the clauses are marked off by "，" at both ends, however they were separated ("事业单位 独立法人 做科研的":
+        "，独立法人，" is a clause of its own)."""
+        if not self.english:
+            text = f"，{_CLAUSE_BREAK.sub('，', text)}，"
+        return False if self.deny.any_in(text) else True if self.affirm.any_in(text) else None
 
 
 @dataclass(frozen=True)
@@ -99,10 +122,22 @@ class KindData:
     zh: KindWords
     en: KindWords
 
+    def words(self, lang: str) -> KindWords:
+        return self.en if lang == "en" else self.zh
+
+    def bare_can_we(self, clause: str, lang: str = "zh") -> bool:
+        """The clause, the kinds it names aside, is a bare can-we: "能不能申报", "办事处行不行", "branch office ok?"."""
+        words = self.words(lang)
+        rest = words.corrected(clause)
+        for word, start, _ in reversed(_named(words, rest)):
+            rest = rest[:start] + " " + rest[start + len(word):]
+        return words.alone.equals(words.asked_of.removed_from(rest).strip(_PUNCTUATION).lstrip("那"))
+
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
         """One judgement per organisation the message asks about (none when it names no kind)."""
-        words = self.en if lang == "en" else self.zh
-        found = [(word, start, self.kinds[key]) for word, start, key in words.index.found(text)]
+        words = self.words(lang)
+        text = words.corrected(text)
+        found = [(word, start, self.kinds[key]) for word, start, key in _named(words, text)]
         if len(found) > 1 and all(words.coordinators.equals(_between(text, a, b)) for a, b in pairwise(found)):
             seen = dict.fromkeys(kind for _, _, kind in found)
             named = [next(w for w, _, k in found if k is kind) for kind in seen]
@@ -113,14 +148,22 @@ class KindData:
         return (replace(judgement, own=words.ours.any_in(text)),)
 
 
+def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:
+    """The kinds' words in ``text``, but a measure word after a number ("8个人" is eight people, not 个人)."""
+    return [f for f in words.index.found(text)
+            if not (f[0].startswith(_MEASURES) and f[1] > 0 and text[f[1] - 1] in _NUMERALS)]
+
+
 def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judgement:
     """The organisation is the listed type named (the last one; in English the first), else the kind named
-    last (first); the others describe it."""
+    last (first) that is not a parent of another ("子公司能报吗，需要集团同意吗" asks about the 子公司); the others
+    describe it."""
     order = found if words.head_first else found[::-1]
-    word, kind = next((f for f in order if f[1].listed), order[0])
+    word, kind = next((f for f in order if f[1].listed), next((f for f in order if not f[1].parent), order[0]))
     others = [k for _, k in found if k is not kind]
-    legal = False if words.deny.any_in(text) else \
-        True if words.affirm.any_in(text) or any(k.legal_person for k in others) else None
+    legal = words.legal(text)
+    if legal is None and any(k.legal_person for k in others):
+        legal = True
     blocker = next((k for k in others if k.verdict == "cannot"), None)
     if blocker is not None:
         return Judgement(word, kind, "cannot", "blocked", blocker)
@@ -162,6 +205,7 @@ def _kind(key: str, raw: Any, types: dict[str, str], en_types: dict[str, str]) -
                    depends_on=text_of(raw, "depends_on", FILE, path, required=verdict == "depends"), advice=advice,
                    unnamed=flag_of(raw, "unnamed", FILE, path), listed=types.get(listed or "", ""),
                    legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path),
+                   parent=flag_of(raw, "parent", FILE, path),
                    en=_wording(raw, path, verdict, bool(advice), en_types.get(listed or "", "")))
 
 
@@ -184,7 +228,18 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      affirm=phrases(legal.get("affirm"), "legal_person.affirm"),
                      deny=phrases(legal.get("deny"), "legal_person.deny"),
                      coordinators=phrases(top.get("coordinators"), "coordinators"),
-                     ours=phrases(top.get("ours"), "ours"), head_first=head == "first")
+                     ours=phrases(top.get("ours"), "ours"), alone=phrases(top.get("alone"), "alone"),
+                     asked_of=phrases(top.get("asked_of"), "asked_of"),
+                     head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")))
+
+
+def _typos(raw: Any) -> tuple[tuple[str, str], ...]:
+    """``typos``: a misspelling → the right word, of the same length (offsets in the message stay right)."""
+    typos = as_map(raw if raw is not None else {}, FILE, "typos")
+    for wrong, right in typos.items():
+        if not isinstance(wrong, str) or not isinstance(right, str) or len(wrong) != len(right) or wrong == right:
+            raise KnowledgeError(FILE, f"typos.{wrong}", "错字与正确写法应为等长、不同的字符串")
+    return tuple(typos.items())
 
 
 def load_kinds(directory: Path, refs: set[str], types: dict[str, str], en_types: dict[str, str]) -> KindData:

@@ -38,7 +38,8 @@ def load_org_data(directory: Path, kb: KnowledgeBase) -> OrgData:
     refs = set(kb.clauses)
     kinds = load_kinds(directory, refs, _listed_types(directory), kb.variables["en"]["org_types"])
     roles = load_roles(read_yaml(directory / "roles.yml"), refs, tuple(kb.variables["recommenders"]),
-                       set(kb.environment.list_templates()), set(kb.answers))
+                       set(kb.environment.list_templates()), set(kb.answers),
+                       len(kb.variables["process"]["recommendation"]["steps"]))
     return OrgData(kinds=kinds, roles=roles)
 
 

@@ -49,6 +49,7 @@ class Role:
     words: tuple[str, ...]
     recommender: bool
     applicant: bool = False
+    receiver: bool = False  # the body recommendations are sent to (named as where to send, never the asker)
     lower_role: str = ""
     lower_words: tuple[str, ...] = ()
     caveat: str = ""
@@ -91,6 +92,38 @@ class Cues:
 
 
 @dataclass(frozen=True)
+class StepWords:
+    """How a message speaks of a recommending body's own work (roles.yml ``steps``): each step's words, in the
+    order of process.yml recommendation.steps; words of the approval process as a whole (``not_steps``); of a
+    seal; of the enterprises of the asker's area; of recommending."""
+
+    steps: tuple[Phrases, ...]
+    form: int  # the step of the recommendation form (1-based)
+    not_steps: Phrases
+    seal: Phrases
+    area: Phrases
+    recommending: Phrases
+    not_recommending: Phrases
+
+    def named(self, text: str) -> int:
+        """The last step of the work the message names (1-based; "推荐表和申请材料报给谁" → 4), 0 for none."""
+        return max((n for n, words in enumerate(self.steps, 1) if words.any_in(text)), default=0)
+
+    def of_process(self, text: str) -> bool:
+        return self.not_steps.any_in(text)
+
+    def asks_seal(self, text: str) -> bool:
+        return self.seal.any_in(text)
+
+    def of_area(self, text: str) -> bool:
+        return self.area.any_in(text)
+
+    def recommends(self, text: str) -> bool:
+        """The user speaks of recommending ("我们街道想推荐一家企业"), not of being recommended or of the form."""
+        return self.recommending.any_in(self.not_recommending.removed_from(text))
+
+
+@dataclass(frozen=True)
 class RoleWords:
     """The words a message of one language is read with: the bodies' names, the cues, and each recommender's
     words for a lower level (``lower``: role key → words)."""
@@ -99,6 +132,7 @@ class RoleWords:
     cues: Cues
     lower: dict[str, Phrases]
     separators: str
+    steps: StepWords
 
 
 @dataclass(frozen=True)
@@ -107,6 +141,9 @@ class RoleData:
     answers: dict[str, RoleAnswer]
     zh: RoleWords
     en: RoleWords
+
+    def steps(self, lang: str = "zh") -> StepWords:
+        return (self.en if lang == "en" else self.zh).steps
 
     def find(self, text: str, lang: str = "zh") -> RoleFound | None:
         """The body named in ``text`` (its lower-level counterpart when so qualified), or None when the name
@@ -143,7 +180,8 @@ def _role(key: str, raw: Any) -> Role:
 
     return Role(key=key, name=text_of(raw, "name", FILE, path), you=text_of(raw, "you", FILE, path),
                 words=words_of(raw.get("words"), FILE, f"{path}.words"), recommender=recommender,
-                applicant=flag_of(raw, "applicant", FILE, path), lower_role=lower_role,
+                applicant=flag_of(raw, "applicant", FILE, path), receiver=flag_of(raw, "receiver", FILE, path),
+                lower_role=lower_role,
                 lower_words=words_of(raw.get("lower_words"), FILE, f"{path}.lower_words") if lower_role else (),
                 caveat=caveat, hint=hint,
                 en=RoleWording(name=english("name"), you=english("you"), hint=english("hint", bool(hint)),
@@ -185,7 +223,8 @@ def _role_answer(intent: str, raw: Any, refs: set[str], templates: set[str]) -> 
                       mention=flag_of(raw, "mention", FILE, path))
 
 
-def _role_words(data: dict[str, Any], raw_roles: dict[str, Any], roles: dict[str, Role], english: bool) -> RoleWords:
+def _role_words(data: dict[str, Any], raw_roles: dict[str, Any], roles: dict[str, Role], english: bool,
+                steps: int) -> RoleWords:
     """The words of one language: the Chinese ones at the top of the file and under each body, the English ones
     under ``en`` at the top and under each body (``roles.<key>.en.words``, ``….en.lower_words``)."""
     top = as_map(data.get("en"), FILE, "en") if english else data
@@ -203,13 +242,34 @@ def _role_words(data: dict[str, Any], raw_roles: dict[str, Any], roles: dict[str
     lower = {key: phrases(own(key).get("lower_words"), f"roles.{key}.{at}lower_words")
              for key, role in roles.items() if role.lower_role}
     return RoleWords(index=word_index(entries, FILE, "roles", english=english, suffix=f"{at}words"), cues=cues,
-                     lower=lower, separators=ENGLISH_SEPARATORS if english else SEPARATORS)
+                     lower=lower, separators=ENGLISH_SEPARATORS if english else SEPARATORS,
+                     steps=_step_words(data, english, steps))
+
+
+def _step_words(data: dict[str, Any], english: bool, count: int) -> StepWords:
+    """``steps`` (``steps.en`` in English): one list of words for each of the ``count`` steps of the work."""
+    raw = as_map(data.get("steps"), FILE, "steps")
+    at = "steps.en" if english else "steps"
+    top = as_map(raw.get("en"), FILE, at) if english else raw
+    lists = top.get("words")
+    if not isinstance(lists, list) or len(lists) != count:
+        raise KnowledgeError(FILE, f"{at}.words", f"应为 {count} 个列表，与 process.yml recommendation.steps 一一对应")
+
+    def phrases(value: Any, key: str) -> Phrases:
+        return Phrases(words_of(value, FILE, f"{at}.{key}"), english)
+
+    form = raw.get("form")
+    if not isinstance(form, int) or isinstance(form, bool) or not 0 < form <= count:
+        raise KnowledgeError(FILE, "steps.form", f"应为 1 至 {count} 之间的整数（填写推荐表是第几步）")
+    return StepWords(steps=tuple(phrases(words, f"words[{i}]") for i, words in enumerate(lists)), form=form,
+                     **{name: phrases(top.get(name), name)
+                        for name in ("not_steps", "seal", "area", "recommending", "not_recommending")})
 
 
 def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templates: set[str],
-               answered: set[str]) -> RoleData:
-    """roles.yml (``data``), checked against the clauses, the notice's recommenders, the templates and the
-    intents that have answers."""
+               answered: set[str], steps: int) -> RoleData:
+    """roles.yml (``data``), checked against the clauses, the notice's recommenders, the templates, the
+    intents that have answers and the number of steps of the recommending bodies' work (``steps``)."""
     data = as_map(data, FILE, "-")
     raw_roles = as_map(data.get("roles"), FILE, "roles")
     roles = {checked_key(k, FILE, f"roles.{k}"): _role(k, v) for k, v in raw_roles.items()}
@@ -219,5 +279,5 @@ def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templat
         if intent not in answered:
             raise KnowledgeError(FILE, f"answers.{intent}", "不是 answers.yml 中有回答的意图")
         answers[str(intent)] = _role_answer(str(intent), raw, refs, templates)
-    return RoleData(roles=roles, answers=answers, zh=_role_words(data, raw_roles, roles, english=False),
-                    en=_role_words(data, raw_roles, roles, english=True))
+    return RoleData(roles=roles, answers=answers, zh=_role_words(data, raw_roles, roles, english=False, steps=steps),
+                    en=_role_words(data, raw_roles, roles, english=True, steps=steps))

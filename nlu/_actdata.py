@@ -25,6 +25,7 @@ _REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
 _PROCESS = re.compile("流程|步骤|环节|程序|手续")
 _MATERIALS = re.compile("材料|清单|附件")
 _NTH = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|项|个|份|条|个环节)")
+_STEP_WORD = re.compile("步|环节|step")
 _AFTER = re.compile(r"(?:以后|之后|然后|完了|过后|完成后|好了|结束后)(?:呢|干什么|做什么|怎么办|是什么|是哪一步)$"
                     r"|^(?:然后|接着|再然后)")
 # what may stand around a bare figure in a follow-up ("那如果只有1家呢")
@@ -133,6 +134,22 @@ class ActVocabulary:
             return None
         steps = list(family.intents)[1:]  # the first is the family as a whole ("申报审批流程")
         return steps[n - 1] if 0 < n <= len(steps) else steps[-1] if n < 0 else None
+
+    def nth_step(self, text: str) -> int:
+        """"第一步做什么", "第3步", "最后一步": which step is asked for (-1 the last), 0 when none — steps only,
+        not the n-th item of a list ("第2项")."""
+        text = text.lower()
+        word = next((w for w in self.ordinals if w in text and _STEP_WORD.search(w)), None)
+        if word is not None:
+            return self.ordinals[word]
+        numbered = _NTH.search(text)
+        return _small_number(numbered.group(1)) if numbered and _STEP_WORD.search(numbered.group(0)) else 0
+
+    def asks_next(self, text: str) -> bool:
+        """"然后呢", "下一步", "测评完了下一步呢": asks for the step after (the one named, or the last one talked
+        about)."""
+        bare = self.bare(text)
+        return bare in self.next_steps or _AFTER.search(bare) is not None or bare.endswith(tuple(self.next_steps))
 
     def has_pronoun(self, text: str) -> bool:
         return self.pronouns.search(text) is not None

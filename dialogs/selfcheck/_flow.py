@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs._context import Context
 from dialogs._types import Button, Reply
+from dialogs.roles import asks_kind
 from dialogs.selfcheck._answers import (
     Extractor,
     Fact,
@@ -259,6 +260,9 @@ class SelfCheckFlow:
             addressed = yes_no is None or yes_no.addressed
             return self._apply(ctx, reading, hint=not addressed)
         described = org_description(ctx.text, answering=True) if key == "org_type" else None
+        if described and asks_kind(ctx.understanding.questions, ctx.understanding.text, ctx.state.memory):
+            ctx.state.slots["type_said"] = described  # "我们是事业单位，能报吗": the verdict, then the type confirmed
+            return None
         if described:
             return [self._ask_type(ctx, described)]
         if word == "correction":
@@ -396,6 +400,8 @@ class SelfCheckFlow:
 
     def _not_understood(self, ctx: Context) -> list[Reply] | None:
         if ctx.parsed.intent == "selfcheck_start":
+            if asks_kind(ctx.understanding.questions, ctx.understanding.text, ctx.state.memory):
+                return None  # "我们是民非，这种能报吗": the kind's verdict, then the pending question again
             count = len(Draft(ctx.state.slots).profile)
             return [Reply(render(T + "in_progress", count=count)), *self.resume(ctx)]
         if self._is_other_intent(ctx) and not self.model.word("done", ctx.text):

@@ -19,6 +19,7 @@ NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 CLAUSE = "二、申报条件（一）第1项"
 STEPS = ("测评", "推荐表", "附件1", "申请材料", "报经济和信息化厅")
 RECOMMENDERS = ("各地（市）经济和信息化局", "自治区级（含）以上园区管委会")
+FALLBACK = "nlu_fallback"
 
 
 def parser_for(intent: str) -> Callable[[str], ParseResult]:
@@ -183,3 +184,110 @@ def test_a_recommender_asking_what_comes_next_gets_its_own_steps(shared_store: S
     process = ask(shared_store, user, "整个流程是怎样的", "process_overview")
     assert "专家" in process.text and "推荐表" in process.text
     assert process.sources == ("四、申报审批流程", "三、申请材料（一）")
+
+
+@pytest.mark.parametrize(("first", "then", "says", "never"), [
+    # a what-if after a can-we answer: the organisation of that answer, with the new facts
+    ("律所能报吗", "那如果是合伙制的呢", ["律所不能申报", "不具有独立法人资格"], ["可以申报", "超出了"]),
+    ("研究院能报吗", "那如果没有独立法人呢", ["研究院不能申报"], ["可以申报"]),
+    ("事业单位可不可以报", "那如果是独立法人、做检验检测的呢", ["事业单位可以申报", "技术服务机构"], ["取决于"]),
+    # another kind named: that kind, judged on its own
+    ("子公司可以单独申报吗", "那如果是分公司呢", ["分公司不能申报"], ["子公司不能申报"]),
+    # a statement after the answer, naming a kind or the legal personality, is its follow-up
+    ("事业单位能报吗", "我们是独立法人，做检测的", ["贵单位可以申报", "技术服务机构"], ["取决于"]),
+    ("律所能报吗", "我们是有限责任的", ["贵单位可以申报", "社会中介机构"], ["取决于"]),
+])
+def test_a_what_if_after_a_verdict_is_judged_with_the_new_facts(shared_store: Store, first: str, then: str,
+                                                                 says: list[str], never: list[str]) -> None:
+    user = f"whatif-{first}"
+    ask(shared_store, user, first, "who_can_apply")
+    reply = ask(shared_store, user, then, FALLBACK).replies[-1].text
+    assert all(word in reply for word in says) and CLAUSE in reply, reply
+    assert not any(word in reply for word in never), reply
+
+
+def test_a_statement_without_a_can_we_before_is_no_follow_up(shared_store: Store) -> None:
+    turn = ask(shared_store, "no-follow-up", "我们是独立法人，做检测的", "condition_legal_person")
+    assert turn.replies[-1].text == compose("condition_legal_person", "我们是独立法人，做检测的").text
+
+
+def test_a_what_if_after_another_topic_is_not_judged_on_the_old_kind(shared_store: Store) -> None:
+    user = "whatif-stale"
+    ask(shared_store, user, "研究院能报吗", "who_can_apply")
+    ask(shared_store, user, "资产要多少", "condition_assets")
+    reply = ask(shared_store, user, "那如果没有独立法人呢", "condition_legal_person").replies[-1].text
+    assert "研究院" not in reply
+
+
+@pytest.mark.parametrize(("text", "intent", "says"), [
+    ("办事处行不行", "condition_premises", ["办事处不能申报"]),
+    ("外地公司的分公司，可以吗", "condition_premises", ["分公司不能申报"]),
+    # about the user's own organisation: the verdict, then the self-check goes through the rest
+    ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "material_license",
+     ["贵单位可以申报", "已记录：机构类型：技术服务机构"]),
+])
+def test_a_bare_can_we_naming_a_kind_gets_its_verdict_whatever_the_nlu_read(shared_store: Store, text: str,
+                                                                           intent: str, says: list[str]) -> None:
+    turn = ask(shared_store, f"bare-{text}", text, intent)
+    assert all(word in turn.text for word in says) and CLAUSE in turn.text, turn.text
+    assert "第2项材料" not in turn.text
+
+
+def test_a_recommender_walks_its_own_steps_then_the_review(shared_store: Store) -> None:
+    user = "walk"
+    ask(shared_store, user, "这里是日喀则市工信局，我们要推荐平台", "recommendation")
+    assert memory_of(shared_store, user)["role"] == "city_bureau"
+    walk = [("第一步做什么", "process_notice", "第1步是测评"), ("然后呢", "recommendation", "第2步是填写推荐表"),
+            ("再之后呢", "review", "第3步是附申请材料"), ("下一步", "process_notice", "第4步是报送"),
+            ("然后呢", "publicity", "组织专家对申报材料进行评审")]
+    for text, intent, says in walk:
+        turn = ask(shared_store, user, text, intent)
+        assert says in turn.text and "联系" not in turn.text and "四、申报审批流程（一）" not in turn.text, turn.text
+    assert turn.sources == ("四、申报审批流程（三）",)
+
+
+@pytest.mark.parametrize(("named", "then", "says"), [
+    ("推荐要报给谁", "那之后呢", "组织专家对申报材料进行评审"),  # after the last step: the review
+    ("推荐表是哪个附件", "测评完了下一步呢", "第2步是填写推荐表"),  # the step after the one named
+])
+def test_the_step_after_the_one_asked_about(shared_store: Store, named: str, then: str, says: str) -> None:
+    user = f"after-{named}"
+    ask(shared_store, user, "我是昌都市经信局的", "recommendation")
+    ask(shared_store, user, named, "recommendation")
+    assert says in ask(shared_store, user, then, "review").text
+
+
+def test_a_recommender_asking_whether_to_seal_the_form_is_told_the_notice_is_silent(shared_store: Store) -> None:
+    reply = ask(shared_store, "seal", "我们是那曲市经信局的，推荐表需要盖章吗", "material_declaration").replies[-1].text
+    assert reply.startswith("推荐表是否需要盖章，通知没有规定") and "附件1" in reply and "第9项材料" not in reply
+
+
+@pytest.mark.parametrize(("turns", "intents"), [
+    (["我们是县经信局", "那我们辖区企业怎么办"], ["recommendation", FALLBACK]),
+    (["我们是行业协会", "我们的会员企业想申报怎么办"], ["who_can_apply", "process_overview"]),
+    (["我们是县里的开发区"], ["selfcheck_start"]),  # only says whom the user speaks for: no self-check
+    (["经信厅可以推荐吗"], ["recommendation"]),  # asked about, not named as where to send
+    (["我们街道想推荐一家企业申报，怎么操作"], ["process_overview"]),
+    (["我们是西藏自治区经信厅的，怎么推荐"], ["recommendation"]),
+])
+def test_a_body_that_is_not_a_recommender_is_told_who_recommends(shared_store: Store, turns: list[str],
+                                                                 intents: list[str]) -> None:
+    for text, intent in zip(turns, intents, strict=True):
+        turn = ask(shared_store, f"who-{turns[0]}", text, intent)
+    assert "不是通知规定的推荐单位" in turn.text and "经济和信息化局" in turn.text and not turn.fallback
+    assert "建议您先与所在地" not in turn.text and "自测" not in turn.replies[-1].text
+
+
+@pytest.mark.parametrize(("text", "intent", "then"), [
+    ("我们是民非，这种能报吗", "selfcheck_start", "（第 2/19 项）"),
+    # a loose self-description with the question: the verdict, then the type confirmed against the five
+    ("我们是事业单位，能报吗", "who_can_apply", "贵单位是否属于其中之一？"),
+])
+def test_a_can_we_on_a_kind_during_the_self_check_is_answered_and_the_form_goes_on(shared_store: Store, text: str,
+                                                                                  intent: str, then: str) -> None:
+    user = f"form-kind-{text}"
+    ask(shared_store, user, "我想自测", "selfcheck_start")
+    ask(shared_store, user, "是", "selfcheck_start")
+    reply = ask(shared_store, user, text, intent).text
+    assert "取决于" in reply and CLAUSE in reply and then in reply and "自测正在进行中" not in reply, reply
+    assert reply.index(CLAUSE) < reply.index(then)

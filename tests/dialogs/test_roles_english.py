@@ -185,3 +185,24 @@ def test_an_applicant_named_as_the_one_recommended_keeps_the_role(shared_store: 
     reply = ask(shared_store, user, text, "recommendation").replies[-1].text
     assert in_order(reply, STEPS) and reply.startswith("Your bureau"), reply
     assert memory_of(shared_store, user)["role"] == "city_bureau"
+
+
+@pytest.mark.parametrize(("first", "then", "says"), [
+    ("Can a law firm apply?", "What if it is not a legal person?", "a law or accounting firm cannot apply"),
+    ("Can a research institute apply?", "What if it has no independent legal person status?",
+     "a research institute cannot apply"),
+])
+def test_an_english_what_if_is_judged_on_the_last_kind(shared_store: Store, first: str, then: str, says: str) -> None:
+    user = f"en-whatif-{first}"
+    ask(shared_store, user, first, "who_can_apply")
+    reply = ask(shared_store, user, then, "nlu_fallback").replies[-1].text
+    assert says in reply and "二、申报条件（一）第1项" in reply, reply
+
+
+def test_an_english_recommender_walks_its_steps(shared_store: Store) -> None:
+    user = "en-walk"
+    ask(shared_store, user, "We are the Lhasa Economic and Information Technology Bureau", "recommendation")
+    first = ask(shared_store, user, "What is the first step?", "recommendation").replies[-1].text
+    assert "Step 1 is Assessment" in first, first
+    after = ask(shared_store, user, "what happens next", "review").replies[-1].text
+    assert "Step 2 is Fill in the recommendation form" in after, (first, after)

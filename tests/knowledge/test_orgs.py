@@ -17,6 +17,7 @@ from knowledge import (
     can_apply_answer,
     org_data,
     role_answer,
+    step_answer,
     validate,
 )
 
@@ -61,6 +62,27 @@ def judge(text: str) -> tuple[Judgement, ...]:
     ("我们是分公司，做技术服务的，能报吗", "tech_service", "cannot"),  # a 分公司 is not
     ("研究所，没有独立法人资格，能报吗", "research", "cannot"),
     ("事业单位可以报不？我们是市里的生产力促进中心", "tech_service", "depends"),
+    # facts stated with the question decide: a partnership is no legal person, an independent registration is one
+    ("我们是律所，合伙制的，能报吗", "professional_firm", "cannot"),
+    ("合伙的会计师事务所能申报吗", "professional_firm", "cannot"),
+    ("特殊普通合伙的税务师事务所可以吗", "professional_firm", "cannot"),
+    ("会计师事务所有限公司能申报吗", "professional_firm", "can"),
+    ("没有单独登记的研究所能报吗", "research", "cannot"),
+    ("我们是行业协会下属的服务中心，没有单独登记法人，能报吗", "association", "cannot"),
+    ("职业技术学院下面独立注册的技术转移公司能报吗", "tech_service", "can"),
+    ("我们是国有企业，主要做检验检测，独立法人，可以报吗", "tech_service", "can"),
+    ("事业单位，做检验检测的，独立法人、有证书，能报不", "tech_service", "can"),
+    ("众创空间，我们运营方是独立法人的有限公司，面向中小企业做双创服务，可以报不", "internet_platform", "can"),
+    ("集团公司能报不", "group", "depends"),
+    ("我们是集团，下面有好几家公司，集团本身能报吗", "group", "depends"),
+    ("集团下属的研究院能报吗", "research", "depends"),  # a group is no description of its units' legal status
+    ("我们是事业单位 独立法人 做科研的 能报吗", "research", "can"),  # clauses separated by spaces
+    ("有限公司能报吗", "company", "depends"),
+    ("农民专业合作社能报吗", "cooperative", "depends"),
+    ("外商独资企业可以申报吗", "ownership", "depends"),
+    ("质检所能报吗", "tech_service", "can"),
+    ("子公司能报吗，需要集团同意吗", "subsidiary", "can"),  # the group is where it belongs, not the one asked about
+    ("培训中心是学校下属的，能报吗", "training", "depends"),
 ])
 def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
     (found,) = judge(text)
@@ -78,6 +100,7 @@ def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str
 @pytest.mark.parametrize(("text", "verdicts"), [
     ("子公司和分公司哪个能报", [("子公司", "can"), ("分公司", "cannot")]),
     ("事业单位还是民非能报", [("事业单位", "depends"), ("民非", "depends")]),
+    ("分公司不行的话总公司可以吗", [("分公司", "cannot"), ("总公司", "depends")]),
 ])
 def test_kinds_asked_one_by_one(text: str, verdicts: list[tuple[str, str]]) -> None:
     found = judge(text)
@@ -97,9 +120,32 @@ def test_a_loose_self_description_asks_which_of_the_five() -> None:
     assert not other.to_confirm and "贵单位" not in can_apply_answer((other,)).text
 
 
-@pytest.mark.parametrize("text", ["哪些单位可以申报", "申报主体有什么要求", "对申报单位类型有没有要求"])
+@pytest.mark.parametrize("text", ["哪些单位可以申报", "申报主体有什么要求", "对申报单位类型有没有要求",
+                                  "服务人员只有8个人，大专以上6个，能报吗", "十几个人能报吗"])
 def test_no_kind_in_a_general_question(text: str) -> None:
     assert judge(text) == ()
+
+
+@pytest.mark.parametrize(("text", "word"), [("事业单为能报吗", "事业单位"), ("分工司可以吗", "分公司")])
+def test_a_common_misspelling_is_read_and_answered_as_the_right_word(text: str, word: str) -> None:
+    (found,) = judge(text)
+    assert found.word == word and can_apply_answer((found,)).text.startswith(word)
+
+
+@pytest.mark.parametrize(("clause", "lang", "bare"), [
+    ("办事处行不行", "zh", True),
+    ("分公司可以吗？", "zh", True),
+    ("那个体户能报吗", "zh", True),
+    ("能不能申报", "zh", True),
+    ("能不能申报这个示范平台", "zh", True),
+    ("事业单位可以参加吗", "zh", True),
+    ("branch office ok?", "en", True),
+    ("办事处在哪", "zh", False),  # names a kind, asks something else
+    ("办事处的房子行不行", "zh", False),
+    ("法人证书要复印件吗", "zh", False),
+])
+def test_a_bare_can_we_clause(clause: str, lang: str, bare: bool) -> None:
+    assert org_data().kinds.bare_can_we(clause, lang) is bare
 
 
 @pytest.mark.parametrize("key", sorted(org_data().kinds.kinds))
@@ -144,6 +190,10 @@ def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
     ("我们是国家级高新区管委会，可以推荐平台吗", "park_committee", True, False),
     ("我们是自治区级园区管委会", "park_committee", True, False),
     ("我们是拉萨市城关区经信局", "county_bureau", True, False),
+    ("这里是日喀则市工信局，我们要推荐平台", "city_bureau", True, False),
+    ("我们是西藏自治区经信厅的，怎么推荐", "department", True, False),
+    ("推荐完了报经信厅吗", "department", False, True),  # where the recommendation goes, not who asks
+    ("我们报经济和信息化厅需要几份", "department", False, True),
 ])
 def test_role_found(text: str, role: str, stated: bool, via: bool) -> None:
     found = org_data().roles.find(text)
@@ -186,6 +236,61 @@ def test_other_intents_answered_for_a_recommender(intent: str, words: list[str])
     assert found is not None
     answer = role_answer(intent, found)
     assert answer is not None and all(w in answer.text for w in words) and "您的申请材料" not in answer.text
+
+
+def test_the_department_is_the_receiver_not_a_recommender() -> None:
+    found = org_data().roles.find("我们是自治区经信厅")
+    assert found is not None and found.role.receiver and not found.role.recommender
+    answer = role_answer("recommendation", found)
+    assert answer is not None and "不是通知规定的推荐单位" in answer.text and "评审" in answer.text
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("测评要看哪些", 1),
+    ("要给平台打分吗", 1),
+    ("推荐表谁填", 2),
+    ("推荐平台需要附什么材料", 3),
+    ("推荐要报给谁", 4),
+    ("推荐表和申请材料报给谁", 4),  # the last step named
+    ("然后呢", 0),
+])
+def test_the_step_of_the_work_a_question_names(text: str, named: int) -> None:
+    assert org_data().roles.steps().named(text) == named
+
+
+@pytest.mark.parametrize(("text", "recommends"), [
+    ("我们街道想推荐一家企业申报，怎么操作", True),
+    ("我们能推荐会员单位吗", True),
+    ("我们被推荐以后做什么", False),
+    ("推荐表在哪下载", False),
+    ("推荐单位是谁", False),
+])
+def test_speaking_of_recommending(text: str, recommends: bool) -> None:
+    assert org_data().roles.steps().recommends(text) is recommends
+
+
+@pytest.mark.parametrize(("step", "says", "source"), [
+    (1, ["第1步是测评", "运营情况", "下一步是填写推荐表"], "三、申请材料（一）"),
+    (2, ["第2步是填写推荐表", "附件1", "下一步是附申请材料"], "三、申请材料（一）"),
+    (3, ["第3步是附申请材料", "下一步是报送"], "三、申请材料（一）"),
+    (4, ["第4步是报送", "报经济和信息化厅", "最后一步", "评审"], "三、申请材料（一）"),
+    (5, ["报经济和信息化厅之后", "组织专家对申报材料进行评审", "公示7个工作日"], "四、申报审批流程（三）"),
+])
+def test_each_step_of_a_recommenders_work_and_what_follows(step: int, says: list[str], source: str) -> None:
+    found = org_data().roles.find("我们是拉萨市经信局")
+    assert found is not None
+    answer = step_answer(found, step)
+    assert all(word in answer.text for word in says), answer.text
+    assert answer.sources == (source,) and answer.text.startswith("贵局") and "联系" not in answer.text
+
+
+def test_the_notice_is_silent_on_sealing_the_recommendation_form() -> None:
+    found = org_data().roles.find("那曲市经信局")
+    assert found is not None
+    answer = step_answer(found, 2, seal=True)
+    assert answer.text.startswith("推荐表是否需要盖章，通知没有规定")
+    assert "附件1" in answer.text and "地（市）经济和信息化局推荐工作的第2步" in answer.text
+    assert answer.sources == ("三、申请材料（一）", "三、申请材料（二）第9项")
 
 
 def test_an_applicant_gets_the_usual_answers() -> None:
@@ -266,6 +371,18 @@ def _no_such_process_step(d: dict) -> None:  # type: ignore[type-arg]
     d["recommendation"]["process_step"] = 9
 
 
+def _steps_not_one_for_one(d: dict) -> None:  # type: ignore[type-arg]
+    d["steps"]["words"].pop()
+
+
+def _form_step_out_of_range(d: dict) -> None:  # type: ignore[type-arg]
+    d["steps"]["form"] = 7
+
+
+def _typo_of_another_length(d: dict) -> None:  # type: ignore[type-arg]
+    d["typos"]["事业单为"] = "事业单位单位"
+
+
 BROKEN = [
     ("org_kinds.yml", _verdict_bool, "org_kinds.yml", "kinds.branch.verdict"),
     ("org_kinds.yml", _depends_without_reason, "org_kinds.yml", "kinds.school.depends_on"),
@@ -279,6 +396,9 @@ BROKEN = [
     ("roles.yml", _missing_template, "roles.yml", "answers.recommendation.recommender"),
     ("roles.yml", _unknown_intent, "roles.yml", "answers.weather"),
     ("roles.yml", _no_hint, "roles.yml", "roles.county_park.hint"),
+    ("roles.yml", _steps_not_one_for_one, "roles.yml", "steps.words"),
+    ("roles.yml", _form_step_out_of_range, "roles.yml", "steps.form"),
+    ("org_kinds.yml", _typo_of_another_length, "org_kinds.yml", "typos.事业单为"),
     ("process.yml", _no_steps, "process.yml", "recommendation.steps"),
     ("process.yml", _no_such_process_step, "process.yml", "recommendation.process_step"),
 ]
