@@ -108,7 +108,8 @@ class ActVocabulary:
         """Whether the figure at [start, end) of the clause is said to be wrong ("不是80次", "80次是错的")."""
         before = "".join(clause[:start].split())
         after = "".join(clause[end:].split())
-        return before.endswith(self.reject_before) or after.startswith(self.reject_after)
+        written = before.endswith(("写成", "写的是", "填成", "说成", "记成")) and after.startswith("了")  # "写成58了"
+        return before.endswith(self.reject_before) or after.startswith(self.reject_after) or written
 
     def request(self, clause: str) -> str | None:
         """The intent a statement asks to be carried out ("想测一下" → selfcheck_start, "自测" alone), if any."""

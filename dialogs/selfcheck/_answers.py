@@ -20,7 +20,9 @@ from nlu import Entity, extract_entities
 Extractor = Callable[..., tuple[Entity, ...]]
 _CLAUSE_SEP = re.compile(r"[，,。；;！!？?\n、]")
 _NEGATIVE_MARKS = ("负", "-", "−", "－")
-_FOUNDING_WORDS = ("成立", "创立", "创办", "注册", "开始运营", "建立", "组建", "开办")
+_PER_YEAR = re.compile(r"(?:一|1)年$")  # "一年一次" is a rate, not an age
+_NOT_ASSETS = re.compile(r"营收|营业收入|营业额|收入|利润|产值|注册资本|注册资金|纳税|税收")
+_FOUNDING_WORDS = ("成立", "创立", "创办", "注册", "开始运营", "建立", "组建", "开办", "营业执照", "执照", "登记")
 _YUAN_WORDS = ("万", "亿", "元", "千", "块")
 _MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is read as 元 ("1200000")
 _ONE = re.compile(r"(?<![第每])一(?:家|个|位|名|人次|人|次|场)")
@@ -162,6 +164,8 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
         if key is None and pending is not None and pending in model.questions \
                 and _accepts_unlabelled(model, text, lo, hi, ent, pending):
             key = pending
+        if key is None and ent.entity == "duration" and "years_operating" in allowed and not _PER_YEAR.match(ent.text):
+            key = "years_operating"  # "搞技术服务十二年了": only the operating years are counted in years
         if key is None:
             continue
         converted = _convert(model.questions[key], ent, text, today)
@@ -253,9 +257,15 @@ def _accepts_unlabelled(model: FlowModel, text: str, lo: int, hi: int, ent: Enti
     """A number without a keyword answers the pending question; a date only when it plainly is one
     ("2019年3月", "成立于2019年3月"), not "去年3月服务了…"."""
     question = model.questions[pending]
+    clause = text[lo:hi]
     if ent.entity == "date":
         rest = (text[lo:ent.start] + text[ent.end:hi]).strip()
         return pending == "years_operating" and (len(rest) <= 3 or any(w in rest for w in _FOUNDING_WORDS))
+    if question.unit == "万元" and _NOT_ASSETS.search(clause):
+        return False  # "去年营收300万" says nothing of the assets
+    if ent.entity == "count" and ent.unit and question.unit and ent.unit != question.unit \
+            and question.unit in ("家", "次", "人", "人次"):
+        return False  # "搞了4次活动" is no number of firms
     return _compatible(question, ent, strict_unit=False)
 
 

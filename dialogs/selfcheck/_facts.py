@@ -78,9 +78,9 @@ def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], kn
     parts = _parts(model, question, clauses, known)
     if parts is not None:
         return parts
-    stated = next((c for c in clauses if _mentions((*question.says, *question.denies), c)), None)
-    if stated is not None:
-        return YesNo(polarity(model, stated, question))
+    stated = [c for c in clauses if _mentions((*question.says, *question.denies, *question.keywords), c)]
+    if stated:  # "办公室有，设备基本没有": any of its things denied is 否
+        return YesNo(all(polarity(model, c, question) for c in stated))
     if bare is not None:
         return YesNo(bare)
     if any(_speaks_of(q, c) for q in model.questions.values() if q.key != question.key for c in clauses):

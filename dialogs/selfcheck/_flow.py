@@ -300,7 +300,9 @@ class SelfCheckFlow:
         question about the rule ("培训600人次是线上线下合计吗")."""
         understanding = ctx.understanding
         excluded = [(e.start, e.end) for e in understanding.rejected]
-        excluded += [(a.start, a.start + len(a.text)) for a in understanding.questions if a.about_rule and not a.own]
+        answered = any(a.entities for a in understanding.statements)  # "我们2024年6月成立的，还没满两年吧？"
+        excluded += [(a.start, a.start + len(a.text)) for a in understanding.questions
+                     if (a.about_rule and not a.own) or answered or a.states_rule]
         found = ctx.parsed.entities
         if self.extract is not extract_entities or not found or any(e.entity == "date" for e in found):
             found = self.extract(ctx.text, today=today)  # dates are read again against the turn's own day
