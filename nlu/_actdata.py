@@ -23,6 +23,10 @@ _STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
 _JI_BLOCKERS = "十好这那没零百千万0-9"  # "20几家" says
 _REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
 _PROCESS = re.compile("流程|步骤|环节|程序|手续")
+_INDEFINITE = re.compile(r"(?:没|没有|不|无)[\u4e00-\u9fff]{0,4}?(?:什么|啥)")
+# a figure after these words, before the user speaks of their own case, restates the rule ("满意度要80以上对吧我们…")
+_RULE_BEFORE = re.compile(r"要|须|起码|至少|不低于|不少于|门槛|标准|规定|要求")
+_RULE_AFTER = re.compile(r"^(?:[家人次个%]|人次|万元?)?(?:以上|以下)")  # "80以上", but "大专以上18人" is the user's
 _MATERIALS = re.compile("材料|清单|附件")
 _NTH = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|项|个|份|条|个环节)")
 _STEP_WORD = re.compile("步|环节|step")
@@ -85,7 +89,8 @@ class ActVocabulary:
             return False
         if clause.rstrip().endswith(self.question_marks) or bare.endswith(self.question_endings):
             return True
-        if self.question_words.search(bare) or any(p.search(bare) for p in self.question_patterns):
+        asked = _INDEFINITE.sub("", bare)  # "没拿过什么奖": 什么 is indefinite after a negation
+        if self.question_words.search(asked) or any(p.search(asked) for p in self.question_patterns):
             return True
         first = bare.split(maxsplit=1)[0] if bare.isascii() else ""
         words = clause.strip().lower().split()
@@ -99,6 +104,15 @@ class ActVocabulary:
     def own(self, clause: str) -> bool:
         """The clause speaks of the user's own case ("我们…", "…够吗")."""
         return self.own_markers.search(clause) is not None
+
+    def rule_part(self, clause: str, start: int, end: int) -> bool:
+        """The figure at [start, end) of the clause restates the rule: said with a rule word ("要80以上", "起码2次"),
+        before the clause turns to the user's case ("…对吧我们去年是79")."""
+        own = self.own_markers.search(clause)
+        if own is not None and own.start() < start:
+            return False
+        return _RULE_BEFORE.search(clause[max(0, start - 4):start]) is not None \
+            or _RULE_AFTER.match(clause[end:end + 4]) is not None
 
     def means(self, clause: str) -> bool:
         """The clause asks what the rule means ("意思是…吗", "是指…")."""
@@ -285,7 +299,7 @@ def _separator(words: list[str], cjk_space: bool, between_cjk: list[str]) -> re.
     pattern = _any_of(words).pattern
     marks = "".join(re.escape(w) for w in between_cjk) + (" \u3000" if cjk_space else "")
     if marks:  # "资产要多少 满意度多少", "资产多少/人员多少"; not English spaces, nor the slash of 2/3
-        pattern += rf"|(?<=[\u4e00-\u9fff0-9%])[{marks}]+(?=[\u4e00-\u9fff])"
+        pattern += rf"|(?<=[\u4e00-\u9fff0-9%])[{marks}]+(?=[\u4e00-\u9fff0-9])"
     return re.compile(pattern)
 
 

@@ -72,6 +72,7 @@ class Understanding:
     text: str
     parsed: ParseResult
     acts: tuple[Act, ...]
+    rule_said: tuple[Entity, ...] = ()  # figures said with a rule word, before the user's own case
 
     @property
     def questions(self) -> tuple[Act, ...]:
@@ -100,9 +101,10 @@ class Understanding:
         """Figures that may be the notice's own: in a message asking about the rule, those of clauses that do not
         speak of the user's case ("运营要满2年吧？我们才1年半": 2年 is the rule's, 1年半 the user's); when the
         question asks what the rule means and nothing is said of the user's case, every figure."""
+        said_with_rule = self.rule_said
         if not any(a.about_rule for a in self.questions):  # "…3次活动的要求，我们做了4次", "运营要满2年吧？我们才…"
-            return tuple(e for a in self.acts if a.states_rule for e in a.entities)
-        return tuple(e for a in self.acts if not a.own for e in a.entities)
+            return tuple(e for a in self.acts if a.states_rule for e in a.entities) + said_with_rule
+        return tuple(e for a in self.acts if not a.own for e in a.entities) + said_with_rule
 
     def stated_rule(self) -> tuple[Entity, ...]:
         """Figures of statements about the rule ("技术服务3次活动的要求"): the notice's, never judged."""
@@ -134,7 +136,8 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     original, text = text, normalize(text)  # 滿意度 reads as 满意度; the same length keeps the offsets
     clauses = _clauses(text, vocab)
     acts: list[Act] = []
-    for clause in clauses:
+    clauses = [replace(c, question=False) if c.question and vocab.request(c.text) else c for c in clauses]
+    for clause in clauses:  # "…成立八年了想测一下能不能报": a request, with the facts said before it
         entities = tuple(e for e in parsed.entities if clause.start <= e.start < clause.start + len(clause.text))
         if clause.question:
             continue
@@ -148,7 +151,9 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     if implied is not None:
         acts.append(implied)
     acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
-    return Understanding(original, parsed, tuple(acts))
+    rule_said = tuple(e for c in clauses for e in parsed.entities if c.start <= e.start < c.start + len(c.text)
+                      and vocab.rule_part(c.text, e.start - c.start, e.end - c.start))
+    return Understanding(original, parsed, tuple(acts), rule_said)
 
 
 def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:

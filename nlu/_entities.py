@@ -69,6 +69,9 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("-/.", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-/.](?P<m>1[0-2]|0?[1-9])(?:[-/.](?P<d>3[01]|[12]\d|0?[1-9]))?"
                        r"(?![\d.%万元亿千])")),
     ("月", re.compile(rf"(?<!\d)(?P<yy>\d{{2}})年\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
+    # "二二年五月份": a two-digit year in Chinese numerals before a month
+    ("月", re.compile(rf"(?<![{CN_ALL}])(?P<cy>[〇零一二九][〇零一二三四五六七八九])年\s*{_MONTH}\s*月份?"
+                     rf"(?:\s*{_DAY}\s*[日号])?")),
     ("月", re.compile(rf"(?P<rel>大前年|今年|去年|前年|明年)\s*{_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
     ("月", re.compile(rf"(?<![年\d{CN_ALL}]){_MONTH}\s*月份?(?:\s*{_DAY}\s*[日号])?")),
     ("年", re.compile(rf"{_YEAR}\s*年(?:{_YEAR_PART}|(?!度|\d|[{CN_DIGITS}十]+个?月|代))")),

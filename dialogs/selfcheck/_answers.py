@@ -164,6 +164,9 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
         if key is None and pending is not None and pending in model.questions \
                 and _accepts_unlabelled(model, text, lo, hi, ent, pending):
             key = pending
+        if key is None and ent.entity == "date" and "years_operating" in allowed \
+                and len((text[lo:ent.start] + text[ent.end:hi]).strip(" 的了吧")) <= 1:
+            key = "years_operating"  # "有 中介 2020年的": a year alone in its clause is the founding
         if key is None and ent.entity == "duration" and "years_operating" in allowed and not _PER_YEAR.match(ent.text):
             key = "years_operating"  # "搞技术服务十二年了": only the operating years are counted in years
         if key is None:

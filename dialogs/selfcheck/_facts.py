@@ -34,6 +34,7 @@ _SELF_WORDS = frozenset({"我们", "我司", "本单位", "我单位", "咱们",
 _TYPE_REST = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:机构|单位|企业|公司|中心|平台|类|一类|这一类|这类))?"
                         r"(?:的|吧|啊|呀|哈|呢)?")
 _BUSINESS = re.compile(r"(?:我们|我司|本单位)?(?:主要|专门|就是)?(?:做|从事|搞|提供|开展)")
+_YEARS_OF = re.compile(r"(?:[0-9]+|[一二三四五六七八九十两]+)(?:多)?年(?:多)?了?")
 _STRUCTURE = re.compile(r"分公司|子公司|办事处|分支机构|代表处")
 _NEGATED = re.compile(r"(?:不|并非|而非)(?:是|属于)")
 _SELF_MARK = re.compile(r"(?:是|属于|算是|算|系)")
@@ -152,8 +153,9 @@ def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
             continue
         at = text.index(found[1])
         prefix, rest = text[:at], text[at + len(found[1]):]
-        if (not prefix or prefix in _SELF_WORDS or _describes_self(prefix)) and _TYPE_REST.fullmatch(rest):
-            return Fact("org_type", found[0], clause)
+        rest_fits = _TYPE_REST.fullmatch(rest) or (_BUSINESS.match(prefix) and _YEARS_OF.fullmatch(rest))
+        if (not prefix or prefix in _SELF_WORDS or _describes_self(prefix)) and rest_fits:
+            return Fact("org_type", found[0], clause)  # "搞技术服务十二年了"
     return None
 
 

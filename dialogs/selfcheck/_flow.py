@@ -175,6 +175,9 @@ class SelfCheckFlow:
         """The control word of the message. In a longer question ("中途退出的话，是不是要重新开始填？") the words
         重新开始、取消、跳过… are talked about, not commanded; asking for the verdict is a question by nature."""
         word = next((w for w in _CONTROLS if self.model.word(w, ctx.text)), None)
+        if word is None and ctx.understanding.statements and not ctx.understanding.rejected \
+                and vocabulary().corrects(ctx.text):
+            return "correction"  # "成立时间说错了，是2021年"
         if word is None or word in ("verdict", "stop", "said") or len(clean(ctx.text)) <= SHORT_COMMAND:
             return word
         asked = [a for a in ctx.understanding.questions if self.model.word(word, a.text)]
@@ -299,7 +302,7 @@ class SelfCheckFlow:
         """The user's own figures: all of the message's but those said to be wrong ("不是80次") and those of a
         question about the rule ("培训600人次是线上线下合计吗")."""
         understanding = ctx.understanding
-        excluded = [(e.start, e.end) for e in understanding.rejected]
+        excluded = [(e.start, e.end) for e in (*understanding.rejected, *understanding.rule_said)]
         answered = any(a.entities for a in understanding.statements)  # "我们2024年6月成立的，还没满两年吧？"
         excluded += [(a.start, a.start + len(a.text)) for a in understanding.questions
                      if (a.about_rule and not a.own) or answered or a.states_rule]
