@@ -70,6 +70,7 @@ class ActVocabulary:
     deny: frozenset[str]
     requests: tuple[tuple[str, re.Pattern[str]], ...]
     requests_exact: Mapping[str, str]
+    polite: re.Pattern[str]
     rule_words: re.Pattern[str]
     pronouns: re.Pattern[str]
     next_steps: frozenset[str]
@@ -100,6 +101,10 @@ class ActVocabulary:
         """A question about what the rule says ("是指…吗", "怎么算"), or a message that does not speak of the
         user's own case ("满意度要80%以上吗"): a figure in it that restates a threshold is the rule's."""
         return self.rule_markers.search(clause) is not None or self.own_markers.search(message) is None
+
+    def plain(self, clause: str) -> str:
+        """The question without the courtesies before it ("请问申报需要哪些材料" → "申报需要哪些材料")."""
+        return self.polite.sub("", clause.strip()) or clause
 
     def own(self, clause: str) -> bool:
         """The clause speaks of the user's own case ("我们…", "…够吗")."""
@@ -249,6 +254,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         deny=frozenset(w.lower() for w in _words(root, "deny")),
         requests=_requests(_mapping(root.get("requests"), "requests")),
         requests_exact=_requests_exact(_mapping(root.get("request_exact"), "request_exact")),
+        polite=re.compile(rf"^(?:(?:{_any_of(_words(root, 'polite')).pattern})[，,：:、\s!！]*)+"),
         rule_words=_any_of(_words(root, "rule_words")),
         pronouns=_any_of(_words(followup, "pronouns", "followup.")),
         next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),

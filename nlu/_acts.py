@@ -241,7 +241,10 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities, about_rule=about_rule,
                    resolved=resolved)
-    own = parse(clause.text) if alone and not vocab.has_pronoun(clause.text) else parsed  # "这个20家…" looks back
+    plain = vocab.plain(clause.text)
+    polite = plain != clause.text.strip()  # "请问申报需要哪些材料": the courtesy outweighed the question
+    alone = (alone or polite) and not vocab.has_pronoun(clause.text)  # "这个20家…" looks back
+    own = parse(plain) if alone else parsed
     if own.intent == FALLBACK_INTENT or own.confidence < ALONE_CONFIDENCE or (
             own.confidence < parsed.confidence and parsed.intent not in vocab.generic_intents
             and own.intent not in vocab.generic_intents):
@@ -267,7 +270,7 @@ def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser
     step = vocab.ordinal(clause.text, topic)
     if step is not None:
         return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
-    own = parse(clause.text)
+    own = parse(vocab.plain(clause.text))
     if own.intent == FALLBACK_INTENT or own.confidence < PART_CONFIDENCE:
         return None
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
