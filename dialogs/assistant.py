@@ -208,9 +208,11 @@ def _implied(text: str, parsed: ParseResult, memory: dict[str, Any]) -> list[Act
 
 
 def _with_selfcheck(acts: list[Act]) -> list[Act]:
-    """The self-check reads the rest of the message; only a kind's verdict goes before it ("我们是民非，能报吗")."""
-    return [next(a for a in acts if a.intent == i) for i in (KIND_VERDICT, "selfcheck_start")
-            if any(a.intent == i for a in acts)]
+    """The questions of the message are answered first ("资产要多少？运营要几年？问完我想自测一下"), a kind's verdict
+    among them ("我们是民非，能报吗"); the self-check starts last and reads the facts of the whole message."""
+    start = next(a for a in acts if a.intent == "selfcheck_start")
+    asked = [a for a in acts if a.intent != "selfcheck_start" and (a.kind == "question" or a.intent == KIND_VERDICT)]
+    return [*dict.fromkeys(asked), start]
 
 
 def _asks_again(replies: list[Reply]) -> bool:

@@ -5,6 +5,7 @@ ones (``en:``)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,9 +162,15 @@ class RoleData:
         lower = words.lower.get(key)
         if role.lower_role and lower is not None and lower.any_in(cues.lower_except.removed_from(f"{before}|{rest}")):
             role = self.roles[role.lower_role]
-        says_self = cues.self_after.starts(after)  # "我在…经信局工作", "那曲市工信局这边"
+        # "我在…经信局工作", "那曲市工信局这边", or the message opens with the body's name ("山南市工信局，我们…")
+        opens = start <= MAX_PLACE and _OPENING.match(after) is not None and not cues.via_words.any_in(text[:start])
+        says_self = cues.self_after.starts(after) or opens
         via = cues.via_words.any_in(before) and not says_self
         return RoleFound(role, word, says_self or (cues.self_words.any_in(before) and not via), via)
+
+
+MAX_PLACE = 8  # characters of place name before a body that opens a message ("山南市", "拉萨经济技术开发区" is a word)
+_OPENING = re.compile(r"\s*[，,：:。！!]")
 
 
 def _role(key: str, raw: Any) -> Role:

@@ -233,7 +233,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
     correction = _mapping(root.get("correction"), "correction")
     followup = _mapping(root.get("followup"), "followup")
     return ActVocabulary(
-        sentence_end=_any_of(_words(root, "sentence_ends")),
+        sentence_end=re.compile(_any_of(_words(root, "sentence_ends")).pattern + "|" + _regex(root, "emoji")),
         list_marker=re.compile(_regex(root, "list_marker")),
         separator=_separator(_words(root, "separators"), bool(root.get("cjk_space")),
                              _words(root, "cjk_separators")),
