@@ -15,6 +15,7 @@ from dialogs._context import Context
 from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
+from dialogs.qa import CAN_WE_WITH_FIGURES
 from dialogs.roles import KIND_VERDICT, RECOMMENDING, continues_can_we, introduces_role, kind_verdict, names_kind
 from dialogs.state import DialogState
 from dialogs.store import Store
@@ -29,7 +30,6 @@ MAX_ID_CHARS = 128  # users.external_id
 MAX_CHANNEL_CHARS = 32  # users.channel
 Clock = Callable[[], datetime]
 TOPIC_INTENTS = topic_intents()  # the questions a follow-up can refer back to
-CAN_WE_WITH_FIGURES = "conditions_overview"  # answers judge every figure the user gives
 
 
 def utc_now() -> datetime:

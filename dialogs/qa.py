@@ -14,14 +14,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
-from dialogs.roles import tailored_answer
-from knowledge import compose, knowledge_base, load_file, render
+from dialogs.roles import CAN_APPLY_INTENTS, tailored_answer
+from knowledge import FigureCheck, compose, knowledge_base, load_file, render
 from nlu import FALLBACK_INTENT, Entity, extract_entities
 
 __all__ = ["QA_INTENTS", "answer_question"]
 
 MATERIAL_QUESTIONS = frozenset({"open_seal", "open_copies", "open_submission", "open_download"})
 FIGURE_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
+CAN_WE_WITH_FIGURES = "conditions_overview"  # its answer judges every figure the user gives
 QA_INTENTS: tuple[str, ...] = tuple(
     name for name, spec in load_file("intents.yml")["intents"].items()
     if spec.get("kind") in ("answer", "open", "smalltalk")
@@ -42,12 +43,13 @@ def has_words(text: str) -> bool:
     return any(unicodedata.category(ch)[0] in "LN" for ch in text)
 
 
-def _own_figures(ctx: Context) -> tuple[Entity, ...]:
+def _own_figures(ctx: Context, whole: bool = False) -> tuple[Entity, ...]:
     """The figures of the question: the message's, but those said to be wrong ("不是80次") and those of a statement
-    of the rule; with two or more the answer judges each ("我们资产90万，去年服务了25家，行不行")."""
+    of the rule; with two or more the answer judges each ("我们资产90万，去年服务了25家，行不行"). ``whole``: those
+    of the whole message, not only of the question answered (one of several)."""
     understanding = ctx.understanding
     spans = {(e.start, e.end) for e in (*understanding.rejected, *understanding.stated_rule())}  # "不是80次"
-    found = ctx.parsed.entities
+    found = understanding.own_entities if whole else ctx.parsed.entities
     if any(e.entity == "date" for e in found):  # "前年成立的": counted from the turn's own day
         found = extract_entities(ctx.text, today=local_today(ctx))
     return tuple(e for e in found if (e.start, e.end) not in spans and e.entity in FIGURE_KINDS)
@@ -61,13 +63,25 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     understanding = ctx.understanding
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
-    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang) \
+    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _failed(ctx)) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
                    rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang)
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
     text = _about_material(ctx, answer.text)
     return [Reply(text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]
+
+
+def _failed(ctx: Context) -> tuple[FigureCheck, ...]:
+    """"我们是刚注册半年的技术服务公司，独立法人，能报吗": the figures of the message that fail another basic
+    condition, for a can-we on a kind, each judged where its words place it."""
+    figures = () if ctx.parsed.intent not in CAN_APPLY_INTENTS or ctx.understanding.explains_rule \
+        else _own_figures(ctx, whole=True)
+    if not figures:
+        return ()
+    checks = compose(CAN_WE_WITH_FIGURES, ctx.text, figures, local_today(ctx), every_figure=True,
+                     rule_figures=ctx.understanding.rule_figures(), lang=ctx.parsed.lang).checks
+    return tuple(c for c in checks if c.in_range and not c.passed)
 
 
 def _about_material(ctx: Context, text: str) -> str:

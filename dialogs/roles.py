@@ -17,7 +17,16 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from knowledge import Answer, Judgement, RoleFound, can_apply_answer, org_data, role_answer, step_answer
+from knowledge import (
+    Answer,
+    FigureCheck,
+    Judgement,
+    RoleFound,
+    can_apply_answer,
+    org_data,
+    role_answer,
+    step_answer,
+)
 from nlu import FALLBACK_INTENT, Act, detect_language, vocabulary
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "continues_can_we",
@@ -112,10 +121,12 @@ def remember_role(memory: dict[str, Any], text: str, lang: str = "zh") -> RoleFo
     return found
 
 
-def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = "zh") -> Answer | None:
+def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = "zh",
+                    failed: tuple[FigureCheck, ...] = ()) -> Answer | None:
     """The answer for this asker or this kind of organisation, in ``lang``, or None when the usual answer of
     ``intent`` applies. Records the role the message states (see ``remember_role``), the organisation of a
-    can-we answer and the step of a recommending body's work answered."""
+    can-we answer and the step of a recommending body's work answered. ``failed``: the user's own figures that
+    fail another basic condition (see ``can_apply_answer``)."""
     found = remember_role(memory, text, lang)
     if intent in CAN_APPLY_INTENTS:
         judgements = judged_kinds(text, memory, lang)
@@ -124,7 +135,8 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
         if judgements and (_asks(text) or any(j.verdict != "can" or j.to_confirm for j in judgements)
                            or continues_can_we(text, memory)):
             _remember_kind(memory, judgements)
-            return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory), lang=lang)
+            return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory), lang=lang,
+                                    failed=failed)
     memory.pop(KIND_KEY, None)
     if _continues_recommending(text, memory):
         intent = RECOMMENDING

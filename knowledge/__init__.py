@@ -10,7 +10,7 @@ from knowledge._figures import FigureCheck
 from knowledge._kb import AnswerSpec, Clause, KnowledgeBase, Material, Threshold, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, load_file, read_yaml
 from knowledge._org_answers import can_apply_answer, role_answer, step_answer
-from knowledge._orgs import Judgement, OrgData, OrgKind, Role, RoleFound, load_org_data, org_data
+from knowledge._orgs import Judgement, OrgData, OrgKind, Role, RoleFound, load_org_data, org_data, owned
 from knowledge._settings import env_number
 from knowledge._templates import format_number, render
 from knowledge._validation import Summary, load_knowledge, validate
@@ -59,6 +59,7 @@ __all__ = [
     "load_knowledge",
     "load_org_data",
     "org_data",
+    "owned",
     "read_yaml",
     "render",
     "role_answer",

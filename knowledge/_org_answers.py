@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from knowledge._answers import Answer
+from knowledge._figures import FigureCheck
 from knowledge._kb import KnowledgeBase, english_template, knowledge_base
 from knowledge._orgs import Judgement, OrgData, RoleFound, org_data
 from knowledge.errors import KnowledgeError
@@ -30,14 +31,20 @@ def _answer(intent: str, body: str, sources: tuple[str, ...], lang: str) -> Answ
 
 
 def can_apply_answer(judgements: tuple[Judgement, ...], intent: str = "who_can_apply", *, recommender: bool = False,
-                     lang: str = "zh", kb: KnowledgeBase | None = None, orgs: OrgData | None = None) -> Answer:
+                     lang: str = "zh", kb: KnowledgeBase | None = None, orgs: OrgData | None = None,
+                     failed: tuple[FigureCheck, ...] = ()) -> Answer:
     """Yes / no / depends for each organisation judged, with the reason and the clause. ``recommender``: the
-    user speaks for a recommending body (not told to confirm with the recommending body)."""
-    if kb is None and orgs is None:
+    user speaks for a recommending body (not told to confirm with the recommending body). ``failed``: figures of
+    the user's own organisation that fail another basic condition ("刚注册半年的技术服务公司"): a kind that can
+    apply is then said to fit this clause only, and each failed figure is named with its gap."""
+    if kb is None and orgs is None and not failed:
         return _can_apply_cached(judgements, intent, recommender, lang)
     kb, orgs = kb or knowledge_base(), orgs or org_data()
-    body = _render(kb, CAN_APPLY_TEMPLATE, lang, judgements=judgements, recommender=recommender)
-    return _answer(intent, body, (orgs.kinds.clause,), lang)
+    folder = "answers_en" if lang == "en" else "answers"
+    extra = {"en": kb.variables["en"]} if lang == "en" else {}
+    lines = kb.environment.get_template(f"{folder}/_figures.j2").render(checks=failed, **extra).strip()
+    body = _render(kb, CAN_APPLY_TEMPLATE, lang, judgements=judgements, recommender=recommender, failed=lines)
+    return _answer(intent, body, tuple(dict.fromkeys((orgs.kinds.clause, *(c.clause for c in failed)))), lang)
 
 
 @functools.lru_cache(maxsize=512)

@@ -31,6 +31,14 @@ _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
 _MEASURES = ("个",)  # a word that begins with a measure word: after a number it counts ("8个人")
 _NUMERALS = "0123456789０１２３４５６７８９零一二三四五六七八九十百千万两几多"
 HEADS = ("first", "last")
+# what comes right before a unit the organisation has, not is ("我们在日喀则还有个分公司", "下设两个办事处")
+_OWNS = re.compile(r"(?:有|开了|开有|设了|设有|设立了|成立了|下设|旗下)"
+                   r"(?:[一两几]?[个家所处]|一些|多个|多家)?[\u4e00-\u9fff]{0,4}$")
+
+
+def owned(before: str) -> bool:
+    """``before`` (the text before a unit's name) says the organisation has that unit: it is not that unit."""
+    return _OWNS.search(before) is not None
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,9 @@ class KindData:
         if not found:
             return ()
         judgement = _one([(word, kind) for word, _, kind in found], text, words)
-        return (replace(judgement, own=words.ours.any_in(text)),)
+        at = next(start for word, start, kind in found if kind is judgement.kind)
+        own = words.ours.any_in(text) and (words.english or not owned(text[:at]))  # not "我们还有个分公司，它能报吗"
+        return (replace(judgement, own=own),)
 
 
 def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:

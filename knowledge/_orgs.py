@@ -9,11 +9,11 @@ from pathlib import Path
 
 from knowledge._kb import KnowledgeBase, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, read_yaml
-from knowledge._org_kinds import Judgement, KindData, OrgKind, load_kinds
+from knowledge._org_kinds import Judgement, KindData, OrgKind, load_kinds, owned
 from knowledge._roles import Role, RoleAnswer, RoleData, RoleFound, load_roles
 from knowledge.errors import KnowledgeError
 
-__all__ = ["Judgement", "OrgData", "OrgKind", "Role", "RoleAnswer", "RoleFound", "load_org_data", "org_data"]
+__all__ = ["Judgement", "OrgData", "OrgKind", "Role", "RoleAnswer", "RoleFound", "load_org_data", "org_data", "owned"]
 
 
 @dataclass(frozen=True)

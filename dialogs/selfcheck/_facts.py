@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from dialogs.selfcheck._answers import Fact, read_bool
 from dialogs.selfcheck._flowmodel import FlowModel, Question, clean
+from knowledge import owned
 
 __all__ = ["YesNo", "facts_in", "org_description", "read_yes_no"]
 
@@ -66,6 +67,15 @@ def polarity(model: FlowModel, clause: str, question: Question | None = None) ->
     if model.word("sure", clause):  # "负责人也没问题"
         return True
     return model.word("denied", clause) is None
+
+
+def _owned(question: Question, clause: str) -> bool:
+    """The clause names a unit that denies the item as one the organisation has ("我们还有个分公司"), and
+    nothing that states the item."""
+    if _mentions(question.says, clause):
+        return False
+    found = [clause.find(w) for w in question.denies if w in clause]
+    return bool(found) and all(owned(clause[:at]) for at in found)
 
 
 def _mentions(words: Sequence[str], text: str) -> bool:
@@ -133,7 +143,8 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
         question = model.questions.get(key)
         if question is None or key == pending or question.type != "bool" or not (question.says or question.denies):
             continue
-        clause = next((c for c in clauses if _mentions((*question.says, *question.denies), c)), None)
+        words = (*question.says, *question.denies)
+        clause = next((c for c in clauses if _mentions(words, c) and not _owned(question, c)), None)
         if clause is None:
             continue
         parts = _parts(model, question, clauses)
