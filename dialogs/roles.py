@@ -36,6 +36,7 @@ CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
 _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|\bwhat if\b|\bsuppos(?:e|ing)\b", re.IGNORECASE)
 ROLE_KEY = "role"
+_THEN = re.compile(r"\s*(?:然后|接着|再然后|接下来|之后)")  # "然后要附什么": asks for the step it names
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
 KIND_KEY = "kind"  # the organisation of the last can-we answer ("律所"), for a what-if follow-up
@@ -143,7 +144,7 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
     speaker = _speaker(intent, found, memory)
     if speaker is None:
         return None
-    step = _asked_step(text, speaker, memory, lang)
+    step = _asked_step(intent, text, speaker, memory, lang)
     if step is not None:
         return _step(speaker, step, text, memory, lang)
     answer = role_answer(_about_recommending(intent, text, speaker, lang), speaker, lang=lang)
@@ -159,7 +160,7 @@ def _remember_kind(memory: dict[str, Any], judgements: tuple[Judgement, ...]) ->
         memory.pop(KIND_KEY, None)
 
 
-def _asked_step(text: str, speaker: RoleFound, memory: dict[str, Any], lang: str) -> int | None:
+def _asked_step(intent: str, text: str, speaker: RoleFound, memory: dict[str, Any], lang: str) -> int | None:
     """The step of its own work a recommending body asks about: the n-th ("第一步做什么"), the one after the step
     named or last answered ("测评完了下一步呢", "然后呢"; after the last, the review), or the recommendation form
     when asked whether to seal it. None for any other question, and for one on the approval process itself."""
@@ -171,10 +172,20 @@ def _asked_step(text: str, speaker: RoleFound, memory: dict[str, Any], lang: str
     if nth:
         return count if nth < 0 else nth if nth <= count else None
     named = words.named(text)
+    if named and _THEN.match(text):
+        return named  # "然后要附什么": the step named, asked as the next one
     if vocab.asks_next(text):
         at = named or memory.get(STEP_KEY)
         return at + 1 if isinstance(at, int) and 0 < at <= count else None
+    if named and isinstance(memory.get(STEP_KEY), int) and not _answered_for(intent, speaker):
+        return named  # walking the work: "测完填啥", "填完交给谁"
     return named if named == words.form and words.asks_seal(text) else None
+
+
+def _answered_for(intent: str, speaker: RoleFound) -> bool:
+    """The intent has an answer of its own for this body ("推荐表哪里找": where to find the form)."""
+    spec = org_data().roles.answers.get(intent)
+    return spec is not None and bool(spec.recommender if speaker.role.recommender else spec.other)
 
 
 def _step(speaker: RoleFound, step: int, text: str, memory: dict[str, Any], lang: str) -> Answer:
@@ -223,7 +234,9 @@ def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
 def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
     """"然后呢" from a recommending body after its own work was the topic: its steps, not the review after it."""
     topic = memory.get(TOPIC_KEY)
-    return topic == "recommendation" and _speaks_for_recommender(memory) and \
+    if isinstance(memory.get(STEP_KEY), int):  # a step was the last answer ("第一步是啥", then "之后")
+        return _speaks_for_recommender(memory) and vocabulary().asks_next(text)
+    return topic == RECOMMENDING and _speaks_for_recommender(memory) and \
         vocabulary().next_step(text, topic) is not None
 
 

@@ -162,8 +162,10 @@ class RoleData:
         lower = words.lower.get(key)
         if role.lower_role and lower is not None and lower.any_in(cues.lower_except.removed_from(f"{before}|{rest}")):
             role = self.roles[role.lower_role]
-        # "我在…经信局工作", "那曲市工信局这边", or the message opens with the body's name ("山南市工信局，我们…")
-        opens = start <= MAX_PLACE and _OPENING.match(after) is not None and not cues.via_words.any_in(text[:start])
+        # "我在…经信局工作", "那曲市工信局这边", or the message opens with the body's name ("山南市工信局，我们…",
+        # "…管委会想推荐")
+        opens = start <= MAX_PLACE and (_OPENING.match(after) or _WANTS.match(after)) is not None \
+            and not cues.via_words.any_in(text[:start])
         says_self = cues.self_after.starts(after) or opens
         via = cues.via_words.any_in(before) and not says_self
         return RoleFound(role, word, says_self or (cues.self_words.any_in(before) and not via), via)
@@ -171,6 +173,7 @@ class RoleData:
 
 MAX_PLACE = 8  # characters of place name before a body that opens a message ("山南市", "拉萨经济技术开发区" is a word)
 _OPENING = re.compile(r"\s*[，,：:。！!]")
+_WANTS = re.compile(r"\s*(?:想|打算|准备|计划|希望|拟)")  # "曲水县工业园区管委会想推荐园区里的企业": the body speaks
 
 
 def _role(key: str, raw: Any) -> Role:

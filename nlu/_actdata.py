@@ -29,7 +29,7 @@ _RULE_BEFORE = re.compile(r"要|须|起码|至少|不低于|不少于|门槛|标
 _RULE_AFTER = re.compile(r"^(?:[家人次个%]|人次|万元?)?(?:以上|以下)")  # "80以上", but "大专以上18人" is the user's
 _MATERIALS = re.compile("材料|清单|附件")
 _NTH = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|项|个|份|条|个环节)")
-_STEP_WORD = re.compile("步|环节|step")
+_STEP_WORD = re.compile("步|环节|step|最后")
 _AFTER = re.compile(r"(?:以后|之后|然后|完了|过后|完成后|好了|结束后)(?:呢|干什么|做什么|怎么办|是什么|是哪一步)$"
                     r"|^(?:然后|接着|再然后)")
 # what may stand around a bare figure in a follow-up ("那如果只有1家呢")

@@ -146,6 +146,8 @@ def test_saying_we_are_the_applicant_replaces_a_role(shared_store: Store) -> Non
     ("我们在高新区，能报吗", None),  # located there, not speaking for it
     ("要找经信局推荐吗", None),
     ("我们是高新区的企业", None),
+    ("我们是拉萨市经信局下属的中小企业服务中心", None),  # a unit under the bureau: an applicant
+    ("那曲市经信局想推荐两家平台", "city_bureau"),  # the body opens the message as its subject
 ])
 def test_remember_role(text: str, expected: str | None) -> None:
     memory: dict[str, object] = {}
@@ -249,12 +251,23 @@ def test_a_recommender_walks_its_own_steps_then_the_review(shared_store: Store) 
 @pytest.mark.parametrize(("named", "then", "says"), [
     ("推荐要报给谁", "那之后呢", "组织专家对申报材料进行评审"),  # after the last step: the review
     ("推荐表是哪个附件", "测评完了下一步呢", "第2步是填写推荐表"),  # the step after the one named
+    ("第一步是啥", "之后", "第2步是填写推荐表"),
+    ("推荐的时候测评看哪些", "测完填啥", "第2步是填写推荐表"),  # a step named while walking the work
+    ("推荐表哪里找", "然后要附什么", "第3步是附申请材料"),  # "然后" with a step: that step, not the one after
+    ("第二步呢", "最后呢", "第4步是报送"),
 ])
 def test_the_step_after_the_one_asked_about(shared_store: Store, named: str, then: str, says: str) -> None:
     user = f"after-{named}"
     ask(shared_store, user, "我是昌都市经信局的", "recommendation")
     ask(shared_store, user, named, "recommendation")
     assert says in ask(shared_store, user, then, "review").text
+
+
+def test_a_recommender_asking_where_to_find_the_form_is_not_sent_to_a_recommender(shared_store: Store) -> None:
+    user = "form-where"
+    ask(shared_store, user, "这边是日喀则市经济和信息化局", "recommendation")
+    reply = ask(shared_store, user, "推荐表哪里找", "open_download").replies[-1].text
+    assert "附件1" in reply and "由贵局作为推荐单位" in reply and "向推荐单位" not in reply and "联系所在地" not in reply
 
 
 def test_a_recommender_asking_whether_to_seal_the_form_is_told_the_notice_is_silent(shared_store: Store) -> None:
