@@ -12,7 +12,7 @@ from typing import Any
 from knowledge._answers import Answer
 from knowledge._figures import FigureCheck
 from knowledge._kb import KnowledgeBase, english_template, knowledge_base
-from knowledge._orgs import Judgement, OrgData, RoleFound, org_data
+from knowledge._orgs import Judgement, OrgData, OrgKind, RoleFound, org_data
 from knowledge.errors import KnowledgeError
 
 CAN_APPLY_TEMPLATE = "answers/can_apply"
@@ -94,8 +94,7 @@ def check_org_answers(kb: KnowledgeBase, orgs: OrgData) -> int:
     count = 0
     for lang in ("zh", "en"):
         for kind in orgs.kinds.kinds.values():
-            for basis, own in (("own", False), ("own", True), ("legal_yes", True), ("legal_no", False),
-                               ("legal_unknown", False), ("blocked", True)):
+            for basis, own in _bases(kind):
                 verdict = "cannot" if basis in ("legal_no", "blocked") else kind.verdict
                 judgement = Judgement(kind.words[0], kind, verdict, basis, kind, own)
                 for recommender in (False, True):
@@ -111,6 +110,15 @@ def check_org_answers(kb: KnowledgeBase, orgs: OrgData) -> int:
                     count += 1
         count += _check_steps(kb, orgs, lang)
     return count
+
+
+def _bases(kind: OrgKind) -> tuple[tuple[str, bool], ...]:
+    """The grounds a judgement on ``kind`` may have (basis, said of the user's own organisation)."""
+    bases = (("own", False), ("own", True), ("legal_yes", True), ("legal_no", False), ("legal_no", True),
+             ("legal_unknown", False), ("blocked", True))
+    became = (("became_legal", False), ("became_legal", True)) if kind.no_legal else ()
+    known = (("legal_known", False), ("legal_known", True)) if kind.if_legal else ()
+    return bases + became + known
 
 
 def _check_steps(kb: KnowledgeBase, orgs: OrgData, lang: str) -> int:

@@ -51,6 +51,7 @@ class KindWording:
     depends_on: str = ""
     advice: str = ""
     listed: str = ""
+    if_legal: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class OrgKind:
     legal_person: bool = False
     confirm: bool = False
     parent: bool = False  # named with another kind, it is where that one belongs (集团, 高校), not the one asked about
+    no_legal: bool = False  # no legal person by definition (分公司, 个体户): said to become one, its type decides
+    if_legal: str = ""  # what a "depends" verdict depends on once the message says it is a legal person
     en: KindWording = KindWording()
 
 
@@ -79,7 +82,9 @@ class Judgement:
     """The verdict on the organisation called ``word``, and its ground (``basis``): ``own`` (the kind's own
     verdict), ``legal_yes`` / ``legal_no`` (a listed type whose legal personality the message affirms / denies),
     ``legal_unknown`` (a listed type inside ``context``, e.g. 高校下属的研究院), ``blocked`` (``context`` has no
-    legal personality, e.g. a 分公司)."""
+    legal personality, e.g. a 分公司), ``legal_known`` (a kind that depends, said to be a legal person: it depends on
+    ``if_legal`` only), ``became_legal`` (a kind that is no legal person by definition, said to become one:
+    "分公司…改成独立法人" depends on its type)."""
 
     word: str
     kind: OrgKind
@@ -108,6 +113,7 @@ class KindWords:
     head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
     english: bool = False
     typos: tuple[tuple[str, str], ...] = ()  # 事业单为 → 事业单位, read (and named) as the right word
+    became: tuple[str, ...] = ()  # 改成, 现在是: the kinds named after it are what the organisation is now
 
     def corrected(self, text: str) -> str:
         for wrong, right in self.typos:
@@ -121,6 +127,13 @@ class KindWords:
         if not self.english:
             text = f"，{_CLAUSE_BREAK.sub('，', text)}，"
         return False if self.deny.any_in(text) else True if self.affirm.any_in(text) else None
+
+    def changed_at(self, text: str) -> int:
+        """Where ``text`` last says the organisation changed ("办事处改成子公司", "后来注册成有限公司了"), or -1."""
+        if self.english:
+            found = (m.start() for w in self.became for m in re.finditer(rf"\b{re.escape(w)}\b", text, re.I))
+            return max(found, default=-1)
+        return max((text.rfind(w) for w in self.became), default=-1)
 
 
 @dataclass(frozen=True)
@@ -152,7 +165,8 @@ class KindData:
             return tuple(Judgement(w, kind, kind.verdict) for w, kind in zip(named, seen, strict=True))
         if not found:
             return ()
-        judgement = _one([(word, kind) for word, _, kind in found], text, words)
+        asked = _asked(_current(found, words.changed_at(text)), text, words)
+        judgement = _one([(word, kind) for word, _, kind in asked], text, words)
         at = next(start for word, start, kind in found if kind is judgement.kind)
         own = words.ours.any_in(text) and (words.english or not owned(text[:at]))  # not "我们还有个分公司，它能报吗"
         return (replace(judgement, own=own),)
@@ -162,6 +176,22 @@ def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:
     """The kinds' words in ``text``, but a measure word after a number ("8个人" is eight people, not 个人)."""
     return [f for f in words.index.found(text)
             if not (f[0].startswith(_MEASURES) and f[1] > 0 and text[f[1] - 1] in _NUMERALS)]
+
+
+def _current(found: list[tuple[str, int, OrgKind]], at: int) -> list[tuple[str, int, OrgKind]]:
+    """The kinds named after the last change (``at``), when there are any: the others are what it was ("我是个体户，
+    后来注册成有限公司了")."""
+    after = [f for f in found if f[1] >= at]
+    return after if at >= 0 and after else found
+
+
+def _asked(found: list[tuple[str, int, OrgKind]], text: str, words: KindWords) -> list[tuple[str, int, OrgKind]]:
+    """Without the units the organisation is said to have ("集团总部能报吗，我们下面有好几个子公司"), unless only
+    those are named."""
+    if words.english:
+        return found
+    asked = [f for f in found if not owned(text[:f[1]])]
+    return asked or found
 
 
 def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judgement:
@@ -175,10 +205,14 @@ def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judge
     if legal is None and any(k.legal_person for k in others):
         legal = True
     blocker = next((k for k in others if k.verdict == "cannot"), None)
+    if legal is False and (kind.listed or (blocker is None and kind.verdict != "cannot")):
+        return Judgement(word, kind, "cannot", "legal_no")  # "律所…我们是个人所": the firm, not a 个人
     if blocker is not None:
         return Judgement(word, kind, "cannot", "blocked", blocker)
-    if legal is False and kind.verdict != "cannot":
-        return Judgement(word, kind, "cannot", "legal_no")
+    if legal and kind.no_legal and words.changed_at(text) >= 0:
+        return Judgement(word, kind, "depends", "became_legal")
+    if legal and kind.if_legal and not kind.listed:
+        return Judgement(word, kind, "depends", "legal_known")
     if kind.listed and legal:
         return Judgement(word, kind, "can", "legal_yes")
     if kind.listed and others:
@@ -196,6 +230,7 @@ def _wording(raw: dict[str, Any], path: str, verdict: str, advice: bool, listed:
     en = as_map(raw.get("en"), FILE, path)
     return KindWording(label=text_of(en, "label", FILE, path, english=True),
                        reason=text_of(en, "reason", FILE, path, english=True),
+                       if_legal=text_of(en, "if_legal", FILE, path, required=bool(raw.get("if_legal")), english=True),
                        depends_on=text_of(en, "depends_on", FILE, path, required=verdict == "depends", english=True),
                        advice=text_of(en, "advice", FILE, path, required=advice, english=True), listed=listed)
 
@@ -215,7 +250,8 @@ def _kind(key: str, raw: Any, types: dict[str, str], en_types: dict[str, str]) -
                    depends_on=text_of(raw, "depends_on", FILE, path, required=verdict == "depends"), advice=advice,
                    unnamed=flag_of(raw, "unnamed", FILE, path), listed=types.get(listed or "", ""),
                    legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path),
-                   parent=flag_of(raw, "parent", FILE, path),
+                   parent=flag_of(raw, "parent", FILE, path), no_legal=flag_of(raw, "no_legal", FILE, path),
+                   if_legal=text_of(raw, "if_legal", FILE, path, required=False),
                    en=_wording(raw, path, verdict, bool(advice), en_types.get(listed or "", "")))
 
 
@@ -240,7 +276,8 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      coordinators=phrases(top.get("coordinators"), "coordinators"),
                      ours=phrases(top.get("ours"), "ours"), alone=phrases(top.get("alone"), "alone"),
                      asked_of=phrases(top.get("asked_of"), "asked_of"),
-                     head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")))
+                     head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")),
+                     became=words_of(top["became"], FILE, f"{at}became") if "became" in top else ())
 
 
 def _typos(raw: Any) -> tuple[tuple[str, str], ...]:

@@ -83,6 +83,21 @@ def judge(text: str) -> tuple[Judgement, ...]:
     ("质检所能报吗", "tech_service", "can"),
     ("子公司能报吗，需要集团同意吗", "subsidiary", "can"),  # the group is where it belongs, not the one asked about
     ("培训中心是学校下属的，能报吗", "training", "depends"),
+    # a listed type said not to be a legal person: the type's answer, not the 个人 of "个人所"
+    ("律所可以报么 我们是个人所", "professional_firm", "cannot"),
+    ("我们挂靠在一个科研院所下面 自己没注册 能报不", "research", "cannot"),
+    ("医院的检验科能单独报吗", "internal_unit", "cannot"),
+    ("县医院下属的独立法人检测中心能报吗", "tech_service", "can"),
+    # a unit the organisation has is not what it asks about
+    ("集团总部能报吗 我们下面有好几个子公司", "group", "depends"),
+    # a change: what it became is asked about
+    ("办事处改成子公司以后能报吗", "subsidiary", "can"),
+    ("我是个体户，后来注册成有限公司了，现在能报吗", "company", "depends"),
+    ("我们原来是事业单位，前年转企了，现在是有限公司，能报吗", "company", "depends"),
+    # said to be (or become) a legal person: only the type is left open
+    ("分公司，如果我们改成独立法人呢", "branch", "depends"),
+    ("我们是科协下面的研究会，有社团法人登记证，能报吗", "association", "depends"),
+    ("我们是事业单位，有事业单位法人证书，能报吗", "public_institution", "depends"),
 ])
 def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
     (found,) = judge(text)
@@ -95,6 +110,26 @@ def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str
         assert "可以申报" not in answer.text
     if found.basis in ("legal_unknown", "legal_yes", "legal_no"):
         assert "独立法人资格" in answer.text.split("\n\n")[0]
+
+
+@pytest.mark.parametrize(("text", "basis", "says", "never"), [
+    ("分公司，如果我们改成独立法人呢", "became_legal", ["不再是分公司", "五类机构之一"], ["不能申报"]),
+    ("如果个体户注册成独立法人呢", "became_legal", ["五类机构之一"], ["不能申报"]),
+    ("我们是事业单位，有事业单位法人证书，能报吗", "legal_known", ["贵单位具有独立法人资格"], ["是否具有独立法人资格"]),
+    ("民非，有法人登记证，能报吗", "legal_known", ["取决于它是否属于五类机构之一"], ["是否登记为法人"]),
+    ("我们是分公司，独立法人，能报吗", "own", ["不能申报"], ["取决于"]),  # no change said: still a 分公司
+    ("律所可以报么 我们是个人所", "legal_no", ["律师事务所", "贵单位不具有独立法人资格"], ["个体工商户"]),
+])
+def test_what_the_message_says_of_legal_personality_settles_that_part(text: str, basis: str, says: list[str],
+                                                                      never: list[str]) -> None:
+    (found,) = judge(text)
+    assert found.basis == basis
+    answer = first_paragraph(can_apply_answer((found,)).text)
+    assert all(s in answer for s in says) and not any(n in answer for n in never)
+
+
+def first_paragraph(text: str) -> str:
+    return text.split("\n\n")[0]
 
 
 @pytest.mark.parametrize(("text", "verdicts"), [

@@ -58,6 +58,8 @@ def first_paragraph(text: str) -> str:
     ("can an individual apply", "individual", "cannot"),
     ("Can a limited partnership apply?", "individual", "cannot"),
     ("can a law firm apply", "professional_firm", "depends"),
+    ("Can an accounting firm run as a partnership apply?", "professional_firm", "cannot"),  # not "an individual"
+    ("What if our branch office becomes a subsidiary?", "subsidiary", "can"),
     ("is an inspection and testing centre eligible", "tech_service", "can"),
     ("Can an incubator apply?", "incubator", "depends"),
     ("Can a state-owned enterprise apply?", "ownership", "depends"),
