@@ -28,6 +28,7 @@ FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
 _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
+_ARTICLES = re.compile(r"\b(?:a|an|the)\b", re.IGNORECASE)
 _MEASURES = ("个",)  # a word that begins with a measure word: after a number it counts ("8个人")
 _NUMERALS = "0123456789０１２３４５６７８９零一二三四五六七八九十百千万两几多"
 HEADS = ("first", "last")
@@ -114,6 +115,7 @@ class KindWords:
     english: bool = False
     typos: tuple[tuple[str, str], ...] = ()  # 事业单为 → 事业单位, read (and named) as the right word
     became: tuple[str, ...] = ()  # 改成, 现在是: the kinds named after it are what the organisation is now
+    refers: tuple[str, ...] = ()  # 它, 那个: at the start of a can-we, the organisation named before (longest first)
 
     def corrected(self, text: str) -> str:
         for wrong, right in self.typos:
@@ -127,6 +129,15 @@ class KindWords:
         if not self.english:
             text = f"，{_CLAUSE_BREAK.sub('，', text)}，"
         return False if self.deny.any_in(text) else True if self.affirm.any_in(text) else None
+
+    def unreferred(self, clause: str) -> str:
+        """``clause`` without the word that refers to the organisation named before ("它能报吗", "那个能单独报不")
+        and, in English, without articles ("can a … apply")."""
+        if self.english:
+            clause = _ARTICLES.sub(" ", clause)
+            return re.sub(rf"^\s*(?:{'|'.join(map(re.escape, self.refers))})\b", " ", clause, flags=re.I) \
+                if self.refers else clause
+        return next((clause[len(w):] for w in self.refers if clause.startswith(w)), clause)
 
     def changed_at(self, text: str) -> int:
         """Where ``text`` last says the organisation changed ("办事处改成子公司", "后来注册成有限公司了"), or -1."""
@@ -152,7 +163,8 @@ class KindData:
         rest = words.corrected(clause)
         for word, start, _ in reversed(_named(words, rest)):
             rest = rest[:start] + " " + rest[start + len(word):]
-        return words.alone.equals(words.asked_of.removed_from(rest).strip(_PUNCTUATION).lstrip("那"))
+        rest = words.unreferred(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
+        return words.alone.equals(rest.strip(_PUNCTUATION).lstrip("那"))
 
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
         """One judgement per organisation the message asks about (none when it names no kind)."""
@@ -186,9 +198,10 @@ def _current(found: list[tuple[str, int, OrgKind]], at: int) -> list[tuple[str, 
 
 
 def _asked(found: list[tuple[str, int, OrgKind]], text: str, words: KindWords) -> list[tuple[str, int, OrgKind]]:
-    """Without the units the organisation is said to have ("集团总部能报吗，我们下面有好几个子公司"), unless only
-    those are named."""
-    if words.english:
+    """Without the units the organisation is said to have after it is named ("集团总部能报吗，我们下面有好几个子公司");
+    a unit referred to after all ("新成立了一个子公司，做检测的，它能报吗") is what it asks about."""
+    last = found[-1][1] + len(found[-1][0])
+    if words.english or any(w in text[last:] for w in words.refers):
         return found
     asked = [f for f in found if not owned(text[:f[1]])]
     return asked or found
@@ -277,7 +290,13 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      ours=phrases(top.get("ours"), "ours"), alone=phrases(top.get("alone"), "alone"),
                      asked_of=phrases(top.get("asked_of"), "asked_of"),
                      head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")),
-                     became=words_of(top["became"], FILE, f"{at}became") if "became" in top else ())
+                     became=_optional(top, "became", at), refers=_optional(top, "refers", at))
+
+
+def _optional(top: dict[str, Any], key: str, at: str) -> tuple[str, ...]:
+    """A list of words that may be left out (longest first)."""
+    found = words_of(top[key], FILE, f"{at}{key}") if key in top else ()
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def _typos(raw: Any) -> tuple[tuple[str, str], ...]:

@@ -227,6 +227,7 @@ def test_a_what_if_after_another_topic_is_not_judged_on_the_old_kind(shared_stor
 @pytest.mark.parametrize(("text", "intent", "says"), [
     ("办事处行不行", "condition_premises", ["办事处不能申报"]),
     ("外地公司的分公司，可以吗", "condition_premises", ["分公司不能申报"]),
+    ("我们在拉萨有个办事处，它能报吗", "condition_premises", ["不能申报"]),  # 它: the kind named before
     # about the user's own organisation: the verdict, then the self-check goes through the rest
     ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "material_license",
      ["贵单位可以申报", "已记录：机构类型：技术服务机构"]),
@@ -299,6 +300,8 @@ def test_a_body_that_is_not_a_recommender_is_told_who_recommends(shared_store: S
     ("我们是民非，这种能报吗", "selfcheck_start", "（第 2/19 项）"),
     # a loose self-description with the question: the verdict, then the type confirmed against the five
     ("我们是事业单位，能报吗", "who_can_apply", "贵单位是否属于其中之一？"),
+    # a unit it has, asked about by "那个" (not the training function the NLU read)
+    ("对了 咱们下面还有个培训学校 那个能单独报不", "function_training", "（第 2/19 项）"),
 ])
 def test_a_can_we_on_a_kind_during_the_self_check_is_answered_and_the_form_goes_on(shared_store: Store, text: str,
                                                                                   intent: str, then: str) -> None:

@@ -76,6 +76,10 @@ CAN_WE = [
      ["Yes, a subsidiary can apply", "No, a branch office cannot apply"], []),
     ("We are a construction company, can we apply?", "who_can_apply",
      ["depends on whether it is one of the five kinds", "Is your organisation one of them?"], []),
+    # a bare "can a … apply" naming a kind, whatever the NLU read; a partnership firm is a firm without legal person
+    ("Can a hospital apply?", "nlu_fallback", ["depends on", "(医院、医疗机构)"], ["cannot apply:"]),
+    ("Can an accounting firm run as a partnership apply?", "who_can_apply",
+     ["cannot apply", "law or accounting firm", "no independent legal person status"], ["individual businesses"]),
 ]
 
 

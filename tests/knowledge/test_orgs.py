@@ -98,6 +98,8 @@ def judge(text: str) -> tuple[Judgement, ...]:
     ("分公司，如果我们改成独立法人呢", "branch", "depends"),
     ("我们是科协下面的研究会，有社团法人登记证，能报吗", "association", "depends"),
     ("我们是事业单位，有事业单位法人证书，能报吗", "public_institution", "depends"),
+    # a unit it has, referred to by the question ("它"), is what it asks about; what follows describes it
+    ("我们集团今年新成立了一个子公司，做检测的，它能报吗", "tech_service", "can"),
 ])
 def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
     (found,) = judge(text)
@@ -175,6 +177,12 @@ def test_a_common_misspelling_is_read_and_answered_as_the_right_word(text: str, 
     ("能不能申报这个示范平台", "zh", True),
     ("事业单位可以参加吗", "zh", True),
     ("branch office ok?", "en", True),
+    # a word that refers to the kind named before it ("…还有个培训学校 那个能单独报不")
+    ("它能报吗", "zh", True),
+    ("那个能单独报不", "zh", True),
+    ("它在哪", "zh", False),
+    ("Can a hospital apply?", "en", True),
+    ("Is a hospital eligible?", "en", True),
     ("办事处在哪", "zh", False),  # names a kind, asks something else
     ("办事处的房子行不行", "zh", False),
     ("法人证书要复印件吗", "zh", False),

@@ -89,7 +89,7 @@ def test_extracts_the_one_entity(text: str, entity: str, value: object, matched:
     "text",
     [
         "", "   ", "看一下", "一般来说要什么材料", "统一社会信用代码", "成功了吗", "千万别忘了提醒我",
-        "2022年度的通知", "😀😀", "\x00\x07",
+        "2022年度的通知", "😀😀", "\x00\x07", "两块牌子一套人马",
     ],
 )
 def test_no_spurious_quantities(text: str) -> None:
