@@ -75,6 +75,7 @@ class OrgKind:
     parent: bool = False  # named with another kind, it is where that one belongs (集团, 高校), not the one asked about
     no_legal: bool = False  # no legal person by definition (分公司, 个体户): said to become one, its type decides
     if_legal: str = ""  # what a "depends" verdict depends on once the message says it is a legal person
+    by_label: bool = False  # its words are phrases ("注册个公司"): the answer names it by its label
     en: KindWording = KindWording()
 
 
@@ -265,6 +266,7 @@ def _kind(key: str, raw: Any, types: dict[str, str], en_types: dict[str, str]) -
                    legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path),
                    parent=flag_of(raw, "parent", FILE, path), no_legal=flag_of(raw, "no_legal", FILE, path),
                    if_legal=text_of(raw, "if_legal", FILE, path, required=False),
+                   by_label=flag_of(raw, "by_label", FILE, path),
                    en=_wording(raw, path, verdict, bool(advice), en_types.get(listed or "", "")))
 
 

@@ -201,6 +201,8 @@ def test_a_recommender_asking_what_comes_next_gets_its_own_steps(shared_store: S
     # a kind that is no legal person, said to become one: its type decides
     ("分公司能报吗", "如果我们改成独立法人呢", ["不再是分公司", "取决于"], ["不能申报"]),
     ("办事处能报吗", "那如果改成子公司呢", ["子公司可以申报"], ["不能申报"]),
+    ("个体户能报吗", "那要是注册一家公司呢", ["新注册的公司能否申报", "取决于", "两年"],
+     ["不能申报", "注册一家公司能否"]),
 ])
 def test_a_what_if_after_a_verdict_is_judged_with_the_new_facts(shared_store: Store, first: str, then: str,
                                                                  says: list[str], never: list[str]) -> None:

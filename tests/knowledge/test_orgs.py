@@ -100,6 +100,9 @@ def judge(text: str) -> tuple[Judgement, ...]:
     ("我们是事业单位，有事业单位法人证书，能报吗", "public_institution", "depends"),
     # a unit it has, referred to by the question ("它"), is what it asks about; what follows describes it
     ("我们集团今年新成立了一个子公司，做检测的，它能报吗", "tech_service", "can"),
+    # setting up a company: a legal person whose type decides, named by its label, not by the phrase
+    ("那要是注册一家公司呢", "new_company", "depends"),
+    ("办事处改成公司能报吗", "new_company", "depends"),
 ])
 def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
     (found,) = judge(text)
@@ -197,7 +200,8 @@ def test_every_kind_names_the_five_types_and_says_when_the_notice_is_silent(key:
     (found,) = judge(kind.words[0])
     assert found.kind == kind
     answer = can_apply_answer((found,))
-    assert answer.text.startswith(f"{kind.words[0]}{'能否申报，' if kind.verdict == 'depends' else ''}")
+    name = kind.label if kind.by_label else kind.words[0]  # a phrase ("注册个公司") is named by the label
+    assert answer.text.startswith(f"{name}{'能否申报，' if kind.verdict == 'depends' else ''}")
     assert "科研院所" in answer.text and "社会中介机构" in answer.text
     assert ("没有点名" in answer.text) == kind.unnamed
     assert ("向推荐单位" in answer.text) == (kind.verdict == "depends")
