@@ -158,14 +158,15 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
     previous: str | None = None
     for ent in entities:
         lo, hi = _clause_bounds(text, ent)
+        if _rate(ent, entities, hi) or text.startswith("年度", ent.end):
+            continue  # "一年搞了3次银企对接": how often, not how long; "申报2022年度…": the round
         key = _keyword_key(model, text, lo, hi, ent, allowed)
         if key is None and previous is not None and _convert(model.questions[previous], ent, text, today):
             key = previous  # "资产120万，不对，是150万"
         if key is None and pending is not None and pending in model.questions \
                 and _accepts_unlabelled(model, text, lo, hi, ent, pending):
             key = pending
-        if key is None and ent.entity == "date" and "years_operating" in allowed \
-                and len((text[lo:ent.start] + text[ent.end:hi]).strip(" 的了吧")) <= 1:
+        if key is None and ent.entity == "date" and "years_operating" in allowed and _alone(text, lo, hi, ent):
             key = "years_operating"  # "有 中介 2020年的": a year alone in its clause is the founding
         if key is None and ent.entity == "duration" and "years_operating" in allowed and not _PER_YEAR.match(ent.text):
             key = "years_operating"  # "搞技术服务十二年了": only the operating years are counted in years
@@ -188,6 +189,19 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             reading.facts = [f for f in reading.facts if f.key != key]
             reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
         previous = key
+
+
+def _alone(text: str, lo: int, hi: int, ent: Entity) -> bool:
+    """The entity is all its clause says, or all of its space-separated piece ("有 中介 2020年的")."""
+    start = max(text.rfind(" ", lo, ent.start) + 1, lo)
+    end = min((i for i in (text.find(" ", ent.end, hi),) if i >= 0), default=hi)
+    return any(len((text[a:ent.start] + text[ent.end:b]).strip(" 的了吧")) <= 1 for a, b in ((lo, hi), (start, end)))
+
+
+def _rate(ent: Entity, entities: list[Entity], hi: int) -> bool:
+    """"一年" before a count in its clause ("一年搞了3次", "1年办讲座2次") is a period of a rate."""
+    return ent.entity == "duration" and _PER_YEAR.match(ent.text) is not None \
+        and any(e.entity == "count" and ent.end <= e.start < hi for e in entities)
 
 
 def _whole_of(share: Fact, ent: Entity) -> bool:

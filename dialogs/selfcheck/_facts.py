@@ -39,7 +39,8 @@ _BUSINESS = re.compile(r"(?:我们|我司|本单位)?(?:主要|专门|就是)?(?
 _YEARS_OF = re.compile(r"(?:[0-9]+|[一二三四五六七八九十两]+)(?:多)?年(?:多)?了?")
 _STRUCTURE = re.compile(r"分公司|子公司|办事处|分支机构|代表处")
 _NEGATED = re.compile(r"(?:不|并非|而非)(?:是|属于)")
-_SELF_MARK = re.compile(r"(?:是|属于|算是|算|系)")
+_NEXT_FACT = re.compile(r"有|没有|没|具有|具备|想|打算|准备|成立|注册|资产|去年|今年|前年")
+_SELF_MARK = re.compile(r"(?:是|属于|属|算是|算|系)")
 # "我们是给科研院所做配套的": a relation to the kind, not being it ("科技局下属的技术服务中心" is one)
 _RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠")
 
@@ -117,6 +118,8 @@ def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: 
         said.append(None if at is None or _unsure(model, question, pieces, at) else polarity(model, pieces[at]))
     if all(s is None for s in said):
         return None
+    if _said_whole(model, question, pieces, said):
+        return YesNo(True)
     said = [True if s is None and words[0] in known else s for s, words in zip(said, question.parts, strict=True)]
     if False in said:
         denied = [question.parts[i][0] for i, s in enumerate(said) if s is False]
@@ -124,6 +127,13 @@ def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: 
     if model.word("all_parts", "".join(clauses)) or all(s is True for s in said):
         return YesNo(True)
     return YesNo(None, missing=tuple(question.parts[i][0] for i, s in enumerate(said) if s is None))
+
+
+def _said_whole(model: FlowModel, question: Question, pieces: Sequence[str], said: Sequence[bool | None]) -> bool:
+    """Only the heading was named, affirmed with the item's own predicate ("管理制度倒是健全的")."""
+    if question.whole is None or said[0] is not True or any(s is not None for s in said[1:]):
+        return False
+    return any(question.whole.search(p) and polarity(model, p, question) for p in pieces)
 
 
 def _unsure(model: FlowModel, question: Question, pieces: Sequence[str], at: int) -> bool:
@@ -165,10 +175,18 @@ def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
             continue
         at = text.index(found[1])
         prefix, rest = text[:at], text[at + len(found[1]):]
-        rest_fits = _TYPE_REST.fullmatch(rest) or (_BUSINESS.match(prefix) and _YEARS_OF.fullmatch(rest))
+        rest_fits = _TYPE_REST.fullmatch(rest) or (_BUSINESS.match(prefix) and _YEARS_OF.fullmatch(rest)) \
+            or _goes_on(model, rest)
         if (not prefix or prefix in _SELF_WORDS or _describes_self(prefix)) and rest_fits:
             return Fact("org_type", found[0], clause)  # "搞技术服务十二年了"
     return None
+
+
+def _goes_on(model: FlowModel, rest: str) -> bool:
+    """Said without punctuation, the type is followed by another fact ("我们是昌都的科研院所有独立法人成立八年了…")."""
+    head = _TYPE_REST.match(rest)
+    tail = rest[head.end():] if head else rest
+    return bool(tail) and (model.fact_words.match(tail) is not None or _NEXT_FACT.match(tail) is not None)
 
 
 def _describes_self(prefix: str) -> bool:

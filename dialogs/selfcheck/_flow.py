@@ -50,6 +50,7 @@ STANDING_INTENTS = frozenset({"selfcheck_start", "selfcheck_result"})
 MATERIAL_WORDS = ("材料", "清单", "证书", "报告", "执照")
 KEPT_SAID = 10  # the user's latest statements kept for "刚才说过了"
 OTHER_ACTION_CONFIDENCE = 0.8
+MAX_NAMED = 5  # items recorded so far named in "自测正在进行中" (more: only counted)
 _PERCENT_WORDS = re.compile(r"[%％]|百分|成")  # "大专以上60" with 百分/成/% is a percentage, not a head count
 SURE_OF_ANOTHER = 0.9  # a question mid-form read as another item's with less than this is about the pending one
 OTHER_ACTIONS = frozenset({"own_deadline", "remind_subscribe", "remind_unsubscribe", "remind_email", "materials_update",
@@ -230,8 +231,15 @@ class SelfCheckFlow:
             return None  # /report, /help…: answered by their handler, then the pending question again
         if self.model.word("prefill", ctx.text) or self.model.word("fresh", ctx.text):
             return None  # the start handler decides between the last answers and a fresh start
-        count = len(Draft(ctx.state.slots).profile)
-        return [Reply(render(T + "in_progress", count=count)), *self.resume(ctx)]
+        return self._in_progress(ctx)
+
+    def _in_progress(self, ctx: Context) -> list[Reply]:
+        """A request for the self-check while it runs: what is recorded so far (by name when few), then the
+        pending question again."""
+        profile = Draft(ctx.state.slots).profile
+        labels = [self.model.questions[k].label for k in self.model.full_plan() if k in profile]
+        shown = labels if len(labels) <= MAX_NAMED else []
+        return [Reply(render(T + "in_progress", count=len(profile), labels=shown)), *self.resume(ctx)]
 
     def _at_question(self, ctx: Context, word: str | None) -> list[Reply] | None:
         key = ctx.state.step or ""
@@ -407,8 +415,7 @@ class SelfCheckFlow:
         if ctx.parsed.intent == "selfcheck_start":
             if asks_kind(ctx.understanding.questions, ctx.understanding.text, ctx.state.memory):
                 return None  # "我们是民非，这种能报吗": the kind's verdict, then the pending question again
-            count = len(Draft(ctx.state.slots).profile)
-            return [Reply(render(T + "in_progress", count=count)), *self.resume(ctx)]
+            return self._in_progress(ctx)
         if self._is_other_intent(ctx) and not self.model.word("done", ctx.text):
             return None  # “完成” is the check's own word (the function choice), not the materials checklist's
         if ctx.state.step == SUMMARY:

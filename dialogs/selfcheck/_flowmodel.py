@@ -45,6 +45,8 @@ class Question:
     says: tuple[str, ...] = ()  # words that state this yes/no fact in passing ("我们是独立法人")
     denies: tuple[str, ...] = ()  # words that state it is not so ("我们是分公司": no legal personality)
     parts: tuple[tuple[str, ...], ...] = ()  # the things a yes/no item names, each by its words: 是 only if all are
+    # "管理制度倒是健全的": a heading of the item said with its predicate (and no part named) stands for it whole
+    whole: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
     share_of: str | None = None  # a percentage of the count of that item ("其中12个大专以上" of the staff)
     topic: str | None = None  # the question intent about this item ("这个怎么算" asked while it is pending)
 
@@ -219,13 +221,24 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
     if not isinstance(raw_parts, list) or any(not isinstance(p, list) for p in raw_parts):
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.parts", "应为列表的列表，每项列出一件事的说法")
     parts = tuple(tuple(_strings(p, f"questions.{key}.parts[{i}]")) for i, p in enumerate(raw_parts))
+    whole = _whole(entry.get("whole"), key) if parts else None
     if (says or parts or denies) and indicator.type != "bool":
         raise KnowledgeError(FLOW_FILE, f"questions.{key}", "says、denies 与 parts 只用于是/否题")
     share_of = entry.get("share_of")
     if share_of is not None and (indicator.type != "percent" or share_of not in ind.all_keys()):
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.share_of", "只用于百分比题，且须是另一个计数项目的键")
     return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
-                    dict(indicator.choices), says, denies, parts, share_of, topic)
+                    dict(indicator.choices), says, denies, parts, whole, share_of, topic)
+
+
+def _whole(raw: Any, key: str) -> re.Pattern[str] | None:
+    """``whole: [[headings…], [predicates…]]``: a heading, then within a few characters one of its predicates."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2 or any(not isinstance(p, list) for p in raw):
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}.whole", "应为两个列表：整项的说法，和说它具备的词")
+    heads, predicates = (_strings(p, f"questions.{key}.whole[{i}]") for i, p in enumerate(raw))
+    return re.compile(f"(?:{'|'.join(map(re.escape, heads))}).{{0,4}}?(?:{'|'.join(map(re.escape, predicates))})")
 
 
 def _synonyms(root: Mapping[str, Any], name: str, keys: set[str]) -> dict[str, tuple[str, ...]]:

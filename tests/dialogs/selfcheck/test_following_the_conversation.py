@@ -145,3 +145,49 @@ def test_only_the_explicit_commands_discard_answers(store: Store) -> None:
     assert chat.state().slots["profile"]["total_assets_wan"] == 300
     chat.say("重新开始")
     assert chat.state().slots["profile"] == {}
+
+
+@pytest.mark.parametrize(("opening", "expected", "next_item"), [
+    # voice input without punctuation: the type is followed by the next fact
+    ("我们是昌都的科研院所有独立法人成立八年了资产三百多万想测一下能不能报",
+     {"org_type": "research_institute", "legal_person": True, "years_operating": 8, "total_assets_wan": 300}, 5),
+    # official style: 属 for 属于, and the round's year (2022年度) is no operating age
+    ("您好！我单位系阿里地区一家科技咨询服务公司，属技术服务机构，具有独立法人资格，营业执照上写的成立日期是2016年4月。"
+     "现拟申报2022年度自治区中小企业公共服务示范平台，烦请协助开展自测",
+     {"org_type": "tech_service", "legal_person": True, "years_operating": 10.6}, 4),
+    # the management system named by its heading with its predicate is the whole item
+    ("想自测下。先说一下，我们没有成文的发展规划，管理制度倒是健全的",
+     {"development_plan": False, "management_system": True}, 1),
+])
+def test_facts_of_an_opening_message_are_all_recorded(store: Store, opening: str, expected: dict[str, object],
+                                                       next_item: int) -> None:
+    chat = Chat(store, parser=parse)
+    turn = chat.say(opening)
+    profile = chat.state().slots["profile"]
+    assert {k: profile.get(k) for k in expected} == pytest.approx(expected, abs=0.05)
+    assert f"（第 {next_item}/19 项）" in turn.text
+
+
+def test_a_bare_year_among_space_separated_answers_is_the_founding(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.say("我想自测")
+    turn = chat.say("有 中介 2020年的")
+    profile = chat.state().slots["profile"]
+    assert profile["org_type"] == "intermediary" and 5 < profile["years_operating"] < 7  # from the end of 2020
+    assert "（第 4/19 项）" in turn.text
+
+
+def test_once_a_year_with_a_count_is_a_rate_not_the_operating_years(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS, "是", "是", "45家", "40家", "90%", "有", "3家", "有", "健全", "有", "25%", "有",
+             "15人", "80%", "融资服务", "完成")
+    chat.say("一年搞了3次银企对接，讲座2次")
+    profile = chat.state().slots["profile"]
+    assert profile["years_operating"] == 5 and profile["financing_matchmaking_events"] == 3
+
+
+def test_asking_for_the_self_check_while_it_runs_names_what_is_recorded(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    chat.say("我们是社会中介机构，有独立法人资格，成立于2020年5月，想看看能不能申报")
+    turn = chat.say("那帮我自测一下")
+    assert "已记录 3 项：是否具有独立法人资格、机构类型、运营年限" in turn.text and "（第 4/19 项）" in turn.text
