@@ -66,6 +66,7 @@ class ActVocabulary:
     reject_before: tuple[str, ...]
     reject_after: tuple[str, ...]
     correction_words: re.Pattern[str]
+    retract: re.Pattern[str]
     affirm: frozenset[str]
     deny: frozenset[str]
     requests: tuple[tuple[str, re.Pattern[str]], ...]
@@ -141,6 +142,10 @@ class ActVocabulary:
 
     def corrects(self, clause: str) -> bool:
         return self.correction_words.search(clause) is not None
+
+    def retracts(self, clause: str) -> bool:
+        """The clause opens by taking back what was just said ("哦不对是88%", "不对", "说错了，是…")."""
+        return self.retract.match(self.bare(clause)) is not None
 
     def ordinal(self, text: str, topic: str | None) -> str | None:
         """"申报流程第一步是什么": the n-th step of the ordered family the question (or the topic) is about."""
@@ -250,6 +255,8 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         reject_before=tuple(_words(correction, "before", "correction.")),
         reject_after=tuple(_words(correction, "after", "correction.")),
         correction_words=_any_of(_words(correction, "words", "correction.")),
+        retract=_retract(_words(correction, "retract", "correction."),
+                         _words(correction, "retract_leads", "correction.")),
         affirm=frozenset(w.lower() for w in _words(root, "affirm")),
         deny=frozenset(w.lower() for w in _words(root, "deny")),
         requests=_requests(_mapping(root.get("requests"), "requests")),
@@ -340,6 +347,11 @@ def _requests(raw: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]
 
 def _any_of(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _retract(words: list[str], leads: list[str]) -> re.Pattern[str]:
+    """A retraction word at the start of a clause, after any interjections ("哦不对", "哎呀说错了")."""
+    return re.compile(rf"(?:{_any_of(leads).pattern})*(?:{_any_of(words).pattern})")
 
 
 def _ellipsis(prefixes: list[str], endings: list[str]) -> re.Pattern[str]:

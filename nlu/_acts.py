@@ -151,9 +151,25 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     if implied is not None:
         acts.append(implied)
     acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
+    acts = _retracted(acts, vocab)
     rule_said = tuple(e for c in clauses for e in parsed.entities if c.start <= e.start < c.start + len(c.text)
                       and vocab.rule_part(c.text, e.start - c.start, e.end - c.start))
     return Understanding(original, parsed, tuple(acts), rule_said)
+
+
+def _retracted(acts: list[Act], vocab: ActVocabulary) -> list[Act]:
+    """"85% 哦不对是88%", "四十五 不对 是五十四家": the figures of a claim followed by a clause that takes them back
+    are rejected, when a figure follows to replace them (in that clause or the next statement)."""
+    out = list(acts)
+    for i in range(1, len(out)):
+        act, before = out[i], out[i - 1]
+        if act.kind != "correction" or act.rejected or before.kind != "claim" or not before.entities \
+                or not vocab.retracts(act.text):
+            continue
+        after = out[i + 1] if i + 1 < len(out) else None
+        if act.entities or (after is not None and after.kind in ("claim", "correction") and after.entities):
+            out[i - 1] = replace(before, kind="correction", entities=(), rejected=before.entities, polarity=None)
+    return out
 
 
 def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:

@@ -76,6 +76,8 @@ def read_corrections(model: FlowModel, text: str, kept: Sequence[Entity], reject
     for wrong in rejected:
         target = next((key for key, value in profile.items() if key in model.questions
                        and _converted(model.questions[key], wrong, text, today) == value), None)
+        if target is None:  # "资产120万，不对，是150万": the item the wrong figure was said for
+            target = _keyword_key(model, text, *_clause_bounds(text, wrong), wrong, tuple(model.questions))
         if target is None:
             continue
         question = model.questions[target]

@@ -49,11 +49,20 @@ def test_a_bare_figure_after_a_requirement_asks_about_it() -> None:
     ("是8次，不是80次", [8], [80]),
     ("不是80次，是8次", [8], [80]),
     ("80次是错的，应该是8次", [8], [80]),
+    ("85% 哦不对是88%", [88], [85]),
+    ("四十五 不对 是五十四家", [54], [45]),
+    ("资产120万，不对，是150万", [1500000], [1200000]),
+    ("12人。哎呀说错了，15人", [15], [12]),
 ])
 def test_a_negated_correction_keeps_the_right_figure(text: str, kept: list[int], rejected: list[int]) -> None:
     understanding = read(text)
     assert [e.value for e in understanding.own_entities] == kept
     assert [e.value for e in understanding.rejected] == rejected
+
+
+@pytest.mark.parametrize("text", ["45家，不对的地方请指出", "45家，不对吧", "说错了，是45家", "45家，说错了"])
+def test_nothing_is_taken_back_without_a_figure_before_and_one_after(text: str) -> None:
+    assert read(text).rejected == ()
 
 
 @pytest.mark.parametrize(("text", "rule", "own"), [

@@ -8,9 +8,17 @@ from typing import Any
 
 import pytest
 
-from dialogs.selfcheck._answers import read_answer, read_bool, read_choice, read_functions, years_since
+from dialogs.selfcheck._answers import (
+    read_answer,
+    read_bool,
+    read_choice,
+    read_corrections,
+    read_functions,
+    years_since,
+)
 from dialogs.selfcheck._flowmodel import FlowModel, load_flow, parse_flow
 from knowledge import KNOWLEDGE_DIR, KnowledgeError, read_yaml
+from nlu import DialogueContext, parse, understand
 
 TODAY = date(2026, 11, 26)
 
@@ -160,3 +168,16 @@ def test_one_said_in_words_answers_a_pending_count(model: FlowModel, pending: st
 def test_one_as_an_article_is_not_a_count_for_another_question(model: FlowModel) -> None:
     # "一家" is an article here, and the pending question is a yes/no one
     assert values(model, "我们是一家技术服务机构", "org_type") == {"org_type": "tech_service"}
+
+
+@pytest.mark.parametrize(("text", "profile", "expected"), [
+    ("资产120万，不对，是150万", {}, {"total_assets_wan": 150}),  # the item named where the wrong figure was said
+    ("资产120万，不对，是150万", {"total_assets_wan": 120}, {"total_assets_wan": 150}),
+    ("是8次，不是80次", {"tech_activities": 80}, {"tech_activities": 8}),  # the item that holds the wrong figure
+    ("45，不对，是54家", {}, {}),  # neither held nor named: left to the pending question
+])
+def test_a_correction_goes_to_the_item_of_the_wrong_figure(model: FlowModel, text: str, profile: dict[str, Any],
+                                                          expected: dict[str, Any]) -> None:
+    understanding = understand(text, DialogueContext(), parse(text), parse)
+    facts = read_corrections(model, text, understanding.own_entities, understanding.rejected, profile, TODAY)
+    assert {f.key: f.value for f in facts} == expected
