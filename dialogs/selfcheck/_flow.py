@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import UTC, date
 from typing import Any
@@ -31,7 +31,7 @@ from dialogs.selfcheck._answers import (
     read_functions,
 )
 from dialogs.selfcheck._facts import YesNo, facts_in, org_description, read_yes_no, subclauses
-from dialogs.selfcheck._flowmodel import FlowModel, clean, load_flow
+from dialogs.selfcheck._flowmodel import FlowModel, Question, clean, load_flow
 from dialogs.selfcheck._present import T, check_value, question_reply, show_value, summary_reply
 from dialogs.selfcheck._records import latest_result, save_result
 from dialogs.selfcheck._rules import evaluate, judge_items
@@ -400,7 +400,8 @@ class SelfCheckFlow:
                 and not figures:  # "不对，是195万" is no 是 for a yes/no item
             first = understanding.statements[0] if understanding.statements and word != "correction" else None
             known = draft.slots.get("parts", {}).get(key, ())
-            yes_no = read_yes_no(model, question, clauses, known, first.polarity if first else None)
+            yes_no = _named_only(model, question, clauses, known,
+                                 read_yes_no(model, question, clauses, known, first.polarity if first else None))
             if yes_no.value is not None:
                 _merge(reading, [Fact(key, yes_no.value, ctx.text, yes_no.note)], replace=True)
         return reading, yes_no
@@ -805,6 +806,21 @@ class SelfCheckFlow:
 
 
 FLOW = SelfCheckFlow()
+
+
+def _named_only(model: FlowModel, question: Question, clauses: list[str], known: Collection[str],
+                yes_no: YesNo) -> YesNo:
+    """"管理制度和收费标准都有": 都有 said after naming two or more of the item's parts affirms those, not the parts
+    left unsaid (asked about next); after one name ("制度都健全") it stands for the whole item."""
+    if yes_no.value is not True or len(question.parts) < 3:
+        return yes_no
+    pieces = [clean(p) for c in clauses for p in subclauses(c)]
+    summed = next((p for p in pieces if model.word("all_parts", p)), None)
+    if summed is None or sum(any(w in summed for w in words) for words in question.parts) < 2:
+        return yes_no
+    missing = tuple(words[0] for words in question.parts
+                    if not any(w in p for p in pieces for w in words) and words[0] not in known)
+    return YesNo(None, missing=missing) if missing else yes_no
 
 
 def _merge(reading: Reading, facts: list[Fact], *, replace: bool) -> None:
