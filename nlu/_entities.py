@@ -330,6 +330,8 @@ class _Scanner:
         norm = self.norm
         if any(hint in norm for hint in loose.SHARE_HINTS) and any(unit in norm for unit in loose.SHARE_PERSONS):
             self.shares()
+        if any(hint in norm for hint in loose.SHARE_SAME_HINTS) and loose.SHARE_PROPERTY.search(norm):
+            self.same_unit_shares()
         if any(hint in norm for hint in loose.VAGUE_HINTS):
             self.vague()
         if any(sep in norm for sep in loose.RANGE_SEPARATORS):
@@ -449,7 +451,20 @@ class _Scanner:
                 while found is not None and whole is not None and self.free(found.start, found.end):
                     self.add(found)
                     more = loose.SHARE_MORE.match(self.norm, found.end)
-                    found = self._part_share(more, whole) if more and self._described(more) else None
+                    found = self._part_share(more, whole) if more and self._next_described(more) else None
+
+    def same_unit_shares(self) -> None:
+        """"十个客户里九个都挺满意的" is 90 % (its span "九个"), "100次，其中免费的有30次" 30 %: the whole stays a
+        count; the part must say what it is (满意, 免费…) before it or in the rest of its clause."""
+        for match in self.each(loose.SHARE_SAME):
+            whole, part = _whole(match.group("whole")), _whole(match.group("part"))
+            clause = re.split(r"[,，。;；!！?？\n]", self.norm[match.end():], maxsplit=1)[0]
+            said = loose.SHARE_PROPERTY.search(match.group("desc") + clause)
+            if not whole or part is None or not 0 <= part <= whole or said is None:
+                continue
+            start, end = match.start("part"), match.end("punit")
+            if self.free(start, end):
+                self.add(_Found("percent", _share(part, whole), start, end, ratio=(part, whole)))
 
     def _bare_whole(self, match: re.Match[str], whole: int) -> None:
         """"总共16个", "十个里头…": the whole of a head count said with a bare 个 is a count of people."""
@@ -461,6 +476,14 @@ class _Scanner:
         """A qualification word in the match or just after it (8个本科, 8个有中级职称)."""
         return loose.QUALIFICATION.search(self.norm, match.start(), min(len(self.norm), match.end() + 8)) is not None
 
+    def _next_described(self, more: re.Match[str]) -> bool:
+        """The next part says what it has: before it ("本科10个 大专4个") or after it ("8个本科，3个大专"); words
+        before it that are no qualification ("总共15人", "去年培训3个人") make it no part."""
+        if more.group("desc"):
+            return loose.QUALIFICATION.search(more.group("desc")) is not None
+        start = more.start("part")
+        return loose.QUALIFICATION.search(self.norm, start, min(len(self.norm), more.end() + 8)) is not None
+
     def _qualified(self, start: int) -> bool:
         """The qualification is said right before the figure at ``start`` ("大专以上的10个", "本科的有8个")."""
         return loose.QUALIFIED_BEFORE.search(self.norm, max(0, start - loose.QUALIFIED_LOOKBACK), start) is not None
@@ -469,8 +492,10 @@ class _Scanner:
         if match.re is loose.SHARE_OF_TOTAL and not (self._described(match) or self._qualified(match.start())):
             return None  # "8个本科，总共15人", "大专以上的10个，总共16个": the part must say what it has
         said = match.re is not loose.SHARE_AMONG or match.group("lead")
-        if not said and not ((match.group("total") or match.group("staff")) and self._described(match)):
-            return None  # "一共15个人，其中8个…", "一共15个人，8个有中级职称", "团队20人，大专以上15个"
+        named = match.re is loose.SHARE_AMONG and loose.QUALIFICATION.search(match.group("desc") or "") is not None
+        if not said and not named and not ((match.group("total") or match.group("staff")) and self._described(match)):
+            # "一共15个人，其中8个…", "一共15个人，8个有中级职称", "团队20人，大专以上15个"; "16个人 本科10个" is named
+            return None
         return _whole(match.group("whole")) or None
 
     def _part_share(self, match: re.Match[str], whole: int) -> _Found | None:

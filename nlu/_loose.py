@@ -63,8 +63,18 @@ SHARE_AMONG = re.compile(
 SHARE_OF_TOTAL = re.compile(
     rf"{_PART}(?P<desc>{_NO_FIGURE}{{0,12}}?){_TOTAL}\s?(?P<whole>{_NUMTOK})\s?"
     rf"(?:{_PERSON}|(?P<bare>个)(?!(?:服务|中介|合作|技术)?(?:企业|公司|机构|单位|客户|项目|月)))")
-# the next part of the same whole: "15个人里8个本科，3个大专"
-SHARE_MORE = re.compile(rf"{_NO_FIGURE}{{0,8}}?[,，、;；]\s?(?:还有|另有|另外|有)?{_PART}")
+# the next part of the same whole: "15个人里8个本科，3个大专", "本科10个 大专4个" (the qualification before it)
+SHARE_MORE = re.compile(rf"{_NO_FIGURE}{{0,8}}?[,，、;；\s]\s?(?:还有|另有|另外|有)?(?P<desc>{_NO_FIGURE}{{0,6}}?)"
+                        rf"(?:的)?(?:有|是)?{_PART}")
+# A share of a whole of the same unit, not people: "十个客户里九个都挺满意的", "一共服务了100次，其中免费的有30次",
+# "50家企业中有45家满意". A subset word (里/中/其中) between the two, and a word saying what the part is
+# (SHARE_PROPERTY, in the part's clause); "服务20家企业，其中小微企业15家" stays two counts.
+SHARE_SAME = re.compile(
+    rf"(?<![\d.{CN_ALL}第])(?P<whole>{_NUMTOK})\s?(?P<wunit>人次|次|家|个|场|项)(?P<what>{_NO_FIGURE}{{0,8}}?)"
+    rf"(?:{_AMONG}[,，\s]?(?:其中)?|[,，]\s?其中)(?P<desc>{_NO_FIGURE}{{0,8}}?)(?:有|是)?"
+    rf"(?P<part>{_NUMTOK})\s?(?P<punit>(?P=wunit))")
+SHARE_PROPERTY = re.compile(r"满意|好评|认可|免费|公益|低收费|不收费|减免|优惠")
+SHARE_SAME_HINTS = ("里", "中")
 # without 里/中/其中, a share needs a word saying what the part has
 QUALIFICATION = re.compile(
     r"本科|大专|专科|中专|高中|初中|硕士|研究生|博士|学历|学位|职称|中级|高级|初级|专职|兼职|持证|证书|资格"
@@ -75,7 +85,8 @@ QUALIFIED_BEFORE = re.compile(
     r"(?:的)?(?:人员|员工|人)?(?:有|是|占)?\s?$")
 QUALIFIED_LOOKBACK = 12
 # what the share patterns need: a word relating the part to the whole, and a person unit or noun (or 个)
-SHARE_HINTS = ("里", "中", "共", "计", "团队", "员工", "职工", "人员", "同事", "成员")
+SHARE_HINTS = ("里", "中", "共", "计", "团队", "员工", "职工", "人员", "同事", "成员",
+               "本科", "大专", "专科", "学历", "职称", "硕士", "研究生", "博士")
 SHARE_PERSONS = ("人", "名", "位", "个", "员工", "职工", "同事", "成员")
 
 # Approximations: 大概/大约/约/差不多/将近/近… before the figure, 左右/上下/出头/开外 after it (not part of the span).
