@@ -29,8 +29,9 @@ from knowledge import (
 )
 from nlu import FALLBACK_INTENT, Act, detect_language, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "continues_can_we",
-           "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "remember_role", "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "changed_at",
+           "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
+           "remember_role", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -82,6 +83,24 @@ def asks_kind(acts: tuple[Act, ...], text: str, memory: dict[str, Any]) -> bool:
     asked = any(b.intent in CAN_APPLY_INTENTS for a in acts for b in kind_verdict(a, text, True, memory))
     judgements = judged_kinds(text, memory, detect_language(text)) if asked else ()
     return bool(judgements) and not any(j.to_confirm for j in judgements)
+
+
+def own_listed_type(text: str, memory: dict[str, Any]) -> str | None:
+    """The listed type (a label of org_type) the user's own organisation is said to be, as the can-we answer to
+    ``text`` told ("我们是做检测的子公司，能报吗" → 技术服务机构); None when no such answer was given (a description
+    alone is confirmed against the five types), or it was about several kinds."""
+    judgements = judged_kinds(text, memory, detect_language(text))
+    if len(judgements) != 1 or memory.get(KIND_KEY) != judgements[0].word:
+        return None
+    judgement = judgements[0]
+    fits = judgement.own and judgement.verdict == "can" and judgement.basis in ("own", "legal_yes")
+    return judgement.kind.listed or None if fits else None
+
+
+def changed_at(text: str) -> int:
+    """Where ``text`` last says the organisation changed ("原来是事业单位，…现在是有限公司", "后来注册成有限公司了"),
+    or -1: what is said of it before is what it was."""
+    return org_data().kinds.words(detect_language(text)).changed_at(text)
 
 
 def continues_can_we(text: str, memory: dict[str, Any]) -> bool:

@@ -83,9 +83,11 @@ _FOUNDING_VERB = r"(?:成立|注册|创办|创立|开办|组建|挂牌|开始运
 _SHORT_YEAR = (rf"(?:(?<![\d.])(?P<yy>\d{{2}})|(?<![{CN_ALL}])(?P<cy>[〇零一二九][〇零一二三四五六七八九]))"
                rf"年{_YEAR_PART}?")
 _RELATIVE_YEAR = r"(?P<rel>大前年|今年|去年|前年)"
+_FOUNDED_AFTER = rf"(?:的时候|时)?(?:才|刚刚|刚|就)?新?{_FOUNDING_VERB}"
+_FOUNDED = re.compile(rf"\s?(?:份)?{_FOUNDED_AFTER}")
 # the group ``at`` is the date's span
 _FOUNDING_YEARS = (
-    re.compile(rf"(?P<at>{_RELATIVE_YEAR}|{_SHORT_YEAR})(?=(?:的时候|时)?(?:才|刚|刚刚|就)?{_FOUNDING_VERB})"),
+    re.compile(rf"(?P<at>{_RELATIVE_YEAR}|{_SHORT_YEAR})(?={_FOUNDED_AFTER})"),
     re.compile(rf"{_FOUNDING_VERB}(?:于|在)\s?(?P<at>{_SHORT_YEAR})(?![\d{CN_DIGITS}十]*个?月|度)"),
     re.compile(rf"^\s*(?P<at>{_RELATIVE_YEAR})(?:成立|注册)?(?:的|吧|啊|呀)*\s*[。.!！]?\s*$"),
 )
@@ -214,7 +216,9 @@ def _short_year(raw: str, today: datetime.date) -> int | None:
     return year if year <= today.year else year - 100
 
 
-def _date_value(match: re.Match[str], today: datetime.date) -> str | None:
+def _date_value(match: re.Match[str], today: datetime.date, founding: bool = False) -> str | None:
+    """The date ``match`` names: its last day when no day is said; a founding date (``founding``) in the period
+    that holds today is today."""
     groups = {key: value for key, value in match.groupdict().items() if value is not None}
     short = groups.get("yy") or groups.get("cy")
     rel = groups.get("rel")
@@ -230,11 +234,15 @@ def _date_value(match: re.Match[str], today: datetime.date) -> str | None:
     month = small(groups.get("m")) if "m" in match.groupdict() else _YEAR_PARTS[part.lstrip("年")] if part else 12
     if year is None or month is None or not 1900 <= year <= 2100 or not 1 <= month <= 12:
         return None
-    day = small(groups.get("d")) or calendar.monthrange(year, month)[1]
+    day = small(groups.get("d"))
     try:
-        return datetime.date(year, month, day).isoformat()
+        value = datetime.date(year, month, day or calendar.monthrange(year, month)[1])
     except ValueError:
         return None
+    begins = datetime.date(year, month if groups.get("m") else 1, 1)
+    if founding and not day and begins <= today < value:  # "今年成立的" in December: not later than today
+        return today.isoformat()
+    return value.isoformat()
 
 
 class _Scanner:
@@ -283,7 +291,7 @@ class _Scanner:
             if not any(ch in self.norm for ch in needles):
                 continue
             for match in self.each(pattern):
-                value = _date_value(match, self.today)
+                value = _date_value(match, self.today, _FOUNDED.match(self.norm, match.end()) is not None)
                 if value is not None:
                     self.add(_Found("date", value, match.start(), match.end()))
 
@@ -292,7 +300,7 @@ class _Scanner:
         for pattern in _FOUNDING_YEARS:
             for match in pattern.finditer(self.norm):
                 start, end = match.span("at")
-                value = _date_value(match, self.today) if self.free(start, end) else None
+                value = _date_value(match, self.today, founding=True) if self.free(start, end) else None
                 if value is not None:
                     self.add(_Found("date", value, start, end))
 

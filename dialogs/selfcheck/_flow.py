@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs._context import Context
 from dialogs._types import Button, Reply
-from dialogs.roles import asks_kind
+from dialogs.roles import asks_kind, changed_at, own_listed_type
 from dialogs.selfcheck._answers import (
     Extractor,
     Fact,
@@ -139,11 +139,20 @@ class SelfCheckFlow:
         wrong, nor the rule's own), yes/no facts and the organisation type ("我们是科研院所，独立法人")."""
         today, plan = local_today(ctx), self.model.full_plan()
         reading = read_answer(self.model, ctx.text, None, plan, today, entities=self._own(ctx, today))
-        clauses = [a.text for a in ctx.understanding.statements]
+        changed = changed_at(ctx.understanding.text)  # "我是个体户，后来注册成有限公司了": not what it was
+        clauses = [a.text for a in ctx.understanding.statements if a.start + len(a.text) > changed]
         _merge(reading, facts_in(self.model, clauses, None, plan), replace=False)
+        _merge(reading, self._kind_type(ctx), replace=False)
         known = {**(ctx.state.memory.get("facts") or {}), **Draft(ctx.state.slots).profile}
         reading.facts = [self._as_share(f, reading, known, ctx.text) for f in reading.facts]
         return reading
+
+    def _kind_type(self, ctx: Context) -> list[Fact]:
+        """The type the words of a kind give ("我们是做检测的子公司": 技术服务机构), as the can-we answer said."""
+        label = own_listed_type(ctx.text, ctx.state.memory)
+        choices = self.model.questions["org_type"].choices
+        key = next((k for k, name in choices.items() if label and name == label), None)
+        return [Fact("org_type", key, ctx.text)] if key else []
 
     def offer_choice(self, ctx: Context, when: str, verdict: str, count: int) -> list[Reply]:
         ctx.state.reset_flow()
@@ -598,8 +607,9 @@ class SelfCheckFlow:
         """A self-description that names none of the five ("我们是做软件开发的公司") is kept for the type question."""
         if "org_type" in Draft(ctx.state.slots).profile or slots.get("type_said"):
             return
+        changed = changed_at(ctx.understanding.text)
         for act in ctx.understanding.statements:
-            kind = org_description(act.text)
+            kind = org_description(act.text) if act.start + len(act.text) > changed else None
             if kind and not facts_in(self.model, [act.text], None, ("org_type",)):
                 slots["type_said"] = kind
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 import pytest
@@ -544,6 +545,29 @@ FOUNDING: list[tuple[str, str, str]] = [
 def test_a_year_of_founding_said_short_or_relative_is_a_date(text: str, matched: str, value: str) -> None:
     dates = [e for e in extract_entities(text, today=TODAY) if e.entity == "date"]
     assert [(e.text, e.value) for e in dates] == [(matched, value)]
+
+
+# Founded in the year (or month) that holds today: not later than today; a deadline in it keeps its last day.
+FOUNDED_THIS_YEAR = [
+    ("集团今年新成立了一个子公司", "今年", "today"),
+    ("今年刚注册的", "今年", "today"),
+    ("{year}年成立", "{year}年", "today"),
+    ("今年{month}月成立的", "今年{month}月", "today"),
+    ("今年{month}月", "今年{month}月", "last"),
+    ("{year}年底前交", "{year}年", "last"),
+]
+
+
+@pytest.mark.parametrize(("text", "matched", "value"), FOUNDED_THIS_YEAR)
+@pytest.mark.parametrize("today", [datetime.date(2026, 12, 7), datetime.date(2026, 3, 2)])
+def test_a_founding_in_the_period_that_holds_today_is_today(text: str, matched: str, value: str,
+                                                            today: datetime.date) -> None:
+    words = {"year": today.year, "month": today.month}
+    dates = [e for e in extract_entities(text.format(**words), today=today) if e.entity == "date"]
+    last = datetime.date(today.year, 12, 31) if "月" not in matched else \
+        datetime.date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
+    expected = today if value == "today" else last
+    assert [(e.text, e.value) for e in dates] == [(matched.format(**words), expected.isoformat())]
 
 
 @pytest.mark.parametrize(("text", "value"), [("19年", 19), ("运营19年", 19), ("十九年成立", 19), ("两年前期投入", 2)])

@@ -191,3 +191,29 @@ def test_asking_for_the_self_check_while_it_runs_names_what_is_recorded(store: S
     chat.say("我们是社会中介机构，有独立法人资格，成立于2020年5月，想看看能不能申报")
     turn = chat.say("那帮我自测一下")
     assert "已记录 3 项：是否具有独立法人资格、机构类型、运营年限" in turn.text and "（第 4/19 项）" in turn.text
+
+
+def test_a_can_we_on_a_kind_of_ones_own_records_the_type_it_was_told(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    turn = chat.say("我们是做检测的子公司，能报吗")
+    assert "技术服务机构（五类之一）" in turn.text
+    profile = chat.state().slots["profile"]
+    assert profile == {"legal_person": True, "org_type": "tech_service"}
+    assert "（第 3/19 项）" in turn.text
+
+
+def test_an_organisation_founded_this_year_is_told_it_cannot_apply_yet(store: Store) -> None:
+    chat = Chat(store, parser=parse)
+    turn = chat.say("我们集团今年新成立了一个子公司，做检测的，它能报吗")
+    assert "不能申报" in turn.text and "运营两年以上" in turn.text and "二、申报条件（一）第1项" in turn.text
+    assert chat.state().slots["profile"]["years_operating"] < 1
+
+
+@pytest.mark.parametrize("opening", ["我们原来是事业单位，前年转企了，现在是有限公司，能报吗",
+                                     "我是个体户，后来注册成有限公司了，现在能报吗"])
+def test_what_the_organisation_was_before_a_change_is_not_held_against_it(store: Store, opening: str) -> None:
+    chat = Chat(store, parser=parse)
+    turn = chat.say(opening)
+    assert "通知列出的五类是" in turn.text and "“有限公司”" in turn.text
+    assert "事业单位”" not in turn.text and "直接给结论" not in turn.text
+    assert chat.state().slots["profile"] == {}
