@@ -52,6 +52,8 @@ def _own_figures(ctx: Context, whole: bool = False) -> tuple[Entity, ...]:
     found = understanding.own_entities if whole else ctx.parsed.entities
     if any(e.entity == "date" for e in found):  # "前年成立的": counted from the turn's own day
         found = extract_entities(ctx.text, today=local_today(ctx))
+    read = {(e.start, e.end): e for e in understanding.own_entities}  # "要求10人，我们正好10个": 10 人
+    found = tuple(read.get((e.start, e.end), e) if e.entity == "number" else e for e in found)
     return tuple(e for e in found if (e.start, e.end) not in spans and e.entity in FIGURE_KINDS)
 
 

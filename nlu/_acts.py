@@ -151,10 +151,30 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     if implied is not None:
         acts.append(implied)
     acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
-    acts = _retracted(acts, vocab)
+    acts = _with_rule_units(_retracted(acts, vocab))
     rule_said = tuple(e for c in clauses for e in parsed.entities if c.start <= e.start < c.start + len(c.text)
                       and vocab.rule_part(c.text, e.start - c.start, e.end - c.start))
     return Understanding(original, parsed, tuple(acts), rule_said)
+
+
+# what may follow a bare number that takes the rule's unit: a bare 个 and the end of the clause, or a particle
+_BARE_AFTER = re.compile(r"\s*个?\s*(?:左右|上下)?\s*(?:[吧啊呢呀了哈嘛啦]|[,，。.!！?？]|$)")
+
+
+def _with_rule_units(acts: list[Act]) -> list[Act]:
+    """"要求10人，我们正好10个": a bare number of the user's, said after the rule's figure of one kind, is of that
+    kind and unit (10 人), so that it is judged as the rule is."""
+    said = {(e.entity, e.unit) for a in acts if a.states_rule for e in a.entities if e.unit}
+    if len(said) != 1:
+        return acts
+    kind, unit = next(iter(said))
+
+    def of_rule(act: Act, ent: Entity) -> Entity:
+        bare = ent.entity == "number" and _BARE_AFTER.match(act.text, ent.end - act.start) is not None
+        return replace(ent, entity=kind, unit=unit) if bare else ent  # not "我们有3个部门"
+
+    return [replace(a, entities=tuple(of_rule(a, e) for e in a.entities)) if a.own and not a.states_rule else a
+            for a in acts]
 
 
 def _retracted(acts: list[Act], vocab: ActVocabulary) -> list[Act]:

@@ -77,6 +77,22 @@ def test_the_notices_own_figures_are_told_from_the_users(text: str, rule: list[f
     assert [e.value for e in understanding.own_entities if e.value not in rule] == own
 
 
+@pytest.mark.parametrize(("text", "kind", "unit", "value"), [
+    ("要求10人，我们正好10个，行吧", "count", "人", 10),
+    ("通知说的10人，我们有12个", "count", "人", 12),
+    ("通知说技术服务3次活动，我们做了4个", "count", "次", 4),
+])
+def test_a_bare_number_after_the_rules_figure_is_of_its_kind(text: str, kind: str, unit: str, value: int) -> None:
+    rule = {(e.start, e.end) for e in read(text).stated_rule()}
+    [own] = [e for e in read(text).own_entities if (e.start, e.end) not in rule]
+    assert (own.entity, own.unit, own.value) == (kind, unit, value)
+
+
+@pytest.mark.parametrize("text", ["通知要求10人，我们有3个部门", "要求资产100万，我们有3个服务站"])
+def test_a_number_that_counts_something_else_keeps_no_unit(text: str) -> None:
+    assert [e.entity for e in read(text).own_entities if e.value == 3] == ["number"]
+
+
 def test_a_question_on_what_the_rule_means_has_no_figure_of_the_users() -> None:
     assert read("10人里面60%要大专以上，意思是至少6个人吗").explains_rule
     assert not read("服务人员9个人够吗").explains_rule
