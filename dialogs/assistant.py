@@ -187,6 +187,9 @@ class Assistant:
         return handler(ctx)
 
 
+WEAK_QUESTION = 0.5  # below it, a question of the user's own case that gives figures is read as "are they enough?"
+
+
 def _judged(act: Act, understanding: Understanding) -> Act:
     """"成立3年了，资产150万，满意度78%，能报吗": a can-we question that gives figures is answered by judging each
     figure against the conditions; asked without figures (or asked for: "帮我测一下") it starts the self-check."""
@@ -194,6 +197,8 @@ def _judged(act: Act, understanding: Understanding) -> Act:
         return act
     if act.intent == "selfcheck_start" or (act.intent == KIND_VERDICT and not names_kind(understanding.text)):
         return replace(act, intent=CAN_WE_WITH_FIGURES)  # "成立日期是2023年12月1日，能申报吗"
+    if act.own and act.confidence < WEAK_QUESTION and not act.resolved:
+        return replace(act, intent=CAN_WE_WITH_FIGURES)  # "通知说的10人，我们正好10个，行吧": read uncertainly
     return act
 
 
