@@ -251,6 +251,9 @@ def _clause_bounds(text: str, ent: Entity) -> tuple[int, int]:
     return lo, hi
 
 
+_SUBSET = re.compile(r"(?:里|里面|里头|当中|之中|其中|中)(?:有|是|的)?\s*$")  # right before the figure
+
+
 def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str]) -> str | None:
     """The indicator named by the keyword nearest to the entity in its clause (before it, else after it)."""
     best: tuple[int, int, int, str] | None = None
@@ -260,6 +263,8 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
             continue
         for word in question.keywords:
             before = text.rfind(word, lo, ent.start)
+            if before >= 0 and _SUBSET.search(text[before + len(word):ent.start]):
+                before = -1  # "去年服务的企业里有40家给了好评": the word names the whole the figure is part of
             after = text.find(word, ent.end, hi)
             if before >= 0:  # nearest first; of keywords ending at the same place the longer one
                 rank = (0, ent.start - before - len(word), -len(word), key)
@@ -304,9 +309,9 @@ def _compatible(question: Question, ent: Entity, *, strict_unit: bool = True) ->
         return ent.entity in ("duration", "date", "number")
     if question.unit == "万元":
         return ent.entity in ("money", "number")
-    if question.type == "percent":  # a head count only for a share of people ("其中8人")
+    if question.type == "percent":  # a count only for a share of that count ("其中8人", "40家给了好评")
         return ent.entity in ("percent", "number") or (question.share_of is not None and ent.entity == "count"
-                                                        and ent.unit == "人")
+                                                        and ent.unit == question.share_unit)
     if question.type in ("integer", "number"):
         unit_ok = not strict_unit or ent.unit in (None, question.unit)
         return ent.entity == "number" or (ent.entity == "count" and unit_ok)

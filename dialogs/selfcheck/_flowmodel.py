@@ -48,6 +48,7 @@ class Question:
     # "管理制度倒是健全的": a heading of the item said with its predicate (and no part named) stands for it whole
     whole: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
     share_of: str | None = None  # a percentage of the count of that item ("其中12个大专以上" of the staff)
+    share_unit: str | None = None  # the unit of that item's count (人 of the staff, 家 of the firms served)
     topic: str | None = None  # the question intent about this item ("这个怎么算" asked while it is pending)
 
 
@@ -227,8 +228,9 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
     share_of = entry.get("share_of")
     if share_of is not None and (indicator.type != "percent" or share_of not in ind.all_keys()):
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.share_of", "只用于百分比题，且须是另一个计数项目的键")
+    share_unit = ind[share_of].unit if share_of is not None else None
     return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
-                    dict(indicator.choices), says, denies, parts, whole, share_of, topic)
+                    dict(indicator.choices), says, denies, parts, whole, share_of, share_unit, topic)
 
 
 def _whole(raw: Any, key: str) -> re.Pattern[str] | None:

@@ -95,6 +95,16 @@ def test_a_two_part_item_is_yes_only_when_both_are_there(store: Store) -> None:
     assert chat.state().slots["profile"]["tech_expert_pool"] is True
 
 
+@pytest.mark.parametrize(("answer", "share"), [("去年服务的企业里有40家给了好评", 76.92), ("50家里面45家满意", 90)])
+def test_a_count_of_satisfied_firms_is_a_share_of_the_firms_served(store: Store, answer: str, share: float) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("/selfcheck", *BASICS, "是", "是", "52家", "47家")
+    turn = chat.say(answer)
+    profile = chat.state().slots["profile"]
+    assert profile["satisfaction_pct"] == pytest.approx(share, abs=0.01) and profile["smes_served_last_year"] == 52
+    assert "已记录：用户满意度" in turn.text and "已更正" not in turn.text
+
+
 def test_an_answer_about_another_item_is_recorded_there_and_the_question_asked_again(store: Store) -> None:
     chat = Chat(store, parser=parse)
     chat.run("/selfcheck", *BASICS, "是", "是", "45家", "40家", "90%", "有", "3家", "有")
