@@ -158,14 +158,16 @@ class Assistant:
         if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message
             acts = _with_selfcheck(acts)
         if not acts or (len(acts) == 1 and acts[0].intent == ctx.parsed.intent):
+            self._about(ctx, acts[0] if acts else None)
             replies = self.answer_intent(ctx)
-            self._remember_topic(ctx, ctx.parsed.intent)
+            self._remember_topic(ctx, acts[0].subject if acts and acts[0].subject else ctx.parsed.intent)
             return replies
         first = ctx.parsed
         replies, fallback = [], True
         for act in acts:
             ctx.parsed = replace(first, intent=act.intent or FALLBACK_INTENT, confidence=act.confidence,
                                  entities=act.entities if len(acts) > 1 else first.entities)
+            self._about(ctx, act)
             replies += self.answer_intent(ctx)
             fallback = fallback and ctx.fallback
         ctx.parts = tuple((a.intent or FALLBACK_INTENT, a.confidence, a.text) for a in acts) if len(acts) > 1 else ()
@@ -173,6 +175,12 @@ class Assistant:
         self._remember_topic(ctx, ctx.parsed.intent)
         ctx.parsed = replace(first, intent=acts[0].intent or FALLBACK_INTENT, confidence=acts[0].confidence)
         return replies
+
+    @staticmethod
+    def _about(ctx: Context, act: Act | None) -> None:
+        """"第三个要盖章吗": the question is answered about the item it names, as "这个要盖章吗" after it is."""
+        if act is not None and act.subject:
+            ctx.state.memory["topic"] = act.subject
 
     @staticmethod
     def _remember_topic(ctx: Context, intent: str) -> None:

@@ -78,6 +78,7 @@ class ActVocabulary:
     ellipsis: re.Pattern[str]
     conjunctions: re.Pattern[str]
     generic_intents: frozenset[str]
+    asked_of_item: frozenset[str]  # questions asked of the n-th item ("第三个要盖章吗")
     ordinals: Mapping[str, int]
     topics: tuple[Topic, ...]
 
@@ -159,6 +160,11 @@ class ActVocabulary:
             return None
         steps = list(family.intents)[1:]  # the first is the family as a whole ("申报审批流程")
         return steps[n - 1] if 0 < n <= len(steps) else steps[-1] if n < 0 else None
+
+    def without_ordinal(self, text: str) -> str:
+        """The clause without the words naming the n-th step or item ("第三个要盖章吗" → "要盖章吗")."""
+        word = next((w for w in self.ordinals if w in text), None)
+        return text.replace(word, "", 1) if word else _NTH.sub("", text, count=1)
 
     def nth_step(self, text: str) -> int:
         """"第一步做什么", "第3步", "最后一步": which step is asked for (-1 the last), 0 when none — steps only,
@@ -269,6 +275,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
                            _words(followup, "ellipsis_endings", "followup.")),
         conjunctions=_any_of(_words(followup, "conjunctions", "followup.")),
         generic_intents=frozenset(_words(followup, "generic_intents", "followup.")),
+        asked_of_item=frozenset(_words(followup, "asked_of_item", "followup.")),
         ordinals=_ordinals(_mapping(followup.get("ordinals"), "followup.ordinals")),
         topics=_topics(_mapping(root.get("topics"), "topics")),
     )

@@ -60,6 +60,7 @@ class Act:
     polarity: bool | None = None
     about_rule: bool = False
     resolved: str = ""  # a follow-up: how it was read ("那培训服务呢" → "培训服务有什么要求")
+    subject: str = ""  # the step or item the question asks something of ("第三个要盖章吗": the third material)
     own: bool = False  # the clause speaks of the user's own case ("我们才1年半", "服务人员9个人够吗")
     meaning: bool = False  # asks what the rule means ("意思是至少6个人吗"): its figures are all the rule's
     states_rule: bool = False  # a statement of the rule ("技术服务3次活动的要求")
@@ -287,7 +288,7 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
         own = parsed  # "资产总额不低于100万，是看审计报告上的数吗" is about the assets; "能不能报啊，…" is a can-we
     step = vocab.ordinal(clause.text, own.intent if vocab.topic_family(own.intent) else context.topic)
     if step is not None:
-        return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
+        return _of_step(clause, step, entities, parse, vocab)
     if own.intent in vocab.generic_intents and parsed.entities and context.asking is None \
             and _figure_topic(context.topic, vocab):
         topic = context.topic or ""  # "我们一年做了2次，够吗" after the technical-service requirements
@@ -305,12 +306,22 @@ def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser
                    about_rule=vocab.about_rule(clause.text, text), resolved=resolved)
     step = vocab.ordinal(clause.text, topic)
     if step is not None:
-        return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
+        return _of_step(clause, step, entities, parse, vocab)
     own = parse(vocab.plain(clause.text))
     if own.intent == FALLBACK_INTENT or own.confidence < PART_CONFIDENCE:
         return None
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
                about_rule=vocab.about_rule(clause.text, text))
+
+
+def _of_step(clause: _Clause, step: str, entities: tuple[Entity, ...], parse: Parser, vocab: ActVocabulary) -> Act:
+    """"第三个要盖章吗": a question of another kind asked of the n-th step or item is that question, about it
+    (``subject``); "申报流程第一步是什么" is the step itself."""
+    asked = parse(vocab.without_ordinal(vocab.plain(clause.text)))
+    if asked.intent in vocab.asked_of_item and asked.confidence >= ALONE_CONFIDENCE:
+        return Act("question", clause.text, clause.start, asked.intent, asked.confidence, entities,
+                   resolved=vocab.name(step), subject=step)
+    return Act("question", clause.text, clause.start, step, 1.0, entities, resolved=vocab.name(step))
 
 
 def _clause_entities(parsed: ParseResult, clause: _Clause) -> tuple[Entity, ...]:

@@ -40,6 +40,17 @@ def test_follow_ups_are_read_against_the_last_topic(text: str, topic: str, inten
     assert question.intent == intent and question.resolved
 
 
+@pytest.mark.parametrize(("text", "intent", "subject"), [
+    ("第三个要盖章吗", "open_seal", "material_audit"),
+    ("第二个要几份", "open_copies", "material_license"),
+    ("第三个是什么", "material_audit", ""),
+    ("第3项是啥意思", "material_audit", ""),
+])
+def test_a_question_asked_of_the_nth_item_keeps_the_item(text: str, intent: str, subject: str) -> None:
+    [question] = read(text, topic="materials_overview").questions
+    assert (question.intent, question.subject) == (intent, subject)
+
+
 def test_a_bare_figure_after_a_requirement_asks_about_it() -> None:
     [question] = read("我们85%", topic="condition_satisfaction").questions
     assert question.intent == "condition_satisfaction" and [e.value for e in question.entities] == [85]
