@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
-from dialogs.roles import CAN_APPLY_INTENTS, tailored_answer
+from dialogs.roles import CAN_APPLY_INTENTS, speaks_for_recommender, tailored_answer
 from knowledge import FigureCheck, compose, knowledge_base, load_file, render
 from nlu import FALLBACK_INTENT, Entity, extract_entities
 
@@ -65,7 +65,8 @@ def answer_question(ctx: Context) -> list[Reply]:
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
     answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _failed(ctx)) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
-                   rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang)
+                   rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang,
+                   recommender=speaks_for_recommender(ctx.state.memory))
     ctx.sources.extend(answer.sources)
     ctx.fallback = answer.fallback
     text = _about_material(ctx, answer.text)

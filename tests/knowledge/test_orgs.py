@@ -241,6 +241,16 @@ def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
     ("我们是西藏自治区经信厅的，怎么推荐", "department", True, False),
     ("推荐完了报经信厅吗", "department", False, True),  # where the recommendation goes, not who asks
     ("我们报经济和信息化厅需要几份", "department", False, True),
+    # a level word of what the body recommends or has in its area is not the body's own level
+    ("我们日喀则市经信局要推荐一家县里的平台，怎么弄", "city_bureau", True, False),
+    ("我们拉萨市经信局辖区有个县里的平台", "city_bureau", True, False),
+    ("我们县经信局要推荐一家平台", "county_bureau", True, False),
+    # set against the body, not speaking for it
+    ("推荐表是我们自己填还是经信局填", "city_bureau", False, False),
+    ("我们或者园区管委会谁来推荐", "park_committee", False, False),
+    # a homophone typo of the pinyin input
+    ("我是拉萨市经信句的，推荐平台的流程是啥", "city_bureau", True, False),
+    ("那曲工信据这边", "city_bureau", True, False),
 ])
 def test_role_found(text: str, role: str, stated: bool, via: bool) -> None:
     found = org_data().roles.find(text)
@@ -303,6 +313,17 @@ def test_the_department_is_the_receiver_not_a_recommender() -> None:
 ])
 def test_the_step_of_the_work_a_question_names(text: str, named: int) -> None:
     assert org_data().roles.steps().named(text) == named
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("那园区企业要报怎么办", True),
+    ("辖区企业找谁", True),
+    ("会员单位想申报咋弄", True),
+    ("那我们辖区企业", False),  # no how-question
+    ("申报要怎么办", False),  # no enterprises of an area
+])
+def test_asking_how_the_area_s_enterprises_go_about_it(text: str, asks: bool) -> None:
+    assert org_data().roles.steps().asks_for_area(text) is asks
 
 
 @pytest.mark.parametrize(("text", "recommends"), [
