@@ -21,7 +21,6 @@ from knowledge import (
     Answer,
     FigureCheck,
     Judgement,
-    Role,
     RoleFound,
     can_apply_answer,
     knowledge_base,
@@ -162,7 +161,7 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
     memory.pop(KIND_KEY, None)
     if _continues_recommending(text, memory):
         intent = RECOMMENDING
-    speaker = _speaker(intent, found, memory)
+    speaker = _speaker(intent, found, memory) or _unlisted(intent, found, text, lang)
     if speaker is None:
         return None
     step = _asked_step(intent, text, speaker, memory, lang)
@@ -256,18 +255,21 @@ def role_question(act: Act, text: str, in_flow: bool, memory: dict[str, Any]) ->
     if act.kind != "question" or in_flow or act.intent == RECOMMENDING:
         return act
     lang = detect_language(text)
-    role = _body_of(text, memory, lang)
-    if role is None or vocabulary().request(text) is not None or org_data().kinds.judge(text, lang):
+    body = _body_of(text, memory, lang)
+    if body is None or vocabulary().request(text) is not None or _names_kind_besides(text, body.word, lang):
         return act
+    role = body.role
     area = not role.recommender and org_data().roles.steps(lang).asks_for_area(text)
     return replace(act, intent=RECOMMENDING) if act.intent == "selfcheck_start" or area else act
 
 
-def _body_of(text: str, memory: dict[str, Any], lang: str) -> Role | None:
-    """The body, not an applicant, the user speaks for: stated in ``text``, else remembered."""
+def _body_of(text: str, memory: dict[str, Any], lang: str) -> RoleFound | None:
+    """The body, not an applicant, the user speaks for: stated in ``text``, else remembered (no word)."""
     found = org_data().roles.find(text, lang)
-    role = found.role if found is not None and found.stated else org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
-    return role if role is not None and not role.applicant else None
+    if found is None or not found.stated:
+        role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
+        found = RoleFound(role, "", stated=True) if role is not None else None
+    return found if found is not None and not found.role.applicant else None
 
 
 def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
@@ -276,7 +278,13 @@ def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
     answered as a question on its part in the recommendation."""
     found = org_data().roles.find(text, lang)
     return intent in _INTRODUCTION and found is not None and found.stated and not found.role.applicant \
-        and not org_data().kinds.judge(text, lang)
+        and not _names_kind_besides(text, found.word, lang)
+
+
+def _names_kind_besides(text: str, body: str, lang: str) -> bool:
+    """The message names a kind of organisation other than the body's own name ("我们是县工信局下属的事业单位"; not
+    "管委会" in "我们是浪卡子县的工业园区管委会", which is the body)."""
+    return bool(org_data().kinds.judge(text.replace(body, "，") if body else text, lang))
 
 
 def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
@@ -305,6 +313,13 @@ def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> Ro
         return found  # "经信厅可以推荐吗" is answered for it; "推荐完了报经信厅吗" is not
     role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     return RoleFound(role, "", stated=True) if role is not None else None
+
+
+def _unlisted(intent: str, found: RoleFound | None, text: str, lang: str) -> RoleFound | None:
+    """"我们是银行 能推荐客户吗": asked by a body of none of the kinds listed, whether it may recommend."""
+    if intent != RECOMMENDING or found is not None:
+        return None
+    return org_data().roles.unlisted_body(text, lang)
 
 
 def speaks_for_recommender(memory: dict[str, Any]) -> bool:

@@ -109,6 +109,8 @@ class StepWords:
     area_asks: Phrases
     recommending: Phrases
     not_recommending: Phrases
+    can_recommend: Phrases  # "能推荐吗", "是不是推荐单位": asks whether the asker may recommend
+    introduces: Phrases  # "我们是": the asker says what they are
 
     def named(self, text: str) -> int:
         """The last step of the work the message names (1-based; "推荐表和申请材料报给谁" → 4), 0 for none."""
@@ -150,9 +152,19 @@ class RoleData:
     answers: dict[str, RoleAnswer]
     zh: RoleWords
     en: RoleWords
+    unlisted: str  # the body answered for when the asker names none of this file's (steps.unlisted)
 
     def steps(self, lang: str = "zh") -> StepWords:
         return (self.en if lang == "en" else self.zh).steps
+
+    def unlisted_body(self, text: str, lang: str = "zh") -> RoleFound | None:
+        """A body the notice does not list speaking for itself ("我们是银行 能推荐客户吗", "我们是镇上的，能推荐吗"):
+        the user says what they are and asks whether they may recommend; the caller has found none of the bodies
+        named. Not "我们能推荐吗" alone: that may be a recommender that has not said so."""
+        steps = (self.en if lang == "en" else self.zh).steps
+        if not (steps.introduces.any_in(text) and steps.can_recommend.any_in(text)):
+            return None
+        return RoleFound(self.roles[self.unlisted], "", stated=True)
 
     def find(self, text: str, lang: str = "zh") -> RoleFound | None:
         """The body named in ``text`` (its lower-level counterpart when so qualified), or None when the name
@@ -287,7 +299,8 @@ def _step_words(data: dict[str, Any], english: bool, count: int) -> StepWords:
         raise KnowledgeError(FILE, "steps.form", f"应为 1 至 {count} 之间的整数（填写推荐表是第几步）")
     return StepWords(steps=tuple(phrases(words, f"words[{i}]") for i, words in enumerate(lists)), form=form,
                      **{name: phrases(top.get(name), name)
-                        for name in ("not_steps", "seal", "area", "area_asks", "recommending", "not_recommending")})
+                        for name in ("not_steps", "seal", "area", "area_asks", "recommending", "not_recommending",
+                                  "can_recommend", "introduces")})
 
 
 def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templates: set[str],
@@ -303,5 +316,8 @@ def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templat
         if intent not in answered:
             raise KnowledgeError(FILE, f"answers.{intent}", "不是 answers.yml 中有回答的意图")
         answers[str(intent)] = _role_answer(str(intent), raw, refs, templates, steps)
+    unlisted = text_of(as_map(data.get("steps"), FILE, "steps"), "unlisted", FILE, "steps")
+    if unlisted not in roles or roles[unlisted].recommender or roles[unlisted].applicant:
+        raise KnowledgeError(FILE, "steps.unlisted", f"“{unlisted}”不是本文件中的非推荐单位")
     return RoleData(roles=roles, answers=answers, zh=_role_words(data, raw_roles, roles, english=False, steps=steps),
-                    en=_role_words(data, raw_roles, roles, english=True, steps=steps))
+                    en=_role_words(data, raw_roles, roles, english=True, steps=steps), unlisted=unlisted)

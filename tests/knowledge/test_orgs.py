@@ -486,3 +486,28 @@ def test_broken_template_names_the_template(kb_copy: Path) -> None:
     with pytest.raises(KnowledgeError) as err:
         validate(kb_copy)
     assert err.value.file == "templates/answers/can_apply.j2" and err.value.key.startswith("kinds.")
+
+
+@pytest.mark.parametrize(("text", "lang", "unlisted"), [
+    ("我们是银行 能推荐客户吗", "zh", True),
+    ("我们是镇上的，能推荐吗", "zh", True),
+    ("我们是一家技术服务公司，是不是推荐单位", "zh", True),
+    ("We are a bank, can we recommend our clients?", "en", True),
+    ("我们能推荐吗", "zh", False),  # may be a recommender that has not said what it is
+    ("我们是银行，能报吗", "zh", False),  # not about recommending
+])
+def test_a_body_the_notice_does_not_list(text: str, lang: str, unlisted: bool) -> None:
+    found = org_data().roles.unlisted_body(text, lang)
+    assert (found is not None) is unlisted
+    if found is not None:
+        assert found.stated and not found.role.recommender and not found.role.applicant
+
+
+def test_a_recommender_is_told_where_recommending_stands_in_the_approval_process() -> None:
+    found = org_data().roles.find("我们是拉萨市经信局")
+    assert found is not None
+    answer = role_answer("recommendation", found)
+    assert answer is not None
+    clauses = [answer.text.find(f"四、申报审批流程（{n}）") for n in "一二三"]
+    assert -1 not in clauses and clauses == sorted(clauses)
+    assert "自治区级（含）以上园区管委会" in answer.text
