@@ -239,6 +239,8 @@ def test_growth_is_not_judged_without_the_years() -> None:
     ("open_copies", "zh", ["向推荐单位", "建议您联系所在地"], ["向经济和信息化厅确认"]),
     ("open_fee", "zh", ["建议您联系所在地"], ["向经济和信息化厅咨询"]),
     ("open_seal", "en", ["your recommending body", "please contact"], ["Department of Economy"]),
+    ("human_handoff", "zh", ["建议您直接联系所在地"], ["可以咨询西藏自治区经济和信息化厅"]),
+    ("human_handoff", "en", ["Please contact the"], ["As a recommending body"]),
 ])
 def test_a_recommending_body_is_never_sent_to_a_recommending_body(intent: str, lang: str, never: list[str],
                                                                   says: list[str]) -> None:

@@ -310,6 +310,8 @@ def test_the_department_is_the_receiver_not_a_recommender() -> None:
     ("推荐要报给谁", 4),
     ("推荐表和申请材料报给谁", 4),  # the last step named
     ("然后呢", 0),
+    ("表呢", 2),  # the form, said short
+    ("最后交哪", 4),
 ])
 def test_the_step_of_the_work_a_question_names(text: str, named: int) -> None:
     assert org_data().roles.steps().named(text) == named
