@@ -167,13 +167,18 @@ class RoleData:
         return RoleFound(self.roles[self.unlisted], "", stated=True)
 
     def find(self, text: str, lang: str = "zh") -> RoleFound | None:
-        """The body named in ``text`` (its lower-level counterpart when so qualified), or None when the name
-        is only where the user is ("高新区的企业")."""
+        """The body named in ``text`` (its lower-level counterpart when so qualified): the first the user speaks
+        for ("我们是拉萨市经信局，县经信局报上来的平台怎么处理"), else the longest named; None when that name is only
+        where the user is ("高新区的企业")."""
         words = self.en if lang == "en" else self.zh
-        found = words.index.longest(text)
-        if found is None:
-            return None
-        word, start, key = found
+        for word, start, key in words.index.found(text):
+            found = self._found_at(text, word, start, key, words)
+            if found is not None and found.stated:
+                return found
+        longest = words.index.longest(text)
+        return None if longest is None else self._found_at(text, *longest, words)
+
+    def _found_at(self, text: str, word: str, start: int, key: str, words: RoleWords) -> RoleFound | None:
         after, cues = text[start + len(word):], words.cues
         if cues.place_after.starts(after):
             return None

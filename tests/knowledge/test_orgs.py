@@ -245,6 +245,9 @@ def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
     ("我们日喀则市经信局要推荐一家县里的平台，怎么弄", "city_bureau", True, False),
     ("我们拉萨市经信局辖区有个县里的平台", "city_bureau", True, False),
     ("我们县经信局要推荐一家平台", "county_bureau", True, False),
+    # two bodies: the one the user speaks for, not the longest name
+    ("我们是拉萨市经信局，县经信局报上来的平台怎么处理", "city_bureau", True, False),
+    ("县经信局推荐不了的话，我们是市经信局的能推荐吗", "city_bureau", True, False),
     # set against the body, not speaking for it
     ("推荐表是我们自己填还是经信局填", "city_bureau", False, False),
     ("我们或者园区管委会谁来推荐", "park_committee", False, False),
