@@ -186,7 +186,8 @@ class RoleData:
         rest = cues.lower_until.cut_at(rest)
         role = self.roles[key]
         lower = words.lower.get(key)
-        if role.lower_role and lower is not None and lower.any_in(cues.lower_except.removed_from(f"{before}|{rest}")):
+        around = cues.lower_except.removed_from(f"{before}{word}{rest}")  # "区级园区管委会": 区级 is 自治区级
+        if role.lower_role and lower is not None and lower.any_in(around):
             role = self.roles[role.lower_role]
         # "我在…经信局工作", "那曲市工信局这边", or the message opens with the body's name ("山南市工信局，我们…",
         # "…管委会想推荐")

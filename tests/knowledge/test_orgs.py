@@ -245,6 +245,11 @@ def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
     ("我们日喀则市经信局要推荐一家县里的平台，怎么弄", "city_bureau", True, False),
     ("我们拉萨市经信局辖区有个县里的平台", "city_bureau", True, False),
     ("我们县经信局要推荐一家平台", "county_bureau", True, False),
+    # 区级 is 自治区级 in Tibet; a city's 经信厅 is its bureau
+    ("我们是区级园区管委会", "park_committee", True, False),
+    ("我们是区级的园区，推荐咋弄", "park_committee", True, False),
+    ("我们是拉萨市经信厅的", "city_bureau", True, False),
+    ("我是区经信厅的", "department", True, False),
     # two bodies: the one the user speaks for, not the longest name
     ("我们是拉萨市经信局，县经信局报上来的平台怎么处理", "city_bureau", True, False),
     ("县经信局推荐不了的话，我们是市经信局的能推荐吗", "city_bureau", True, False),
