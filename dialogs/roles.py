@@ -45,7 +45,9 @@ KIND_KEY = "kind"  # the organisation of the last can-we answer ("律所"), for 
 STEP_KEY = "recommend_step"  # the step of its own work a recommending body was last told about (1-based)
 RECOMMENDING = "recommendation"  # the intent whose answers tell a body whether and how it recommends
 _GENERAL = frozenset({FALLBACK_INTENT, "process_overview"})  # "辖区企业怎么办": no subject of its own
-_INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})  # how the NLU may read "我们是县里的开发区"
+_INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})
+# "你好我是县工信局的想问下…": a greeting said before the question
+_GREETINGS = frozenset({FALLBACK_INTENT, "greet", "help"})
 
 
 def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | None = None) -> tuple[Act, ...]:
@@ -248,19 +250,19 @@ def _about_recommending(intent: str, text: str, speaker: RoleFound, lang: str) -
 
 def role_question(act: Act, text: str, in_flow: bool, memory: dict[str, Any]) -> Act:
     """A body that does not apply (stated in the message or before) asks about its part in the recommendation
-    (``RECOMMENDING``) when it asks what it can or should do, read by the NLU as a self-check request ("我们是县工信局，
-    能不能我们先初审一下再报给市里", "那我们要做什么"), or, not being a recommender, how its area's enterprises go about
-    it, whatever the NLU read ("那园区企业要报怎么办"). Unchanged: a request for the self-check ("帮我们辖区的平台自测一
-    下"), a message naming a kind of organisation, any act during a flow."""
+    (``RECOMMENDING``) when it asks what it can or should do, read by the NLU as a self-check request
+    ("我们是县工信局，能不能我们先初审一下再报给市里", "那我们要做什么") or, stated in the same message, as a
+    greeting ("你好我是县工信局的想问下…我们要怎么报上去"); or how its area's enterprises go about it, whatever the
+    NLU read ("那园区企业要报怎么办"). Unchanged: a request for the self-check ("帮我们辖区的平台自测一下"), a
+    message naming a kind of organisation, any act during a flow."""
     if act.kind != "question" or in_flow or act.intent == RECOMMENDING:
         return act
     lang = detect_language(text)
     body = _body_of(text, memory, lang)
     if body is None or vocabulary().request(text) is not None or _names_kind_besides(text, body.word, lang):
         return act
-    role = body.role
-    area = not role.recommender and org_data().roles.steps(lang).asks_for_area(text)
-    return replace(act, intent=RECOMMENDING) if act.intent == "selfcheck_start" or area else act
+    vague = act.intent == "selfcheck_start" or (act.intent in _GREETINGS and bool(body.word) and _asks(text))
+    return replace(act, intent=RECOMMENDING) if vague or org_data().roles.steps(lang).asks_for_area(text) else act
 
 
 def _body_of(text: str, memory: dict[str, Any], lang: str) -> RoleFound | None:

@@ -324,7 +324,9 @@ def test_a_can_we_on_a_kind_during_the_self_check_is_answered_and_the_form_goes_
     ("那我们要做什么", "selfcheck_start", {"role": "city_bureau"}, "recommendation"),
     # not a recommender, asking how its area's enterprises go about it, whatever the NLU read
     ("那园区企业要报怎么办", "own_deadline", {"role": "county_park"}, "recommendation"),
-    ("那园区企业要报怎么办", "own_deadline", {"role": "city_bureau"}, "own_deadline"),  # its own steps apply
+    ("我们辖区企业怎么办", FALLBACK, {"role": "city_bureau"}, "recommendation"),  # a recommender: its steps
+    ("你好我是县工信局的想问下我们县有个平台符合条件我们要怎么报上去", "greet", {}, "recommendation"),
+    ("你好", "greet", {"role": "county_bureau"}, "greet"),  # a greeting only
     # unchanged: an applicant, no body, a request for the self-check, a kind of organisation, another question
     ("那我们要做什么", "selfcheck_start", {"role": "applicant"}, "selfcheck_start"),
     ("我们能报吗", "selfcheck_start", {}, "selfcheck_start"),

@@ -248,3 +248,13 @@ def test_a_recommending_body_is_never_sent_to_a_recommending_body(intent: str, l
     assert not any(word in text for word in never), text
     assert all(word in text for word in says), text
     assert any(word in compose(intent, lang=lang).text for word in never)  # an applicant is, as before
+
+
+@pytest.mark.parametrize(("lang", "never", "says"), [
+    ("zh", ["向推荐单位"], ["向经济和信息化厅索取", "建议您向经济和信息化厅确认"]),
+    ("en", ["your recommending body"], ["the Department of Economy and Information Technology"]),
+])
+def test_a_recommending_body_asking_about_a_material_is_not_sent_to_a_recommending_body(
+        lang: str, never: list[str], says: list[str]) -> None:
+    text = compose("material_application_report", lang=lang, recommender=True).text
+    assert not any(word in text for word in never) and all(word in text for word in says), text
