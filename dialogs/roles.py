@@ -161,7 +161,7 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
             return can_apply_answer(judgements, intent, recommender=speaks_for_recommender(memory), lang=lang,
                                     failed=failed)
     memory.pop(KIND_KEY, None)
-    if _continues_recommending(text, memory):
+    if _continues_recommending(text, memory) or _asks_how_after(intent, text, memory, lang):
         intent = RECOMMENDING
     speaker = _speaker(intent, found, memory) or _unlisted(intent, found, text, lang)
     if speaker is None:
@@ -296,6 +296,13 @@ def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
         return speaks_for_recommender(memory) and vocabulary().asks_next(text)
     return topic == RECOMMENDING and speaks_for_recommender(memory) and \
         vocabulary().next_step(text, topic) is not None
+
+
+def _asks_how_after(intent: str, text: str, memory: dict[str, Any], lang: str) -> bool:
+    """"那怎么办", "那找谁" right after a body was told its part in the recommendation, with no subject of its own:
+    asks the same again."""
+    return intent in _GENERAL and memory.get(TOPIC_KEY) == RECOMMENDING \
+        and org_data().roles.steps(lang).area_asks.any_in(text)
 
 
 def _asks(text: str) -> bool:

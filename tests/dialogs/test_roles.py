@@ -290,6 +290,7 @@ def test_a_recommender_asking_whether_to_seal_the_form_is_told_the_notice_is_sil
     (["我们街道想推荐一家企业申报，怎么操作"], ["process_overview"]),
     (["我们是西藏自治区经信厅的，怎么推荐"], ["recommendation"]),
     (["我们是银行 能推荐客户吗"], ["recommendation"]),  # a body the notice does not list
+    (["我们是县科技局", "那怎么办"], ["selfcheck_start", FALLBACK]),  # asked again, no subject of its own
     (["我们是浪卡子县的工业园区管委会", "那园区企业要报怎么办"], ["selfcheck_start", "own_deadline"]),
 ])
 def test_a_body_that_is_not_a_recommender_is_told_who_recommends(shared_store: Store, turns: list[str],
