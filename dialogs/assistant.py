@@ -16,7 +16,15 @@ from dialogs._registry import COMMANDS, FLOWS, INTENT_HANDLERS, OBSERVERS
 from dialogs._types import Incoming, Reply, Turn
 from dialogs.privacy import privacy_notice
 from dialogs.qa import CAN_WE_WITH_FIGURES
-from dialogs.roles import KIND_VERDICT, RECOMMENDING, continues_can_we, introduces_role, kind_verdict, names_kind
+from dialogs.roles import (
+    KIND_VERDICT,
+    RECOMMENDING,
+    continues_can_we,
+    introduces_role,
+    kind_verdict,
+    names_kind,
+    role_question,
+)
 from dialogs.state import DialogState
 from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
@@ -151,8 +159,10 @@ class Assistant:
         acts = [a for a in (*understanding.commands, *understanding.questions) if a.intent] \
             if ctx.parsed.engine != "command" else []
         in_flow = ctx.state.flow is not None
+        memory, text = ctx.state.memory, understanding.text
         acts = [b for a in acts
-                for b in kind_verdict(_judged(a, understanding), understanding.text, in_flow, ctx.state.memory)]
+                for b in kind_verdict(role_question(_judged(a, understanding), text, in_flow, memory), text, in_flow,
+                                      memory)]
         if not acts and ctx.parsed.engine != "command":
             acts = _implied(understanding.text, ctx.parsed, ctx.state.memory)
         if any(a.intent == "selfcheck_start" for a in acts):  # the self-check reads the rest of the message

@@ -15,7 +15,7 @@ from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
 from dialogs._unlisted import unlisted_answer, unlisted_document
-from dialogs.roles import CAN_APPLY_INTENTS, tailored_answer
+from dialogs.roles import CAN_APPLY_INTENTS, speaks_for_recommender, tailored_answer
 from knowledge import FigureCheck, compose, knowledge_base, load_file, render
 from nlu import FALLBACK_INTENT, Entity, extract_entities
 
@@ -68,7 +68,8 @@ def answer_question(ctx: Context) -> list[Reply]:
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
     answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _failed(ctx)) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
-                   rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang)
+                   rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang,
+                   recommender=speaks_for_recommender(ctx.state.memory))
     doc = unlisted_document(ctx.text) if answer.fallback and ctx.parsed.lang == "zh" else None
     if doc is not None:  # "要不要纳税证明": not in the notice's list, said plainly
         text, clause = unlisted_answer(doc)

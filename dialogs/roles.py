@@ -23,6 +23,7 @@ from knowledge import (
     Judgement,
     RoleFound,
     can_apply_answer,
+    knowledge_base,
     org_data,
     role_answer,
     step_answer,
@@ -31,7 +32,7 @@ from nlu import FALLBACK_INTENT, Act, detect_language, vocabulary
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "changed_at",
            "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
-           "remember_role", "tailored_answer"]
+           "remember_role", "role_question", "speaks_for_recommender", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -44,7 +45,9 @@ KIND_KEY = "kind"  # the organisation of the last can-we answer ("律所"), for 
 STEP_KEY = "recommend_step"  # the step of its own work a recommending body was last told about (1-based)
 RECOMMENDING = "recommendation"  # the intent whose answers tell a body whether and how it recommends
 _GENERAL = frozenset({FALLBACK_INTENT, "process_overview"})  # "辖区企业怎么办": no subject of its own
-_INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})  # how the NLU may read "我们是县里的开发区"
+_INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})
+# "你好我是县工信局的想问下…": a greeting said before the question
+_GREETINGS = frozenset({FALLBACK_INTENT, "greet", "help"})
 
 
 def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | None = None) -> tuple[Act, ...]:
@@ -155,19 +158,19 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
         if judgements and (_asks(text) or any(j.verdict != "can" or j.to_confirm for j in judgements)
                            or continues_can_we(text, memory)):
             _remember_kind(memory, judgements)
-            return can_apply_answer(judgements, intent, recommender=_speaks_for_recommender(memory), lang=lang,
+            return can_apply_answer(judgements, intent, recommender=speaks_for_recommender(memory), lang=lang,
                                     failed=failed)
     memory.pop(KIND_KEY, None)
-    if _continues_recommending(text, memory):
+    if _continues_recommending(text, memory) or _asks_how_after(intent, text, memory, lang):
         intent = RECOMMENDING
-    speaker = _speaker(intent, found, memory)
+    speaker = _speaker(intent, found, memory) or _unlisted(intent, found, text, lang)
     if speaker is None:
         return None
     step = _asked_step(intent, text, speaker, memory, lang)
     if step is not None:
         return _step(speaker, step, text, memory, lang)
     answer = role_answer(_about_recommending(intent, text, speaker, lang), speaker, lang=lang)
-    _walked(memory, speaker, text, lang, answered=answer is not None)
+    _walked(memory, speaker, intent, text, lang, answered=answer is not None)
     return answer
 
 
@@ -196,9 +199,11 @@ def _asked_step(intent: str, text: str, speaker: RoleFound, memory: dict[str, An
     if vocab.asks_next(text):
         at = named or memory.get(STEP_KEY)
         return at + 1 if isinstance(at, int) and 0 < at <= count else None
-    if named and isinstance(memory.get(STEP_KEY), int) and not _answered_for(intent, speaker):
-        return named  # walking the work: "测完填啥", "填完交给谁"
-    return named if named == words.form and words.asks_seal(text) else None
+    if named and isinstance(memory.get(STEP_KEY), int) and not _answered_for(intent, speaker) \
+            and knowledge_base().kind(intent) != "open":
+        return named  # walking the work: "测完填啥", "填完交给谁"; not "申请材料要几份", what the notice leaves open
+    at = named or memory.get(STEP_KEY)  # "要盖章吗" right after the form was told about
+    return words.form if at == words.form and words.asks_seal(text) else None
 
 
 def _answered_for(intent: str, speaker: RoleFound) -> bool:
@@ -217,13 +222,15 @@ def _step(speaker: RoleFound, step: int, text: str, memory: dict[str, Any], lang
     return step_answer(speaker, step, seal=step == words.form and words.asks_seal(text), lang=lang)
 
 
-def _walked(memory: dict[str, Any], speaker: RoleFound, text: str, lang: str, *, answered: bool) -> None:
+def _walked(memory: dict[str, Any], speaker: RoleFound, intent: str, text: str, lang: str, *,
+            answered: bool) -> None:
     """After an answer for a recommending body on its work, "然后呢" follows from the step the question named
-    ("推荐要报给谁": the submission), else from the last (the whole work was told); after any other answer, from
-    nothing."""
+    ("推荐要报给谁": the submission) or the answer is about ("表在哪": the form), else from the last (the whole work
+    was told); after any other answer, from nothing."""
     words = org_data().roles.steps(lang)
+    spec = org_data().roles.answers.get(intent)
     if answered and speaker.role.recommender:
-        memory[STEP_KEY] = words.named(text) or len(words.steps)
+        memory[STEP_KEY] = words.named(text) or (spec.step if spec is not None else 0) or len(words.steps)
     else:
         memory.pop(STEP_KEY, None)
 
@@ -241,22 +248,61 @@ def _about_recommending(intent: str, text: str, speaker: RoleFound, lang: str) -
     return intent
 
 
+def role_question(act: Act, text: str, in_flow: bool, memory: dict[str, Any]) -> Act:
+    """A body that does not apply (stated in the message or before) asks about its part in the recommendation
+    (``RECOMMENDING``) when it asks what it can or should do, read by the NLU as a self-check request
+    ("我们是县工信局，能不能我们先初审一下再报给市里", "那我们要做什么") or, stated in the same message, as a
+    greeting ("你好我是县工信局的想问下…我们要怎么报上去"); or how its area's enterprises go about it, whatever the
+    NLU read ("那园区企业要报怎么办"). Unchanged: a request for the self-check ("帮我们辖区的平台自测一下"), a
+    message naming a kind of organisation, any act during a flow."""
+    if act.kind != "question" or in_flow or act.intent == RECOMMENDING:
+        return act
+    lang = detect_language(text)
+    body = _body_of(text, memory, lang)
+    if body is None or vocabulary().request(text) is not None or _names_kind_besides(text, body.word, lang):
+        return act
+    vague = act.intent == "selfcheck_start" or (act.intent in _GREETINGS and bool(body.word) and _asks(text))
+    return replace(act, intent=RECOMMENDING) if vague or org_data().roles.steps(lang).asks_for_area(text) else act
+
+
+def _body_of(text: str, memory: dict[str, Any], lang: str) -> RoleFound | None:
+    """The body, not an applicant, the user speaks for: stated in ``text``, else remembered (no word)."""
+    found = org_data().roles.find(text, lang)
+    if found is None or not found.stated:
+        role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
+        found = RoleFound(role, "", stated=True) if role is not None else None
+    return found if found is not None and not found.role.applicant else None
+
+
 def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
     """A statement that only says whom the user speaks for ("我们是县里的开发区"), read by the NLU as nothing in
     particular (a self-check request, out of scope): a body that is not an applicant nor a kind of applicant,
     answered as a question on its part in the recommendation."""
     found = org_data().roles.find(text, lang)
     return intent in _INTRODUCTION and found is not None and found.stated and not found.role.applicant \
-        and not org_data().kinds.judge(text, lang)
+        and not _names_kind_besides(text, found.word, lang)
+
+
+def _names_kind_besides(text: str, body: str, lang: str) -> bool:
+    """The message names a kind of organisation other than the body's own name ("我们是县工信局下属的事业单位"; not
+    "管委会" in "我们是浪卡子县的工业园区管委会", which is the body)."""
+    return bool(org_data().kinds.judge(text.replace(body, "，") if body else text, lang))
 
 
 def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:
     """"然后呢" from a recommending body after its own work was the topic: its steps, not the review after it."""
     topic = memory.get(TOPIC_KEY)
     if isinstance(memory.get(STEP_KEY), int):  # a step was the last answer ("第一步是啥", then "之后")
-        return _speaks_for_recommender(memory) and vocabulary().asks_next(text)
-    return topic == RECOMMENDING and _speaks_for_recommender(memory) and \
+        return speaks_for_recommender(memory) and vocabulary().asks_next(text)
+    return topic == RECOMMENDING and speaks_for_recommender(memory) and \
         vocabulary().next_step(text, topic) is not None
+
+
+def _asks_how_after(intent: str, text: str, memory: dict[str, Any], lang: str) -> bool:
+    """"那怎么办", "那找谁" right after a body was told its part in the recommendation, with no subject of its own:
+    asks the same again."""
+    return intent in _GENERAL and memory.get(TOPIC_KEY) == RECOMMENDING \
+        and org_data().roles.steps(lang).area_asks.any_in(text)
 
 
 def _asks(text: str) -> bool:
@@ -278,6 +324,14 @@ def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> Ro
     return RoleFound(role, "", stated=True) if role is not None else None
 
 
-def _speaks_for_recommender(memory: dict[str, Any]) -> bool:
+def _unlisted(intent: str, found: RoleFound | None, text: str, lang: str) -> RoleFound | None:
+    """"我们是银行 能推荐客户吗": asked by a body of none of the kinds listed, whether it may recommend."""
+    if intent != RECOMMENDING or found is not None:
+        return None
+    return org_data().roles.unlisted_body(text, lang)
+
+
+def speaks_for_recommender(memory: dict[str, Any]) -> bool:
+    """The user said they speak for a recommending body (``memory["role"]``)."""
     role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     return role is not None and role.recommender

@@ -36,11 +36,12 @@ def has_answer(intent: str, kb: KnowledgeBase | None = None) -> bool:
 def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), today: date | None = None,
             kb: KnowledgeBase | None = None, *, every_figure: bool = False,
             rule_figures: Collection[EntityLike] = (),
-            lang: str = "zh") -> Answer:
+            lang: str = "zh", recommender: bool = False) -> Answer:
     """The answer for ``intent`` (``nlu_fallback`` when it has none), checking the question's figures: those the
     intent is about, or with ``every_figure`` each figure the user gave ("我们资产90万，去年服务了25家，行不行").
     ``rule_figures``: figures that may be the notice's own; one that restates a threshold is not judged.
-    ``lang="en"``: in English (templates/answers_en/), the clauses still cited by their Chinese names."""
+    ``lang="en"``: in English (templates/answers_en/), the clauses still cited by their Chinese names.
+    ``recommender``: the asker speaks for a recommending body, which is never told to ask a recommending body."""
     kb = kb or knowledge_base()
     if intent not in kb.answers:
         intent = FALLBACK_INTENT
@@ -63,7 +64,8 @@ def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), to
         parts.append(kb.environment.get_template(f"{folder}/_figures.j2").render(checks=checks, **extra).strip())
     if growth is not None:
         parts.append(kb.environment.get_template(f"{folder}/_growth.j2").render(growth=growth, **extra).strip())
-    parts.append(kb.render_answer(intent, "en" if english else "zh"))
+    extra_vars = {"asker_recommends": True} if recommender else {}
+    parts.append(kb.render_answer(intent, "en" if english else "zh", **extra_vars))
     if sources:
         parts.append(_basis_line(kb.kind(intent) == "open", sources, english))
     return Answer(intent=intent, text="\n\n".join(parts), sources=sources, fallback=spec.fallback,

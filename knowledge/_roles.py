@@ -68,6 +68,7 @@ class RoleAnswer:
     other: str
     sources: tuple[str, ...]
     mention: bool = False
+    step: int = 0  # the step of the recommending body's work the answer is about (0: the whole work)
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class Cues:
     self_after: Phrases
     place_after: Phrases
     lower_except: Phrases
+    lower_until: Phrases  # a level word after these is of what the body speaks of ("要推荐一家县里的平台")
+    contrast_words: Phrases  # before the body: the user sets themselves against it ("我们自己填还是经信局填")
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,11 @@ class StepWords:
     not_steps: Phrases
     seal: Phrases
     area: Phrases
+    area_asks: Phrases
     recommending: Phrases
     not_recommending: Phrases
+    can_recommend: Phrases  # "能推荐吗", "是不是推荐单位": asks whether the asker may recommend
+    introduces: Phrases  # "我们是": the asker says what they are
 
     def named(self, text: str) -> int:
         """The last step of the work the message names (1-based; "推荐表和申请材料报给谁" → 4), 0 for none."""
@@ -118,6 +124,10 @@ class StepWords:
 
     def of_area(self, text: str) -> bool:
         return self.area.any_in(text)
+
+    def asks_for_area(self, text: str) -> bool:
+        """How the enterprises of the asker's area go about it ("那园区企业要报怎么办", "辖区企业找谁")."""
+        return self.area.any_in(text) and self.area_asks.any_in(text)
 
     def recommends(self, text: str) -> bool:
         """The user speaks of recommending ("我们街道想推荐一家企业"), not of being recommended or of the form."""
@@ -142,25 +152,42 @@ class RoleData:
     answers: dict[str, RoleAnswer]
     zh: RoleWords
     en: RoleWords
+    unlisted: str  # the body answered for when the asker names none of this file's (steps.unlisted)
 
     def steps(self, lang: str = "zh") -> StepWords:
         return (self.en if lang == "en" else self.zh).steps
 
-    def find(self, text: str, lang: str = "zh") -> RoleFound | None:
-        """The body named in ``text`` (its lower-level counterpart when so qualified), or None when the name
-        is only where the user is ("高新区的企业")."""
-        words = self.en if lang == "en" else self.zh
-        found = words.index.longest(text)
-        if found is None:
+    def unlisted_body(self, text: str, lang: str = "zh") -> RoleFound | None:
+        """A body the notice does not list speaking for itself ("我们是银行 能推荐客户吗", "我们是镇上的，能推荐吗"):
+        the user says what they are and asks whether they may recommend; the caller has found none of the bodies
+        named. Not "我们能推荐吗" alone: that may be a recommender that has not said so."""
+        steps = (self.en if lang == "en" else self.zh).steps
+        if not (steps.introduces.any_in(text) and steps.can_recommend.any_in(text)):
             return None
-        word, start, key = found
+        return RoleFound(self.roles[self.unlisted], "", stated=True)
+
+    def find(self, text: str, lang: str = "zh") -> RoleFound | None:
+        """The body named in ``text`` (its lower-level counterpart when so qualified): the first the user speaks
+        for ("我们是拉萨市经信局，县经信局报上来的平台怎么处理"), else the longest named; None when that name is only
+        where the user is ("高新区的企业")."""
+        words = self.en if lang == "en" else self.zh
+        for word, start, key in words.index.found(text):
+            found = self._found_at(text, word, start, key, words)
+            if found is not None and found.stated:
+                return found
+        longest = words.index.longest(text)
+        return None if longest is None else self._found_at(text, *longest, words)
+
+    def _found_at(self, text: str, word: str, start: int, key: str, words: RoleWords) -> RoleFound | None:
         after, cues = text[start + len(word):], words.cues
         if cues.place_after.starts(after):
             return None
         before, rest = clause_around(text, start, start + len(word), words.separators)
+        rest = cues.lower_until.cut_at(rest)
         role = self.roles[key]
         lower = words.lower.get(key)
-        if role.lower_role and lower is not None and lower.any_in(cues.lower_except.removed_from(f"{before}|{rest}")):
+        around = cues.lower_except.removed_from(f"{before}{word}{rest}")  # "区级园区管委会": 区级 is 自治区级
+        if role.lower_role and lower is not None and lower.any_in(around):
             role = self.roles[role.lower_role]
         # "我在…经信局工作", "那曲市工信局这边", or the message opens with the body's name ("山南市工信局，我们…",
         # "…管委会想推荐")
@@ -168,7 +195,8 @@ class RoleData:
             and not cues.via_words.any_in(text[:start])
         says_self = cues.self_after.starts(after) or opens
         via = cues.via_words.any_in(before) and not says_self
-        return RoleFound(role, word, says_self or (cues.self_words.any_in(before) and not via), via)
+        own = cues.self_words.any_in(before) and not via and not cues.contrast_words.any_in(before)
+        return RoleFound(role, word, says_self or own, via)
 
 
 MAX_PLACE = 8  # characters of place name before a body that opens a message ("山南市", "拉萨经济技术开发区" is a word)
@@ -216,7 +244,7 @@ def _check_roles(raw: dict[str, Any], roles: dict[str, Role], recommenders: tupl
             raise KnowledgeError(FILE, "roles", f"缺少推荐单位“{name}”")
 
 
-def _role_answer(intent: str, raw: Any, refs: set[str], templates: set[str]) -> RoleAnswer:
+def _role_answer(intent: str, raw: Any, refs: set[str], templates: set[str], steps: int) -> RoleAnswer:
     path = f"answers.{intent}"
     raw = as_map(raw, FILE, path)
     names = {}
@@ -229,8 +257,11 @@ def _role_answer(intent: str, raw: Any, refs: set[str], templates: set[str]) -> 
     for i, ref in enumerate(sources):
         if ref not in refs:
             raise KnowledgeError(FILE, f"{path}.sources[{i}]", f"条款“{ref}”不是 clauses.yml 中的标题")
+    step = raw.get("step", 0)
+    if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step <= steps:
+        raise KnowledgeError(FILE, f"{path}.step", f"应为 0 至 {steps} 之间的整数（回答的是推荐工作的第几步）")
     return RoleAnswer(intent=intent, recommender=names["recommender"], other=names["other"], sources=sources,
-                      mention=flag_of(raw, "mention", FILE, path))
+                      mention=flag_of(raw, "mention", FILE, path), step=step)
 
 
 def _role_words(data: dict[str, Any], raw_roles: dict[str, Any], roles: dict[str, Role], english: bool,
@@ -247,7 +278,8 @@ def _role_words(data: dict[str, Any], raw_roles: dict[str, Any], roles: dict[str
         return as_map(raw_roles[key].get("en"), FILE, f"roles.{key}.en") if english else raw_roles[key]
 
     cues = Cues(**{name: phrases(top.get(name), f"{at}{name}", required=not english or name != "lower_except")
-                   for name in ("self_words", "via_words", "self_after", "place_after", "lower_except")})
+                   for name in ("self_words", "via_words", "self_after", "place_after", "lower_except",
+                                "lower_until", "contrast_words")})
     entries = {key: words_of(own(key).get("words"), FILE, f"roles.{key}.{at}words") for key in roles}
     lower = {key: phrases(own(key).get("lower_words"), f"roles.{key}.{at}lower_words")
              for key, role in roles.items() if role.lower_role}
@@ -273,7 +305,8 @@ def _step_words(data: dict[str, Any], english: bool, count: int) -> StepWords:
         raise KnowledgeError(FILE, "steps.form", f"应为 1 至 {count} 之间的整数（填写推荐表是第几步）")
     return StepWords(steps=tuple(phrases(words, f"words[{i}]") for i, words in enumerate(lists)), form=form,
                      **{name: phrases(top.get(name), name)
-                        for name in ("not_steps", "seal", "area", "recommending", "not_recommending")})
+                        for name in ("not_steps", "seal", "area", "area_asks", "recommending", "not_recommending",
+                                  "can_recommend", "introduces")})
 
 
 def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templates: set[str],
@@ -288,6 +321,9 @@ def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templat
     for intent, raw in as_map(data.get("answers"), FILE, "answers").items():
         if intent not in answered:
             raise KnowledgeError(FILE, f"answers.{intent}", "不是 answers.yml 中有回答的意图")
-        answers[str(intent)] = _role_answer(str(intent), raw, refs, templates)
+        answers[str(intent)] = _role_answer(str(intent), raw, refs, templates, steps)
+    unlisted = text_of(as_map(data.get("steps"), FILE, "steps"), "unlisted", FILE, "steps")
+    if unlisted not in roles or roles[unlisted].recommender or roles[unlisted].applicant:
+        raise KnowledgeError(FILE, "steps.unlisted", f"“{unlisted}”不是本文件中的非推荐单位")
     return RoleData(roles=roles, answers=answers, zh=_role_words(data, raw_roles, roles, english=False, steps=steps),
-                    en=_role_words(data, raw_roles, roles, english=True, steps=steps))
+                    en=_role_words(data, raw_roles, roles, english=True, steps=steps), unlisted=unlisted)

@@ -475,6 +475,7 @@ def _variables(raw: _Raw, clauses: dict[str, Clause], doc: dict[str, Any], mater
         "forms": [m for m in materials if m.filled_by == "recommender"],
         "process": process, "contact": {k: v for k, v in raw.contact.items() if v},
         "recommenders": doc["recommenders"],
+        "asker_recommends": False,  # the asker speaks for a recommending body: never sent to ask one
     }
 
 
@@ -512,11 +513,11 @@ def _sample_growth(kb: KnowledgeBase, grew: bool) -> GrowthCheck:
                        condition=condition)
 
 
-def _render_answer(kb: KnowledgeBase, intent: str, lang: str, contact: dict[str, str]) -> None:
+def _render_answer(kb: KnowledgeBase, intent: str, lang: str, contact: dict[str, str], recommends: bool) -> None:
     spec = kb.answers[intent]
     template = f"templates/{english_template(spec.template) if lang == 'en' else spec.template}.j2"
     try:
-        text = kb.render_answer(intent, lang, contact=contact)
+        text = kb.render_answer(intent, lang, contact=contact, asker_recommends=recommends)
     except TemplateNotFound as exc:
         problem = "缺少英文模板（每个回答都须有 answers_en/ 下的英文模板）" if lang == "en" else "缺少模板"
         raise KnowledgeError(template, f"answers.{intent}", problem) from exc
@@ -533,7 +534,8 @@ def _render_all(kb: KnowledgeBase) -> int:
     for lang in ("zh", "en"):
         for contact in (kb.variables["contact"], SAMPLE_CONTACT):
             for intent in kb.answers:
-                _render_answer(kb, intent, lang, contact)
+                for recommends in (False, True):
+                    _render_answer(kb, intent, lang, contact, recommends)
                 count += 1
     for folder in ("answers", "answers_en"):
         extra = {"en": kb.variables["en"]} if folder == "answers_en" else {}

@@ -142,6 +142,11 @@ class Phrases:
         """``text`` is one of the words (spaces aside)."""
         return " ".join(english_words(text)) in self._forms if self.english else text.strip() in self.words
 
+    def cut_at(self, text: str) -> str:
+        """``text`` up to the first of the words (all of it when none is in it; English: spaced words)."""
+        hay, forms = (self._pad(text), self._padded) if self.english else (text, self.words)
+        return hay[:min((i for i in (hay.find(form) for form in forms) if i >= 0), default=len(hay))]
+
     def removed_from(self, text: str) -> str:
         """``text`` without the words (the longest first)."""
         if self.english:

@@ -30,7 +30,8 @@ _RULE_AFTER = re.compile(r"^(?:[家人次个%]|人次|万元?)?(?:以上|以下)
 _MATERIALS = re.compile("材料|清单|附件")
 _NTH = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|项|个|份|条|个环节)")
 _STEP_WORD = re.compile("步|环节|step|最后")
-_AFTER = re.compile(r"(?:以后|之后|然后|完了|过后|完成后|好了|结束后)(?:呢|干什么|做什么|怎么办|是什么|是哪一步)$"
+_AFTER = re.compile(r"(?:以后|之后|然后|完了|完|后|过后|完成后|好了|结束后)"
+                    r"(?:呢|干什么|做什么|干嘛|干啥|做啥|怎么办|是什么|是哪一步)$"
                     r"|^(?:然后|接着|再然后)")
 # what may stand around a bare figure in a follow-up ("那如果只有1家呢")
 _FILLER = re.compile(r"[\s，,。？?！!]|那么|那|如果|要是|假如|只有|只|才|就|是|我们|我|有|的|呢|了|吧|啊|"

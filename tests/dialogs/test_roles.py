@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from dialogs import Assistant, DialogState, Incoming, Store, Turn
-from dialogs.roles import remember_role, tailored_answer
+from dialogs.roles import remember_role, role_question, tailored_answer
 from dialogs.store.models import Conversation, User
 from knowledge import compose
-from nlu import IntentScore, ParseResult
+from nlu import Act, IntentScore, ParseResult
 
 NOW = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
 CLAUSE = "二、申报条件（一）第1项"
@@ -289,6 +289,9 @@ def test_a_recommender_asking_whether_to_seal_the_form_is_told_the_notice_is_sil
     (["经信厅可以推荐吗"], ["recommendation"]),  # asked about, not named as where to send
     (["我们街道想推荐一家企业申报，怎么操作"], ["process_overview"]),
     (["我们是西藏自治区经信厅的，怎么推荐"], ["recommendation"]),
+    (["我们是银行 能推荐客户吗"], ["recommendation"]),  # a body the notice does not list
+    (["我们是县科技局", "那怎么办"], ["selfcheck_start", FALLBACK]),  # asked again, no subject of its own
+    (["我们是浪卡子县的工业园区管委会", "那园区企业要报怎么办"], ["selfcheck_start", "own_deadline"]),
 ])
 def test_a_body_that_is_not_a_recommender_is_told_who_recommends(shared_store: Store, turns: list[str],
                                                                  intents: list[str]) -> None:
@@ -313,3 +316,49 @@ def test_a_can_we_on_a_kind_during_the_self_check_is_answered_and_the_form_goes_
     reply = ask(shared_store, user, text, intent).text
     assert "取决于" in reply and CLAUSE in reply and then in reply and "自测正在进行中" not in reply, reply
     assert reply.index(CLAUSE) < reply.index(then)
+
+
+@pytest.mark.parametrize(("text", "intent", "memory", "expected"), [
+    # a body that does not apply asking what it can or should do: its part in the recommendation
+    ("我们是县工信局，能不能我们先初审一下再报给市里", "selfcheck_start", {}, "recommendation"),
+    ("那我们要做什么", "selfcheck_start", {"role": "county_bureau"}, "recommendation"),
+    ("那我们要做什么", "selfcheck_start", {"role": "city_bureau"}, "recommendation"),
+    # not a recommender, asking how its area's enterprises go about it, whatever the NLU read
+    ("那园区企业要报怎么办", "own_deadline", {"role": "county_park"}, "recommendation"),
+    ("我们辖区企业怎么办", FALLBACK, {"role": "city_bureau"}, "recommendation"),  # a recommender: its steps
+    ("你好我是县工信局的想问下我们县有个平台符合条件我们要怎么报上去", "greet", {}, "recommendation"),
+    ("你好", "greet", {"role": "county_bureau"}, "greet"),  # a greeting only
+    # unchanged: an applicant, no body, a request for the self-check, a kind of organisation, another question
+    ("那我们要做什么", "selfcheck_start", {"role": "applicant"}, "selfcheck_start"),
+    ("我们能报吗", "selfcheck_start", {}, "selfcheck_start"),
+    ("我们是县工信局，想自测一下", "selfcheck_start", {}, "selfcheck_start"),
+    ("我们是县工信局下属的事业单位，能报吗", "selfcheck_start", {}, "selfcheck_start"),
+    ("申报截止是哪天", "deadline", {"role": "county_bureau"}, "deadline"),
+])
+def test_a_body_asking_what_to_do_asks_about_its_part(text: str, intent: str, memory: dict[str, object],
+                                                       expected: str) -> None:
+    act = Act("question", text, 0, intent, 0.9)
+    assert role_question(act, text, False, dict(memory)).intent == expected
+
+
+def test_during_a_flow_a_body_s_question_is_left_to_the_flow() -> None:
+    act = Act("question", "那我们要做什么", 0, "selfcheck_start", 0.9)
+    assert role_question(act, act.text, True, {"role": "county_bureau"}).intent == "selfcheck_start"
+
+
+def test_a_recommender_asking_to_seal_right_after_the_form_gets_the_form_s_answer(shared_store: Store) -> None:
+    user = "seal-after-form"
+    ask(shared_store, user, "我们那曲市经信局要推荐一家平台", "recommendation")
+    ask(shared_store, user, "表在哪", "open_download")
+    reply = ask(shared_store, user, "要盖章吗", "open_seal").replies[-1].text
+    assert reply.startswith("推荐表是否需要盖章，通知没有规定") and "建议您联系所在地" not in reply
+    assert memory_of(shared_store, user)["recommend_step"] == 2
+
+
+@pytest.mark.parametrize(("text", "intent"), [("申请材料要几份", "open_copies"), ("申请材料要盖章吗", "open_seal")])
+def test_a_recommender_asking_about_materials_is_not_sent_to_a_recommender(shared_store: Store, text: str,
+                                                                           intent: str) -> None:
+    user = f"recommender-{intent}"
+    ask(shared_store, user, "我是山南市经信局的", "recommendation")
+    reply = ask(shared_store, user, text, intent).replies[-1].text  # what the notice leaves open, not step 3
+    assert "向经济和信息化厅确认" in reply and "向推荐单位" not in reply and "建议您联系所在地" not in reply

@@ -232,3 +232,29 @@ def test_growth_is_not_judged_without_the_years() -> None:
     ents = [ent("count", 30, "30家", q, "家"), ent("count", 25, "25家", q, "家")]
     answer = compose("condition_growth", q, ents, date(2026, 11, 26))
     assert answer.growth is None and "上一年30家" not in answer.text
+
+
+@pytest.mark.parametrize(("intent", "lang", "never", "says"), [
+    ("open_seal", "zh", ["向推荐单位", "建议您联系所在地"], ["向经济和信息化厅确认"]),
+    ("open_copies", "zh", ["向推荐单位", "建议您联系所在地"], ["向经济和信息化厅确认"]),
+    ("open_fee", "zh", ["建议您联系所在地"], ["向经济和信息化厅咨询"]),
+    ("open_seal", "en", ["your recommending body", "please contact"], ["Department of Economy"]),
+    ("human_handoff", "zh", ["建议您直接联系所在地"], ["可以咨询西藏自治区经济和信息化厅"]),
+    ("human_handoff", "en", ["Please contact the"], ["As a recommending body"]),
+])
+def test_a_recommending_body_is_never_sent_to_a_recommending_body(intent: str, lang: str, never: list[str],
+                                                                  says: list[str]) -> None:
+    text = compose(intent, lang=lang, recommender=True).text
+    assert not any(word in text for word in never), text
+    assert all(word in text for word in says), text
+    assert any(word in compose(intent, lang=lang).text for word in never)  # an applicant is, as before
+
+
+@pytest.mark.parametrize(("lang", "never", "says"), [
+    ("zh", ["向推荐单位"], ["向经济和信息化厅索取", "建议您向经济和信息化厅确认"]),
+    ("en", ["your recommending body"], ["the Department of Economy and Information Technology"]),
+])
+def test_a_recommending_body_asking_about_a_material_is_not_sent_to_a_recommending_body(
+        lang: str, never: list[str], says: list[str]) -> None:
+    text = compose("material_application_report", lang=lang, recommender=True).text
+    assert not any(word in text for word in never) and all(word in text for word in says), text

@@ -241,6 +241,24 @@ def test_a_recommender_is_not_told_to_ask_the_recommending_body() -> None:
     ("我们是西藏自治区经信厅的，怎么推荐", "department", True, False),
     ("推荐完了报经信厅吗", "department", False, True),  # where the recommendation goes, not who asks
     ("我们报经济和信息化厅需要几份", "department", False, True),
+    # a level word of what the body recommends or has in its area is not the body's own level
+    ("我们日喀则市经信局要推荐一家县里的平台，怎么弄", "city_bureau", True, False),
+    ("我们拉萨市经信局辖区有个县里的平台", "city_bureau", True, False),
+    ("我们县经信局要推荐一家平台", "county_bureau", True, False),
+    # 区级 is 自治区级 in Tibet; a city's 经信厅 is its bureau
+    ("我们是区级园区管委会", "park_committee", True, False),
+    ("我们是区级的园区，推荐咋弄", "park_committee", True, False),
+    ("我们是拉萨市经信厅的", "city_bureau", True, False),
+    ("我是区经信厅的", "department", True, False),
+    # two bodies: the one the user speaks for, not the longest name
+    ("我们是拉萨市经信局，县经信局报上来的平台怎么处理", "city_bureau", True, False),
+    ("县经信局推荐不了的话，我们是市经信局的能推荐吗", "city_bureau", True, False),
+    # set against the body, not speaking for it
+    ("推荐表是我们自己填还是经信局填", "city_bureau", False, False),
+    ("我们或者园区管委会谁来推荐", "park_committee", False, False),
+    # a homophone typo of the pinyin input
+    ("我是拉萨市经信句的，推荐平台的流程是啥", "city_bureau", True, False),
+    ("那曲工信据这边", "city_bureau", True, False),
 ])
 def test_role_found(text: str, role: str, stated: bool, via: bool) -> None:
     found = org_data().roles.find(text)
@@ -300,9 +318,22 @@ def test_the_department_is_the_receiver_not_a_recommender() -> None:
     ("推荐要报给谁", 4),
     ("推荐表和申请材料报给谁", 4),  # the last step named
     ("然后呢", 0),
+    ("表呢", 2),  # the form, said short
+    ("最后交哪", 4),
 ])
 def test_the_step_of_the_work_a_question_names(text: str, named: int) -> None:
     assert org_data().roles.steps().named(text) == named
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("那园区企业要报怎么办", True),
+    ("辖区企业找谁", True),
+    ("会员单位想申报咋弄", True),
+    ("那我们辖区企业", False),  # no how-question
+    ("申报要怎么办", False),  # no enterprises of an area
+])
+def test_asking_how_the_area_s_enterprises_go_about_it(text: str, asks: bool) -> None:
+    assert org_data().roles.steps().asks_for_area(text) is asks
 
 
 @pytest.mark.parametrize(("text", "recommends"), [
@@ -465,3 +496,28 @@ def test_broken_template_names_the_template(kb_copy: Path) -> None:
     with pytest.raises(KnowledgeError) as err:
         validate(kb_copy)
     assert err.value.file == "templates/answers/can_apply.j2" and err.value.key.startswith("kinds.")
+
+
+@pytest.mark.parametrize(("text", "lang", "unlisted"), [
+    ("我们是银行 能推荐客户吗", "zh", True),
+    ("我们是镇上的，能推荐吗", "zh", True),
+    ("我们是一家技术服务公司，是不是推荐单位", "zh", True),
+    ("We are a bank, can we recommend our clients?", "en", True),
+    ("我们能推荐吗", "zh", False),  # may be a recommender that has not said what it is
+    ("我们是银行，能报吗", "zh", False),  # not about recommending
+])
+def test_a_body_the_notice_does_not_list(text: str, lang: str, unlisted: bool) -> None:
+    found = org_data().roles.unlisted_body(text, lang)
+    assert (found is not None) is unlisted
+    if found is not None:
+        assert found.stated and not found.role.recommender and not found.role.applicant
+
+
+def test_a_recommender_is_told_where_recommending_stands_in_the_approval_process() -> None:
+    found = org_data().roles.find("我们是拉萨市经信局")
+    assert found is not None
+    answer = role_answer("recommendation", found)
+    assert answer is not None
+    clauses = [answer.text.find(f"四、申报审批流程（{n}）") for n in "一二三"]
+    assert -1 not in clauses and clauses == sorted(clauses)
+    assert "自治区级（含）以上园区管委会" in answer.text

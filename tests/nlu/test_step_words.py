@@ -30,10 +30,15 @@ def test_the_nth_step_asked(text: str, nth: int) -> None:
     ("下一步", True),
     ("测评完了下一步呢", True),
     ("推荐表填好以后呢", True),
+    ("测评完呢", True),  # 完 without 了
+    ("测完后呢", True),
+    ("测完之后干啥", True),
     ("what happens next", True),
     ("第一步做什么", False),
     ("推荐表需要盖章吗", False),
     ("下一步工作计划要写吗", False),
+    ("后面还用答吗", False),
+    ("完成后要公示吗", False),
 ])
 def test_asks_for_the_step_after(text: str, asks: bool) -> None:
     assert vocabulary().asks_next(text) is asks
