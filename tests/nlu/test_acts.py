@@ -95,3 +95,12 @@ def test_each_clause_is_an_act(text: str, kinds: list[str]) -> None:
 
 def test_traditional_characters_are_read_like_simplified_ones() -> None:
     assert read("滿意度80%是怎麼算的").rule_figures()
+
+
+@pytest.mark.parametrize("text", [
+    "我们是中介机构，客户满意度百分之九十五，服务人员十二个人，帮我自测",
+    "我中心为独立事业法人，属中小企业服务机构，2010年挂牌成立，现申请自测",
+    "我单位为事业单位法人，机构类型为科研院所，成立时间为2014年6月，请帮我们自测",
+])
+def test_a_request_to_self_check_after_facts_is_a_command(text: str) -> None:
+    assert "selfcheck_start" in [a.intent for a in read(text).acts]
