@@ -153,7 +153,7 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
     acts = _retracted(acts, vocab)
     rule_said = tuple(e for c in clauses for e in parsed.entities if c.start <= e.start < c.start + len(c.text)
-                      and vocab.rule_part(c.text, e.start - c.start, e.end - c.start))
+                      and vocab.rule_part(c.text, e.start - c.start, e.end - c.start, asked=c.question))
     return Understanding(original, parsed, tuple(acts), rule_said)
 
 

@@ -96,7 +96,7 @@ def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], kn
     parts = _parts(model, question, clauses, known)
     if parts is not None:
         return parts
-    stated = [c for c in clauses if _mentions((*question.says, *question.denies, *question.keywords), c)]
+    stated = [c for c in clauses if question.states(c) or _mentions(question.keywords, c)]
     if stated:  # "办公室有，设备基本没有": any of its things denied is 否
         return YesNo(all(polarity(model, c, question) for c in stated))
     if bare is not None:
@@ -109,7 +109,7 @@ def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], kn
 
 def _speaks_of(question: Question, clause: str) -> bool:
     """The clause is about that item: it states its fact, or names it next to a figure ("资产是150万")."""
-    return _mentions(question.says, clause) or _mentions(question.keywords, clause)
+    return question.states(clause) or _mentions(question.keywords, clause)
 
 
 def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = ()) -> YesNo | None:
@@ -154,14 +154,13 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
     """Yes/no facts stated in passing ("独立法人", "有固定场所") and the organisation type ("我们是科研院所"), for
     every item but the pending one (its answer is read by ``read_yes_no``)."""
     facts: list[Fact] = []
-    if not any(model.fact_words.search(c) or _bare_keyword(model, c) for c in clauses):
+    if not any(model.fact_words.search(c) or _bare_keyword(model, c) or _together(model, c) for c in clauses):
         return facts  # no word that states a fact: most answers ("是", "120万")
     for key in allowed:
         question = model.questions.get(key)
-        if question is None or key == pending or question.type != "bool" or not (question.says or question.denies):
+        if question is None or key == pending or question.type != "bool":
             continue
-        words = (*question.says, *question.denies)
-        clause = next((c for c in clauses if (_mentions(words, c) or clean(c) in question.keywords)
+        clause = next((c for c in clauses if (question.states(c) or clean(c) in question.keywords)
                        and not _owned(question, c)), None)  # "科研院所 法人 8年": the item's name alone
         if clause is None:
             continue
@@ -171,6 +170,10 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
             facts.append(Fact(key, value, clause, parts.note if parts else ""))
     org = _org_type(model, clauses) if pending != "org_type" and "org_type" in allowed else None
     return [*facts, org] if org is not None else facts
+
+
+def _together(model: FlowModel, clause: str) -> bool:
+    return any(q.together is not None and q.together.search(clause) for q in model.questions.values())
 
 
 def _bare_keyword(model: FlowModel, clause: str) -> bool:

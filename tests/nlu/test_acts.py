@@ -104,3 +104,15 @@ def test_traditional_characters_are_read_like_simplified_ones() -> None:
 ])
 def test_a_request_to_self_check_after_facts_is_a_command(text: str) -> None:
     assert "selfcheck_start" in [a.intent for a in read(text).acts]
+
+
+@pytest.mark.parametrize(("text", "own"), [
+    ("九成以上吧", [90]),  # an answer: the user's own figure, at its lower bound
+    ("八成以上", [80]),
+    ("满意度80%以上吗", []),  # a question about the rule
+    ("满意度要80以上", []),
+])
+def test_a_figure_with_yishang_is_the_rules_only_when_asked_or_required(text: str, own: list[float]) -> None:
+    understanding = read(text, asking="satisfaction_pct")
+    rule = {e.start for e in understanding.rule_said}
+    assert [e.value for e in understanding.own_entities if e.start not in rule] == own

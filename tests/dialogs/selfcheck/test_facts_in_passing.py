@@ -11,7 +11,8 @@ import pytest
 
 from dialogs.selfcheck._answers import read_answer
 from dialogs.selfcheck._facts import facts_in, parts_in, read_yes_no, subclauses
-from dialogs.selfcheck._flowmodel import FlowModel, load_flow
+from dialogs.selfcheck._flowmodel import FlowModel, load_flow, parse_flow
+from knowledge import KNOWLEDGE_DIR, KnowledgeError, read_yaml
 
 TODAY = date(2026, 12, 7)
 
@@ -78,3 +79,27 @@ def test_figures_and_types_go_to_their_items(model: FlowModel, pending: str, tex
     reading = read_answer(model, text, pending, model.basic_order, TODAY)
     got = {f.key: f.value for f in reading.facts}
     assert {k: pytest.approx(v) if isinstance(v, float) else v for k, v in got.items()} == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("小微企业来咨询我们一律免费", True),  # two words of the item in one clause, apart
+    ("对小微企业都是免费的", True),
+    ("给中小企业提供免费服务", None),  # 中小企业 are not the small and micro ones
+    ("2010年挂牌成立", None),  # a founding, not a recognition
+    ("市里给我们挂过牌", True),
+])
+def test_facts_said_with_two_words_or_with_a_founding(model: FlowModel, text: str, expected: bool | None) -> None:
+    key = "prefecture_recognition" if "挂" in text else "sme_fee_discount"
+    assert passing(model, text).get(key) is expected
+
+
+@pytest.mark.parametrize(("key", "together"), [
+    ("sme_fee_discount", [["小微"]]),  # two lists are needed
+    ("total_assets_wan", [["资产"], ["多"]]),  # only for yes/no items
+])
+def test_a_malformed_together_is_refused(key: str, together: object) -> None:
+    data = read_yaml(KNOWLEDGE_DIR / "selfcheck_flow.yml")
+    data["questions"][key]["together"] = together
+    with pytest.raises(KnowledgeError) as err:
+        parse_flow(data, load_flow().indicators)
+    assert err.value.key.startswith(f"questions.{key}")
