@@ -116,3 +116,13 @@ def test_a_figure_with_yishang_is_the_rules_only_when_asked_or_required(text: st
     understanding = read(text, asking="satisfaction_pct")
     rule = {e.start for e in understanding.rule_said}
     assert [e.value for e in understanding.own_entities if e.start not in rule] == own
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("我们服务人员只有9个人，这个是硬性条件吗", "condition_staff"),
+    ("我们满意度才78%，这个影响大吗", "condition_satisfaction"),
+    ("服务人员9个人，这个够吗", "condition_staff"),
+])
+def test_this_after_a_statement_looks_back_to_the_message_not_the_last_topic(text: str, intent: str) -> None:
+    [question] = read(text, topic="condition_assets", asking="total_assets_wan").questions
+    assert question.intent == intent
