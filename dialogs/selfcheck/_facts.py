@@ -48,6 +48,8 @@ _LABELLED = re.compile(r"(?:[\u4e00-\u9fff]{0,4}(?:类型|类别|性质))(?:为|
 _FILLER = re.compile(r"^(?:嗯|啊|呃|额|哦|那个|然后|就是|另外|还有|也|都|是|为|系)+")
 # "我们是给科研院所做配套的": a relation to the kind, not being it ("科技局下属的技术服务中心" is one)
 _RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠")
+# "科研院所下属的检测中心": a unit under the kind named, not the kind itself
+_UNDER = re.compile(r"下属|下面|下边|底下|下设|旗下|所属|隶属|内设|下辖|分支")
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,8 @@ def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
             continue
         at = text.index(found[1])
         prefix, rest = text[:at], text[at + len(found[1]):]
+        if _UNDER.match(rest) or _UNDER.search(rest[:4]):
+            continue
         rest_fits = _TYPE_REST.fullmatch(rest) or (_BUSINESS.match(prefix) and _YEARS_OF.fullmatch(rest)) \
             or _goes_on(model, rest)
         if (not prefix or prefix in _SELF_WORDS or _describes_self(prefix) or _LABELLED.fullmatch(prefix)) \

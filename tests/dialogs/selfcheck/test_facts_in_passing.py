@@ -103,3 +103,12 @@ def test_a_malformed_together_is_refused(key: str, together: object) -> None:
     with pytest.raises(KnowledgeError) as err:
         parse_flow(data, load_flow().indicators)
     assert err.value.key.startswith(f"questions.{key}")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("是科研院所下面的一个中心", None),  # a unit under a research institute is not one
+    ("我们是科研院所下属的检测中心", None),
+    ("我单位系科技局下属的技术服务中心", "tech_service"),  # under another body, itself of a listed type
+])
+def test_a_unit_under_a_kind_is_not_of_that_kind(model: FlowModel, text: str, expected: str | None) -> None:
+    assert passing(model, text).get("org_type") == expected
