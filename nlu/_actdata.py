@@ -113,14 +113,15 @@ class ActVocabulary:
         """The clause speaks of the user's own case ("我们…", "…够吗")."""
         return self.own_markers.search(clause) is not None
 
-    def rule_part(self, clause: str, start: int, end: int) -> bool:
+    def rule_part(self, clause: str, start: int, end: int, *, asked: bool = True) -> bool:
         """The figure at [start, end) of the clause restates the rule: said with a rule word ("要80以上", "起码2次"),
-        before the clause turns to the user's case ("…对吧我们去年是79")."""
+        before the clause turns to the user's case ("…对吧我们去年是79"). "80以上" alone is the rule's only in a
+        question (``asked``): stated, "九成以上" is the user's own figure."""
         own = self.own_markers.search(clause)
         if own is not None and own.start() < start:
             return False
         return _RULE_BEFORE.search(clause[max(0, start - 4):start]) is not None \
-            or _RULE_AFTER.match(clause[end:end + 4]) is not None
+            or (asked and _RULE_AFTER.match(clause[end:end + 4]) is not None)
 
     def means(self, clause: str) -> bool:
         """The clause asks what the rule means ("意思是…吗", "是指…")."""

@@ -154,7 +154,7 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     acts.sort(key=lambda a: a.start)  # stable: a clause's statement before its command
     acts = _with_rule_units(_retracted(acts, vocab))
     rule_said = tuple(e for c in clauses for e in parsed.entities if c.start <= e.start < c.start + len(c.text)
-                      and vocab.rule_part(c.text, e.start - c.start, e.end - c.start))
+                      and vocab.rule_part(c.text, e.start - c.start, e.end - c.start, asked=c.question))
     return Understanding(original, parsed, tuple(acts), rule_said)
 
 
@@ -273,7 +273,8 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
     想自测一下能不能报"), the question read alone when that reading is sure; else the whole message's parse."""
     entities = _clause_entities(parsed, clause)
     about_rule = vocab.about_rule(clause.text, text)
-    followup = _followup(clause.text, context.topic, parse, vocab, _clause_entities(parsed, clause))
+    topic = _said_topic(clause, parsed, vocab) or context.topic
+    followup = _followup(clause.text, topic, parse, vocab, _clause_entities(parsed, clause))
     if followup is not None:
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities, about_rule=about_rule,
@@ -294,6 +295,14 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
         topic = context.topic or ""  # "我们一年做了2次，够吗" after the technical-service requirements
         return Act("question", clause.text, clause.start, topic, 1.0, parsed.entities, resolved=vocab.name(topic))
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities, about_rule=about_rule)
+
+
+def _said_topic(clause: _Clause, parsed: ParseResult, vocab: ActVocabulary) -> str | None:
+    """"我们服务人员只有9个人，这个是硬性条件吗": 这个 looks back to what the message itself just said, when the
+    whole message is surely about one subject, not to the topic of an earlier turn."""
+    if clause.start == 0 or not vocab.has_pronoun(clause.text) or parsed.confidence < ALONE_CONFIDENCE:
+        return None
+    return parsed.intent if vocab.topic_family(parsed.intent) is not None else None
 
 
 def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, topic: str | None,

@@ -49,7 +49,7 @@ from nlu._types import Entity
 
 __all__ = ["extract_entities"]
 
-_APPROX = r"(?P<approx>多|余|来(?=[个家人名位次场万千亿元块年]))?"
+_APPROX = r"(?P<approx>多|余|来(?=[个家人名位次场万千亿元块年]|号人))?"
 # 百来家, 千余人, 百多万: a bare 百/千/万 before 来/多/余 is one hundred (thousand…)
 _BARE_PLACE = rf"(?<![{CN_ALL}\d])[百千万](?=[来多余])"
 _BARE_PLACES = {"百": 100.0, "千": 1000.0, "万": 10000.0}
@@ -109,7 +109,7 @@ _NUMERAL = re.compile(rf"[\d{CN_DIGITS}十拾]|[百千万](?=[来多余])")
 _COUNT_UNITS: tuple[tuple[str, str], ...] = (
     (r"人次", "人次"),
     (r"家", "家"),
-    (r"个?(?:人(?!员)|名|位)", "人"),  # "满意度88 人员11个": 人员 is the next item's word
+    (r"(?:个|号)?(?:人(?!员)|名|位)", "人"),  # "满意度88 人员11个": 人员 is the next item's word; "二十来号人"
     (r"个(?=(?:服务|专职|技术|工作|管理)?(?:人员|员工|职工|老师|专家))", "人"),
     (r"个(?=(?:中小|小微|服务|中介|合作|技术)?(?:企业|公司|机构|单位|客户))", "家"),
     (r"(?:次|场|回|期)", "次"),

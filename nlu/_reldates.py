@@ -46,7 +46,7 @@ _PATTERN = re.compile("|".join((
     rf"{_NOT_AFTER}(?P<mp>下下个?|下个?|上个?|这个?|本)?(?P<me>月)[底末]",
     rf"(?<![\d{_NUMERALS}十])(?P<yp>{_BEFORE_YEAR}|{_AFTER_YEAR}|今|明|去)?(?P<ye>年)年?[底末]",
     rf"(?P<qp>{_BEFORE_YEAR}|今|去)年年?(?P<yq>初(?![步级中审次期始稿选赛心])|上半年|下半年)",
-    rf"{_NOT_AFTER}(?:(?P<dp>下下个?|下个?|上个?|这个?|本)月(?P<dd>{_DOM})[号日]|(?P<bd>{_DOM})号)(?![楼院线室门栋文令码])",
+    rf"{_NOT_AFTER}(?:(?P<dp>下下个?|下个?|上个?|这个?|本)月(?P<dd>{_DOM})[号日]|(?P<bd>{_DOM})号)(?![楼院线室门栋文令码人])",
     rf"(?<![\d{_NUMERALS}十])(?P<n>\d{{1,3}}|[{_NUMERALS}十]{{1,3}}|半)个?(?P<unit>天|日|周|星期|礼拜|月|年)"
     r"(?:以后|之后|后)",
     rf"(?<![\d{_NUMERALS}十])(?P<bn>\d{{1,2}}|[{_NUMERALS}十]{{1,3}}|半)(?P<bu>年|个月)(?P<bhalf>半)?多?"

@@ -28,6 +28,9 @@ _MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is re
 _ONE = re.compile(r"(?<![第每])一(?:家|个|位|名|人次|人|次|场)")
 _AROUND_BEFORE = re.compile(r"(?:将近|接近|还不到|不到|不足|不满|低于|最多|至少|超过|不止|大概|大约|约|差不多|近|小)$")
 _AROUND_AFTER = re.compile(r"以上|以下|出头|左右|上下|不到|都不到|开外")
+# before a head count, words that make it people served, trained or qualified, not the staff ("培训了200人")
+_NOT_STAFF = re.compile(r"培训|学员|参训|参加|参会|接待|来访|服务了|服务过|帮助|帮扶|带动|就业|吸纳|招聘|其中|"
+                        r"本科|大专|研究生|硕士|博士|职称|中级|高级|专家|老师|客户|企业")
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -97,8 +100,8 @@ def _plain_answer(model: FlowModel, question: Question, text: str, entities: lis
                   other_facts: bool) -> bool | str | int | None:
     """A yes/no, a choice, or "没有" for a count (0 家、0 次), given without a number."""
     first = _first_clause(text, entities)
-    if other_facts and _names_another(model, first, question.key):
-        return None  # "资产是150万": the 是 belongs to the assets
+    if other_facts and question.type != "enum" and _names_another(model, first, question.key):
+        return None  # "资产是150万": the 是 belongs to the assets (a type's name is no 是: "检测认证类的技术服务机构")
     if question.type == "bool":
         return read_bool(model, first)
     if question.type == "enum":
@@ -163,7 +166,8 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
         if _rate(ent, entities, hi) or text.startswith("年度", ent.end):
             continue  # "一年搞了3次银企对接": how often, not how long; "申报2022年度…": the round
         key = _keyword_key(model, text, lo, hi, ent, allowed)
-        if key is None and previous is not None and _convert(model.questions[previous], ent, text, today):
+        if key is None and previous is not None and _compatible(model.questions[previous], ent, strict_unit=False) \
+                and _convert(model.questions[previous], ent, text, today):
             key = previous  # "资产120万，不对，是150万"
         if key is None and pending is not None and pending in model.questions \
                 and _accepts_unlabelled(model, text, lo, hi, ent, pending):
@@ -172,6 +176,8 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             key = "years_operating"  # "有 中介 2020年的": a year alone in its clause is the founding
         if key is None and ent.entity == "duration" and "years_operating" in allowed and not _PER_YEAR.match(ent.text):
             key = "years_operating"  # "搞技术服务十二年了": only the operating years are counted in years
+        if key is None and ent.entity == "count" and ent.unit == "人" and not _NOT_STAFF.search(text, lo, ent.start):
+            key = _people_item(model, allowed)  # "我们单位二十来号人", "一共12个人": the staff
         if key is None:
             continue
         converted = _convert(model.questions[key], ent, text, today)
@@ -191,6 +197,12 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             reading.facts = [f for f in reading.facts if f.key != key]
             reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
         previous = key
+
+
+def _people_item(model: FlowModel, allowed: Collection[str]) -> str | None:
+    """The one item counted in persons (人), which a head count said without its keyword belongs to."""
+    found = [k for k in allowed if (q := model.questions.get(k)) is not None and q.type == "integer" and q.unit == "人"]
+    return found[0] if len(found) == 1 else None
 
 
 def _alone(text: str, lo: int, hi: int, ent: Entity) -> bool:

@@ -16,7 +16,7 @@ from dialogs.selfcheck._answers import Fact, read_bool
 from dialogs.selfcheck._flowmodel import FlowModel, Question, clean
 from knowledge import owned
 
-__all__ = ["YesNo", "facts_in", "org_description", "read_yes_no"]
+__all__ = ["YesNo", "facts_in", "org_description", "parts_in", "read_yes_no"]
 
 _SUBCLAUSE = re.compile(r"[，,。；;！!？?\n、]|但是|但|不过|而且|并且|可是|只是")
 # "我们是一家建筑公司": a self-description naming a kind of organisation (个 before 人 is not a measure: 个人独资企业)
@@ -42,8 +42,14 @@ _STRUCTURE = re.compile(r"分公司|子公司|办事处|分支机构|代表处")
 _NEGATED = re.compile(r"(?:不|并非|而非)(?:是|属于)")
 _NEXT_FACT = re.compile(r"有|没有|没|具有|具备|想|打算|准备|成立|注册|资产|去年|今年|前年")
 _SELF_MARK = re.compile(r"(?:是|属于|属|算是|算|系)")
+# the item's own label before the value ("机构类型：科研院所", "单位类型为科研院所", "类别：中介")
+_LABELLED = re.compile(r"(?:[\u4e00-\u9fff]{0,4}(?:类型|类别|性质))(?:为|是|属于|属|：|:)?\s*")
+# voice-input fillers between two facts ("…技术服务机构嗯有独立法人资格然后成立是…")
+_FILLER = re.compile(r"^(?:嗯|啊|呃|额|哦|那个|然后|就是|另外|还有|也|都|是|为|系)+")
 # "我们是给科研院所做配套的": a relation to the kind, not being it ("科技局下属的技术服务中心" is one)
 _RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠")
+# "科研院所下属的检测中心": a unit under the kind named, not the kind itself
+_UNDER = re.compile(r"下属|下面|下边|底下|下设|旗下|所属|隶属|内设|下辖|分支")
 
 
 @dataclass(frozen=True)
@@ -92,19 +98,20 @@ def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], kn
     parts = _parts(model, question, clauses, known)
     if parts is not None:
         return parts
-    stated = [c for c in clauses if _mentions((*question.says, *question.denies, *question.keywords), c)]
+    stated = [c for c in clauses if question.states(c) or _mentions(question.keywords, c)]
     if stated:  # "办公室有，设备基本没有": any of its things denied is 否
         return YesNo(all(polarity(model, c, question) for c in stated))
     if bare is not None:
         return YesNo(bare)
-    if any(_speaks_of(q, c) for q in model.questions.values() if q.key != question.key for c in clauses):
-        return YesNo(None, addressed=False)  # "对小微企业打八折" to the management-system item
+    if any(_speaks_of(q, c) for q in model.questions.values() if q.key != question.key for c in clauses) \
+            or (question.key != "org_type" and _org_type(model, clauses) is not None):
+        return YesNo(None, addressed=False)  # "对小微企业打八折" to the management-system item; "我们是中介机构"
     return YesNo(read_bool(model, clauses[0]) if clauses else None)
 
 
 def _speaks_of(question: Question, clause: str) -> bool:
     """The clause is about that item: it states its fact, or names it next to a figure ("资产是150万")."""
-    return _mentions(question.says, clause) or _mentions(question.keywords, clause)
+    return question.states(clause) or _mentions(question.keywords, clause)
 
 
 def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = ()) -> YesNo | None:
@@ -149,14 +156,14 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
     """Yes/no facts stated in passing ("独立法人", "有固定场所") and the organisation type ("我们是科研院所"), for
     every item but the pending one (its answer is read by ``read_yes_no``)."""
     facts: list[Fact] = []
-    if not any(model.fact_words.search(c) for c in clauses):
+    if not any(model.fact_words.search(c) or _bare_keyword(model, c) or _together(model, c) for c in clauses):
         return facts  # no word that states a fact: most answers ("是", "120万")
     for key in allowed:
         question = model.questions.get(key)
-        if question is None or key == pending or question.type != "bool" or not (question.says or question.denies):
+        if question is None or key == pending or question.type != "bool":
             continue
-        words = (*question.says, *question.denies)
-        clause = next((c for c in clauses if _mentions(words, c) and not _owned(question, c)), None)
+        clause = next((c for c in clauses if (question.states(c) or clean(c) in question.keywords)
+                       and not _owned(question, c)), None)  # "科研院所 法人 8年": the item's name alone
         if clause is None:
             continue
         parts = _parts(model, question, clauses)
@@ -165,6 +172,31 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
             facts.append(Fact(key, value, clause, parts.note if parts else ""))
     org = _org_type(model, clauses) if pending != "org_type" and "org_type" in allowed else None
     return [*facts, org] if org is not None else facts
+
+
+def _together(model: FlowModel, clause: str) -> bool:
+    return any(q.together is not None and q.together.search(clause) for q in model.questions.values())
+
+
+def _bare_keyword(model: FlowModel, clause: str) -> bool:
+    """The clause is only the name of a yes/no item ("法人" in "科研院所 法人 8年 自测")."""
+    text = clean(clause)
+    return any(text in q.keywords for q in model.questions.values() if q.type == "bool")
+
+
+def parts_in(model: FlowModel, clauses: Sequence[str], pending: str | None,
+             allowed: Collection[str]) -> dict[str, list[str]]:
+    """The parts of two-part items affirmed in passing while the others go unsaid ("我们负责人也没有任何不良记录":
+    负责人 of 管理团队/负责人), by item; the item's question then asks only for the rest."""
+    found: dict[str, list[str]] = {}
+    for key in allowed:
+        question = model.questions.get(key)
+        if question is None or key == pending or not question.parts:
+            continue
+        parts = _parts(model, question, clauses)
+        if parts is not None and parts.value is None and parts.missing:
+            found[key] = [words[0] for words in question.parts if words[0] not in parts.missing]
+    return found
 
 
 def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
@@ -176,9 +208,12 @@ def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
             continue
         at = text.index(found[1])
         prefix, rest = text[:at], text[at + len(found[1]):]
+        if _UNDER.match(rest) or _UNDER.search(rest[:4]):
+            continue
         rest_fits = _TYPE_REST.fullmatch(rest) or (_BUSINESS.match(prefix) and _YEARS_OF.fullmatch(rest)) \
             or _goes_on(model, rest)
-        if (not prefix or prefix in _SELF_WORDS or _describes_self(prefix)) and rest_fits:
+        if (not prefix or prefix in _SELF_WORDS or _describes_self(prefix) or _LABELLED.fullmatch(prefix)) \
+                and rest_fits:
             return Fact("org_type", found[0], clause)  # "搞技术服务十二年了"
     return None
 
@@ -187,6 +222,8 @@ def _goes_on(model: FlowModel, rest: str) -> bool:
     """Said without punctuation, the type is followed by another fact ("我们是昌都的科研院所有独立法人成立八年了…")."""
     head = _TYPE_REST.match(rest)
     tail = rest[head.end():] if head else rest
+    filler = _FILLER.match(tail)
+    tail = tail[filler.end():] if filler else tail  # "研究院是独立法人", "…机构嗯有…"
     return bool(tail) and (model.fact_words.match(tail) is not None or _NEXT_FACT.match(tail) is not None)
 
 

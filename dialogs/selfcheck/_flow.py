@@ -30,7 +30,7 @@ from dialogs.selfcheck._answers import (
     read_corrections,
     read_functions,
 )
-from dialogs.selfcheck._facts import YesNo, facts_in, org_description, read_yes_no, subclauses
+from dialogs.selfcheck._facts import YesNo, facts_in, org_description, parts_in, read_yes_no, subclauses
 from dialogs.selfcheck._flowmodel import FlowModel, Question, clean, load_flow
 from dialogs.selfcheck._present import T, check_value, question_reply, show_value, summary_reply
 from dialogs.selfcheck._records import latest_result, save_result
@@ -142,6 +142,8 @@ class SelfCheckFlow:
         changed = changed_at(ctx.understanding.text)  # "我是个体户，后来注册成有限公司了": not what it was
         clauses = [a.text for a in ctx.understanding.statements if a.start + len(a.text) > changed]
         _merge(reading, facts_in(self.model, clauses, None, plan), replace=False)
+        if ctx.state.flow == self.name:
+            self._keep_parts(ctx, parts_in(self.model, clauses, None, plan))
         _merge(reading, self._kind_type(ctx), replace=False)
         known = {**(ctx.state.memory.get("facts") or {}), **Draft(ctx.state.slots).profile}
         reading.facts = [self._as_share(f, reading, known, ctx.text) for f in reading.facts]
@@ -402,6 +404,7 @@ class SelfCheckFlow:
         if word == "correction" and not reading.facts:  # "不对，是195万": the last answer it fits
             _merge(reading, self._corrected_answer(ctx, today), replace=True)
         _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
+        self._keep_parts(ctx, parts_in(model, clauses, key, self._allowed(ctx)))
         reading.facts = [self._as_share(f, reading, draft.profile, ctx.text) for f in reading.facts]
         yes_no = None
         figures = word == "correction" and bool(self.extract(self._after_correction(ctx.text), today=today))
@@ -594,6 +597,14 @@ class SelfCheckFlow:
         feedback = [self._take(ctx, reading)[0]] if reading.facts or reading.problems else []
         return [*feedback, Reply(render(T + "parts_missing", affirmed=affirmed, missing=list(yes_no.missing)),
                                  buttons=(Button("是", "是"), Button("否", "否")))]
+
+    def _keep_parts(self, ctx: Context, affirmed: Mapping[str, list[str]]) -> None:
+        """Parts of an item affirmed in passing are kept until the item is asked: only the rest is asked then."""
+        profile = Draft(ctx.state.slots).profile
+        known = ctx.state.slots.setdefault("parts", {}) if affirmed else {}
+        for key, parts in affirmed.items():
+            if key not in profile:
+                known[key] = list(dict.fromkeys([*known.get(key, ()), *parts]))
 
     def _ask_type(self, ctx: Context, kind: str, *, intro: str = "") -> Reply:
         """"我们是建筑公司": not a knock-out by itself; first confirmed against the five listed types."""

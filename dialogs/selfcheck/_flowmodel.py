@@ -50,6 +50,16 @@ class Question:
     share_of: str | None = None  # a percentage of the count of that item ("其中12个大专以上" of the staff)
     share_unit: str | None = None  # the unit of that item's count (人 of the staff, 家 of the firms served)
     topic: str | None = None  # the question intent about this item ("这个怎么算" asked while it is pending)
+    # "小微企业来咨询我们一律免费": a word of each list in one clause states the fact, in either order
+    together: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
+    not_says: tuple[str, ...] = ()  # phrases with a says word that state nothing of it ("挂牌成立" is a founding)
+
+    def states(self, clause: str) -> bool:
+        """The clause states this yes/no fact, or denies it, in passing."""
+        for phrase in self.not_says:
+            clause = clause.replace(phrase, "")
+        return any(w in clause for w in (*self.says, *self.denies)) or \
+            (self.together is not None and self.together.search(clause) is not None)
 
 
 @dataclass(frozen=True)
@@ -223,14 +233,27 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.parts", "应为列表的列表，每项列出一件事的说法")
     parts = tuple(tuple(_strings(p, f"questions.{key}.parts[{i}]")) for i, p in enumerate(raw_parts))
     whole = _whole(entry.get("whole"), key) if parts else None
-    if (says or parts or denies) and indicator.type != "bool":
+    together = _together(entry.get("together"), key)
+    not_says = tuple(_strings(entry.get("not_says", []), f"questions.{key}.not_says", allow_empty=True))
+    if (says or parts or denies or together) and indicator.type != "bool":
         raise KnowledgeError(FLOW_FILE, f"questions.{key}", "says、denies 与 parts 只用于是/否题")
     share_of = entry.get("share_of")
     if share_of is not None and (indicator.type != "percent" or share_of not in ind.all_keys()):
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.share_of", "只用于百分比题，且须是另一个计数项目的键")
     share_unit = ind[share_of].unit if share_of is not None else None
     return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
-                    dict(indicator.choices), says, denies, parts, whole, share_of, share_unit, topic)
+                    dict(indicator.choices), says, denies, parts, whole, share_of, share_unit, topic, together,
+                    not_says)
+
+
+def _together(raw: Any, key: str) -> re.Pattern[str] | None:
+    """``together: [[words…], [words…]]``: a word of each list in one clause, either first."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 2 or any(not isinstance(p, list) for p in raw):
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}.together", "应为两个列表：同一小句中各出现一个词")
+    first, second = ("|".join(map(re.escape, _strings(p, f"questions.{key}.together[{i}]"))) for i, p in enumerate(raw))
+    return re.compile(f"(?:{first}).*?(?:{second})|(?:{second}).*?(?:{first})")
 
 
 def _whole(raw: Any, key: str) -> re.Pattern[str] | None:

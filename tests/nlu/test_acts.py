@@ -122,3 +122,34 @@ def test_each_clause_is_an_act(text: str, kinds: list[str]) -> None:
 
 def test_traditional_characters_are_read_like_simplified_ones() -> None:
     assert read("滿意度80%是怎麼算的").rule_figures()
+
+
+@pytest.mark.parametrize("text", [
+    "我们是中介机构，客户满意度百分之九十五，服务人员十二个人，帮我自测",
+    "我中心为独立事业法人，属中小企业服务机构，2010年挂牌成立，现申请自测",
+    "我单位为事业单位法人，机构类型为科研院所，成立时间为2014年6月，请帮我们自测",
+])
+def test_a_request_to_self_check_after_facts_is_a_command(text: str) -> None:
+    assert "selfcheck_start" in [a.intent for a in read(text).acts]
+
+
+@pytest.mark.parametrize(("text", "own"), [
+    ("九成以上吧", [90]),  # an answer: the user's own figure, at its lower bound
+    ("八成以上", [80]),
+    ("满意度80%以上吗", []),  # a question about the rule
+    ("满意度要80以上", []),
+])
+def test_a_figure_with_yishang_is_the_rules_only_when_asked_or_required(text: str, own: list[float]) -> None:
+    understanding = read(text, asking="satisfaction_pct")
+    rule = {e.start for e in understanding.rule_said}
+    assert [e.value for e in understanding.own_entities if e.start not in rule] == own
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("我们服务人员只有9个人，这个是硬性条件吗", "condition_staff"),
+    ("我们满意度才78%，这个影响大吗", "condition_satisfaction"),
+    ("服务人员9个人，这个够吗", "condition_staff"),
+])
+def test_this_after_a_statement_looks_back_to_the_message_not_the_last_topic(text: str, intent: str) -> None:
+    [question] = read(text, topic="condition_assets", asking="total_assets_wan").questions
+    assert question.intent == intent

@@ -573,3 +573,9 @@ def test_a_founding_in_the_period_that_holds_today_is_today(text: str, matched: 
 @pytest.mark.parametrize(("text", "value"), [("19年", 19), ("运营19年", 19), ("十九年成立", 19), ("两年前期投入", 2)])
 def test_a_number_of_years_stays_a_duration(text: str, value: int) -> None:
     assert [(e.entity, e.value) for e in extract_entities(text, today=TODAY)] == [("duration", value)]
+
+
+@pytest.mark.parametrize(("text", "value", "approx"), [("二十来号人", 20, True), ("三十号人", 30, False)])
+def test_a_head_count_in_hao_ren_is_people_not_a_date(text: str, value: int, approx: bool) -> None:
+    [found] = extract_entities(text)
+    assert (found.entity, found.value, found.unit, found.approx) == ("count", value, "人", approx)
