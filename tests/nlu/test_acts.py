@@ -21,6 +21,9 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     ("培训服务和融资服务分别要求啥", ["function_training", "function_financing"]),
     ("满意度、公益服务比例、学历职称比例各要多少",
      ["condition_satisfaction", "condition_public_welfare", "condition_qualified_staff"]),
+    # official numbering 一、二、 and 有何 ask as much as 1. 2. and 什么
+    ("请问：一、资产总额下限为多少；二、运营年限有何要求；三、需提交哪些申请材料。",
+     ["condition_assets", "condition_years", "materials_overview"]),
 ])
 def test_several_questions_in_one_message_are_each_read(text: str, intents: list[str]) -> None:
     assert [a.intent for a in read(text).questions] == intents
