@@ -313,3 +313,18 @@ def test_a_can_we_on_a_kind_during_the_self_check_is_answered_and_the_form_goes_
     reply = ask(shared_store, user, text, intent).text
     assert "取决于" in reply and CLAUSE in reply and then in reply and "自测正在进行中" not in reply, reply
     assert reply.index(CLAUSE) < reply.index(then)
+
+
+@pytest.mark.parametrize(("text", "says", "never"), [
+    # every figure given with a kind is judged: the failing ones with their gap, the passing ones too
+    ("我们是做检测的技术服务公司 资产八十万 服务人员十五个 满意度百分之九十 行不行",
+     ["就这一项而言", "按您提到的80万元计", "还差20万元", "按您提到的15人计", "按您提到的90%计"], ["贵单位可以申报"]),
+    ("我们是中介机构 资产300万 服务企业45家 能不能申报",
+     ["贵单位可以申报", "以下各项也符合要求", "按您提到的300万元计", "按您提到的45家计"], ["还差"]),
+    ("分公司能报吗 我们资产300万", ["不能申报"], ["以下各项也符合要求"]),  # a kind that cannot apply: moot
+])
+def test_a_can_we_on_a_kind_judges_each_figure_given(shared_store: Store, text: str, says: list[str],
+                                                     never: list[str]) -> None:
+    reply = Assistant(shared_store, clock=lambda: NOW).handle(Incoming("test", f"figures-{text}", text)).text
+    assert all(word in reply for word in says), reply
+    assert not any(word in reply for word in never), reply
