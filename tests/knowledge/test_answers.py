@@ -206,6 +206,16 @@ def test_offline_count_needs_its_own_word(intent: str, question: str, said: str,
     assert [c.key for c in answer.checks] == keys
 
 
+@pytest.mark.parametrize(("intent", "question", "value", "judged"), [
+    ("condition_satisfaction", "满意度要求多少啊 我们才78", 78, True),  # the one item asked: 78 %
+    ("condition_satisfaction", "满意度要求多少 我们服务人员12", 12, False),  # names another item
+    ("conditions_overview", "条件有哪些 我们才78", 78, False),  # several items: no way to tell
+])
+def test_a_bare_figure_is_the_one_item_asked(intent: str, question: str, value: int, judged: bool) -> None:
+    answer = compose(intent, question, [ent("number", value, str(value), question)], date(2026, 11, 26))
+    assert bool(answer.checks) is judged
+
+
 def test_ambiguous_figure_is_not_judged() -> None:
     q = "我们有70%，够吗"
     answer = compose("conditions_overview", q, [ent("percent", 70, "70%", q)], date(2026, 11, 26))

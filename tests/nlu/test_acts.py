@@ -72,6 +72,8 @@ def test_nothing_is_taken_back_without_a_figure_before_and_one_after(text: str) 
     ("培训600人次是线上线下合计吗", [600], []),
     ("运营要满2年吧？我们才1年半", [2], [1.5]),
     ("技术服务3次活动的要求，我们今年做了4次检测推广，没问题吧", [3], [4]),
+    # what the user did (搞了, 去年…) is theirs even when it equals a threshold and no 我们 is said
+    ("去年培训了1200人次，银企对接搞了两次，融资讲座0次，看看哪个功能能算", [], [1200, 2, 0]),
 ])
 def test_the_notices_own_figures_are_told_from_the_users(text: str, rule: list[float], own: list[float]) -> None:
     understanding = read(text)
