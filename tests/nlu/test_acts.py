@@ -24,6 +24,8 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     # official numbering 一、二、 and 有何 ask as much as 1. 2. and 什么
     ("请问：一、资产总额下限为多少；二、运营年限有何要求；三、需提交哪些申请材料。",
      ["condition_assets", "condition_years", "materials_overview"]),
+    # voice input: a can-we run on into the next question, 能不能 not taken for an indefinite 不…什么
+    ("我们是科研院所能不能报要交什么材料", ["who_can_apply", "materials_overview"]),
 ])
 def test_several_questions_in_one_message_are_each_read(text: str, intents: list[str]) -> None:
     assert [a.intent for a in read(text).questions] == intents
