@@ -66,7 +66,7 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     understanding = ctx.understanding
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
-    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _failed(ctx)) \
+    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _judged(ctx)) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
                    rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang,
                    recommender=speaks_for_recommender(ctx.state.memory))
@@ -81,16 +81,16 @@ def answer_question(ctx: Context) -> list[Reply]:
     return [Reply(text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]
 
 
-def _failed(ctx: Context) -> tuple[FigureCheck, ...]:
-    """"我们是刚注册半年的技术服务公司，独立法人，能报吗": the figures of the message that fail another basic
-    condition, for a can-we on a kind, each judged where its words place it."""
+def _judged(ctx: Context) -> tuple[FigureCheck, ...]:
+    """"我们是做检测的技术服务公司，资产八十万，服务人员十五个，行不行": the figures of the message, for a can-we on a
+    kind, each judged against the basic condition its words place it in (those out of range are left out)."""
     figures = () if ctx.parsed.intent not in CAN_APPLY_INTENTS or ctx.understanding.explains_rule \
         else _own_figures(ctx, whole=True)
     if not figures:
         return ()
     checks = compose(CAN_WE_WITH_FIGURES, ctx.text, figures, local_today(ctx), every_figure=True,
                      rule_figures=ctx.understanding.rule_figures(), lang=ctx.parsed.lang).checks
-    return tuple(c for c in checks if c.in_range and not c.passed)
+    return tuple(c for c in checks if c.in_range)
 
 
 def _about_material(ctx: Context, text: str) -> str:

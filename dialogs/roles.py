@@ -145,11 +145,11 @@ def remember_role(memory: dict[str, Any], text: str, lang: str = "zh") -> RoleFo
 
 
 def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = "zh",
-                    failed: tuple[FigureCheck, ...] = ()) -> Answer | None:
+                    checks: tuple[FigureCheck, ...] = ()) -> Answer | None:
     """The answer for this asker or this kind of organisation, in ``lang``, or None when the usual answer of
     ``intent`` applies. Records the role the message states (see ``remember_role``), the organisation of a
-    can-we answer and the step of a recommending body's work answered. ``failed``: the user's own figures that
-    fail another basic condition (see ``can_apply_answer``)."""
+    can-we answer and the step of a recommending body's work answered. ``checks``: the user's own figures judged
+    against the other basic conditions (see ``can_apply_answer``)."""
     found = remember_role(memory, text, lang)
     if intent in CAN_APPLY_INTENTS:
         judgements = judged_kinds(text, memory, lang)
@@ -159,7 +159,7 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
                            or continues_can_we(text, memory)):
             _remember_kind(memory, judgements)
             return can_apply_answer(judgements, intent, recommender=speaks_for_recommender(memory), lang=lang,
-                                    failed=failed)
+                                    checks=checks)
     memory.pop(KIND_KEY, None)
     if _continues_recommending(text, memory) or _asks_how_after(intent, text, memory, lang):
         intent = RECOMMENDING

@@ -120,10 +120,12 @@ def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: I
 
 def _candidates(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLike, *,
                 named: bool = False) -> list[str]:
-    rules = [kb.figure_rules[k] for k in keys if k in kb.figure_rules and _fits(kb.figure_rules[k], ent)]
     around = _clause_around(text, ent)
+    rules = [kb.figure_rules[k] for k in keys if k in kb.figure_rules and _fits(kb.figure_rules[k], ent)
+             and not any(w in around for w in kb.figure_rules[k].unless)]  # 线上300家 is not the offline count
     if named or ent.entity == "number":  # a figure without a unit ("人员12个") counts only next to the item's words
-        rules = _named(rules, around)
+        rules = _named(rules, around) or ([] if named else _the_one_asked(kb, keys, rules, around))
+    rules = [r for r in rules if not r.named_only or r in _named(rules, around)]  # 线下15家, never "服务了20家"
     if len(rules) <= 1:
         return [r.key for r in rules]
     narrowed = _named(rules, around)
@@ -132,6 +134,13 @@ def _candidates(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLi
     if not narrowed and len({kb.thresholds[r.key].minimum for r in rules}) == 1:
         return [r.key for r in rules]
     return []  # ambiguous with different thresholds: better say nothing than judge the wrong item
+
+
+def _the_one_asked(kb: KnowledgeBase, keys: Sequence[str], rules: list[FigureRule], around: str) -> list[FigureRule]:
+    """"满意度要求多少啊 我们才78": a bare figure in a clause that names no item is the one item asked about."""
+    if len(keys) != 1 or len(rules) != 1 or any(w in around for r in kb.figure_rules.values() for w in r.keywords):
+        return []
+    return rules
 
 
 def _names_an_item(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLike) -> bool:

@@ -72,6 +72,8 @@ class FigureRule:
     units: tuple[str, ...] = ()
     scale: float = 1.0
     keywords: tuple[str, ...] = ()
+    named_only: bool = False  # counts only next to its own words (线下15家), never by elimination
+    unless: tuple[str, ...] = ()  # words that rule a figure out for it (线上300家 is not the offline count)
 
 
 @dataclass(frozen=True)

@@ -32,19 +32,29 @@ def _answer(intent: str, body: str, sources: tuple[str, ...], lang: str) -> Answ
 
 def can_apply_answer(judgements: tuple[Judgement, ...], intent: str = "who_can_apply", *, recommender: bool = False,
                      lang: str = "zh", kb: KnowledgeBase | None = None, orgs: OrgData | None = None,
-                     failed: tuple[FigureCheck, ...] = ()) -> Answer:
+                     checks: tuple[FigureCheck, ...] = ()) -> Answer:
     """Yes / no / depends for each organisation judged, with the reason and the clause. ``recommender``: the
-    user speaks for a recommending body (not told to confirm with the recommending body). ``failed``: figures of
-    the user's own organisation that fail another basic condition ("刚注册半年的技术服务公司"): a kind that can
-    apply is then said to fit this clause only, and each failed figure is named with its gap."""
-    if kb is None and orgs is None and not failed:
+    user speaks for a recommending body (not told to confirm with the recommending body). ``checks``: figures of
+    the user's own organisation judged against the other basic conditions ("刚注册半年的技术服务公司，资产八十万"):
+    when one fails, a kind that can apply is said to fit this clause only and each failed figure is named with its
+    gap; the figures that pass are named too."""
+    if kb is None and orgs is None and not checks:
         return _can_apply_cached(judgements, intent, recommender, lang)
     kb, orgs = kb or knowledge_base(), orgs or org_data()
+    failed = _figure_lines(kb, lang, tuple(c for c in checks if not c.passed))
+    passed = _figure_lines(kb, lang, tuple(c for c in checks if c.passed))
+    body = _render(kb, CAN_APPLY_TEMPLATE, lang, judgements=judgements, recommender=recommender, failed=failed,
+                   passed=passed)
+    return _answer(intent, body, tuple(dict.fromkeys((orgs.kinds.clause, *(c.clause for c in checks)))), lang)
+
+
+def _figure_lines(kb: KnowledgeBase, lang: str, checks: tuple[FigureCheck, ...]) -> str:
+    """One line per figure judged ("资产总额：按您提到的80万元计，不满足…"), in ``lang``; empty without figures."""
+    if not checks:
+        return ""
     folder = "answers_en" if lang == "en" else "answers"
     extra = {"en": kb.variables["en"]} if lang == "en" else {}
-    lines = kb.environment.get_template(f"{folder}/_figures.j2").render(checks=failed, **extra).strip()
-    body = _render(kb, CAN_APPLY_TEMPLATE, lang, judgements=judgements, recommender=recommender, failed=lines)
-    return _answer(intent, body, tuple(dict.fromkeys((orgs.kinds.clause, *(c.clause for c in failed)))), lang)
+    return kb.environment.get_template(f"{folder}/_figures.j2").render(checks=checks, **extra).strip()
 
 
 @functools.lru_cache(maxsize=512)

@@ -319,8 +319,16 @@ def _figure_rules(data: Any, thresholds: dict[str, Threshold]) -> dict[str, Figu
             raise KnowledgeError(file, f"{path}.entity", f"应为 {', '.join(ENTITY_KINDS)} 中的一个或多个")
         scale = _num(raw.get("scale", 1), file, f"{path}.scale")
         rules[key] = FigureRule(key=key, entities=entities, units=_strs(raw.get("units"), file, f"{path}.units"),
-                                scale=scale, keywords=_strs(raw.get("keywords"), file, f"{path}.keywords"))
+                                scale=scale, keywords=_strs(raw.get("keywords"), file, f"{path}.keywords"),
+                                named_only=_flag(raw.get("named_only", False), file, f"{path}.named_only"),
+                                unless=_strs(raw.get("unless"), file, f"{path}.unless"))
     return rules
+
+
+def _flag(value: Any, file: str, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise KnowledgeError(file, path, "应为 true 或 false")
+    return value
 
 
 def _answer(intent: str, raw: Any, refs: set[str], rules: dict[str, FigureRule],

@@ -24,6 +24,8 @@ _JI_BLOCKERS = "十好这那没零百千万0-9"  # "20几家" says
 _REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
 _PROCESS = re.compile("流程|步骤|环节|程序|手续")
 _INDEFINITE = re.compile(r"(?:没|没有|不|无)[\u4e00-\u9fff]{0,4}?(?:什么|啥)")
+# 能不能, 是不是, 有没有: asks whatever follows ("能不能报要交什么材料" is no indefinite 不…什么)
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # a figure after these words, before the user speaks of their own case, restates the rule ("满意度要80以上对吧我们…")
 _RULE_BEFORE = re.compile(r"要|须|起码|至少|不低于|不少于|门槛|标准|规定|要求")
 _RULE_AFTER = re.compile(r"^(?:[家人次个%]|人次|万元?)?(?:以上|以下)")  # "80以上", but "大专以上18人" is the user's
@@ -94,7 +96,8 @@ class ActVocabulary:
         if clause.rstrip().endswith(self.question_marks) or bare.endswith(self.question_endings):
             return True
         asked = _INDEFINITE.sub("", bare)  # "没拿过什么奖": 什么 is indefinite after a negation
-        if self.question_words.search(asked) or any(p.search(asked) for p in self.question_patterns):
+        if self.question_words.search(asked) or any(p.search(asked) for p in self.question_patterns) \
+                or _A_NOT_A.search(bare):
             return True
         first = bare.split(maxsplit=1)[0] if bare.isascii() else ""
         words = clause.strip().lower().split()

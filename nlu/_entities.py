@@ -117,7 +117,7 @@ _COUNT_UNITS: tuple[tuple[str, str], ...] = (
 # after 个: things, not people ("本科专业有12个项目")
 _NOT_PERSONS = re.compile(r"(?:服务|中介|合作|技术)?(?:企业|公司|机构|单位|客户|项目|专业|月|方面|领域|部门|网点|证书)")
 _MONEY_UNIT = re.compile(r"\s?(?:元|块钱|块(?![牌地屏板砖田])|圆|rmb)")  # not 两块牌子
-_PERCENT_UNIT = re.compile(r"\s?(?:%|个百分点)")
+_PERCENT_UNIT = re.compile(r"\s?(?:%|个百分点|个点(?![位子儿]))")  # 占比15个点: 15 %, not 3个点位
 _DURATION_UNIT = re.compile(
     rf"\s?(?:(?P<year>年)(?P<half>半)?(?P<more>多|余)?(?:零?(?P<mon>\d{{1,2}}|[{CN_DIGITS}十]{{1,2}})个?月)?"
     r"|(?P<months>个多?月))"

@@ -362,3 +362,18 @@ def test_a_recommender_asking_about_materials_is_not_sent_to_a_recommender(share
     ask(shared_store, user, "我是山南市经信局的", "recommendation")
     reply = ask(shared_store, user, text, intent).replies[-1].text  # what the notice leaves open, not step 3
     assert "向经济和信息化厅确认" in reply and "向推荐单位" not in reply and "建议您联系所在地" not in reply
+
+
+@pytest.mark.parametrize(("text", "says", "never"), [
+    # every figure given with a kind is judged: the failing ones with their gap, the passing ones too
+    ("我们是做检测的技术服务公司 资产八十万 服务人员十五个 满意度百分之九十 行不行",
+     ["就这一项而言", "按您提到的80万元计", "还差20万元", "按您提到的15人计", "按您提到的90%计"], ["贵单位可以申报"]),
+    ("我们是中介机构 资产300万 服务企业45家 能不能申报",
+     ["贵单位可以申报", "以下各项也符合要求", "按您提到的300万元计", "按您提到的45家计"], ["还差"]),
+    ("分公司能报吗 我们资产300万", ["不能申报"], ["以下各项也符合要求"]),  # a kind that cannot apply: moot
+])
+def test_a_can_we_on_a_kind_judges_each_figure_given(shared_store: Store, text: str, says: list[str],
+                                                     never: list[str]) -> None:
+    reply = Assistant(shared_store, clock=lambda: NOW).handle(Incoming("test", f"figures-{text}", text)).text
+    assert all(word in reply for word in says), reply
+    assert not any(word in reply for word in never), reply

@@ -191,6 +191,31 @@ def test_overview_maps_several_figures_by_context() -> None:
     assert "二、申报条件（一）第2项" in answer.sources
 
 
+@pytest.mark.parametrize(("intent", "question", "said", "every", "keys"), [
+    # a figure of served firms is the offline count only when 线下 is said, never by elimination or for 线上
+    ("condition_sme_served", "去年服务了20家企业，够吗", "20家", True, ["smes_served_last_year"]),
+    ("conditions_overview", "上年度服务中小企业47家，行吗", "47家", True, ["smes_served_last_year"]),
+    ("function_info", "我们线下15家，够吗", "15家", False, ["info_offline_smes"]),
+    ("function_info", "线上服务了300家企业，够吗", "300家", False, []),
+    ("function_info", "我们服务了30家企业", "30家", False, []),
+], ids=lambda v: v if isinstance(v, str) and len(v) > 6 else "")
+def test_offline_count_needs_its_own_word(intent: str, question: str, said: str, every: bool,
+                                          keys: list[str]) -> None:
+    answer = compose(intent, question, [ent("count", int(said[:-1]), said, question, "家")], date(2026, 11, 26),
+                     every_figure=every)
+    assert [c.key for c in answer.checks] == keys
+
+
+@pytest.mark.parametrize(("intent", "question", "value", "judged"), [
+    ("condition_satisfaction", "满意度要求多少啊 我们才78", 78, True),  # the one item asked: 78 %
+    ("condition_satisfaction", "满意度要求多少 我们服务人员12", 12, False),  # names another item
+    ("conditions_overview", "条件有哪些 我们才78", 78, False),  # several items: no way to tell
+])
+def test_a_bare_figure_is_the_one_item_asked(intent: str, question: str, value: int, judged: bool) -> None:
+    answer = compose(intent, question, [ent("number", value, str(value), question)], date(2026, 11, 26))
+    assert bool(answer.checks) is judged
+
+
 def test_ambiguous_figure_is_not_judged() -> None:
     q = "我们有70%，够吗"
     answer = compose("conditions_overview", q, [ent("percent", 70, "70%", q)], date(2026, 11, 26))

@@ -21,6 +21,11 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     ("培训服务和融资服务分别要求啥", ["function_training", "function_financing"]),
     ("满意度、公益服务比例、学历职称比例各要多少",
      ["condition_satisfaction", "condition_public_welfare", "condition_qualified_staff"]),
+    # official numbering 一、二、 and 有何 ask as much as 1. 2. and 什么
+    ("请问：一、资产总额下限为多少；二、运营年限有何要求；三、需提交哪些申请材料。",
+     ["condition_assets", "condition_years", "materials_overview"]),
+    # voice input: a can-we run on into the next question, 能不能 not taken for an indefinite 不…什么
+    ("我们是科研院所能不能报要交什么材料", ["who_can_apply", "materials_overview"]),
 ])
 def test_several_questions_in_one_message_are_each_read(text: str, intents: list[str]) -> None:
     assert [a.intent for a in read(text).questions] == intents
@@ -80,6 +85,8 @@ def test_nothing_is_taken_back_without_a_figure_before_and_one_after(text: str) 
     ("培训600人次是线上线下合计吗", [600], []),
     ("运营要满2年吧？我们才1年半", [2], [1.5]),
     ("技术服务3次活动的要求，我们今年做了4次检测推广，没问题吧", [3], [4]),
+    # what the user did (搞了, 去年…) is theirs even when it equals a threshold and no 我们 is said
+    ("去年培训了1200人次，银企对接搞了两次，融资讲座0次，看看哪个功能能算", [], [1200, 2, 0]),
 ])
 def test_the_notices_own_figures_are_told_from_the_users(text: str, rule: list[float], own: list[float]) -> None:
     understanding = read(text)

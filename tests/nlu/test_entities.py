@@ -74,6 +74,9 @@ CASES: list[tuple[str, str, float | int | str, str, str | None]] = [
     ("成立於2019年3月", "date", "2019-03-31", "2019年3月", None),
     ("運營兩年半", "duration", 2.5, "兩年半", None),
     ("服務人員９個人", "count", 9, "９個人", "人"),
+    # 个点 is a percentage ("占比15个点"), not a count of places
+    ("公益服务占比15个点", "percent", 15, "15个点", None),
+    ("满意度九十个点", "percent", 90, "九十个点", None),
 ]
 
 
