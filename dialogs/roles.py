@@ -27,7 +27,7 @@ from knowledge import (
     role_answer,
     step_answer,
 )
-from nlu import FALLBACK_INTENT, Act, detect_language, vocabulary
+from nlu import FALLBACK_INTENT, Act, detect_language, parse, vocabulary
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "changed_at",
            "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
@@ -60,8 +60,7 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
         return (act,)
     lang = detect_language(text)
     kinds = org_data().kinds
-    bare = act.intent not in CAN_APPLY_INTENTS and (kinds.bare_can_we(act.text, lang) or (
-        act.intent == FALLBACK_INTENT and kinds.ends_can_we(act.text, lang)) or (  # "企业内设的研发中心能报吗"
+    bare = act.intent not in CAN_APPLY_INTENTS and (kinds.bare_can_we(act.text, lang) or _describes_kind(act, lang) or (
         kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
     asked = bare or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
@@ -130,6 +129,18 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
         return judgements
     separator = ", " if lang == "en" else "，"
     return tuple(replace(j, word=previous) for j in kinds.judge(f"{previous}{separator}{text}", lang))
+
+
+def _describes_kind(act: Act, lang: str) -> bool:
+    """A can-we on a kind described before it ("企业内设的研发中心能报吗"), read as out of scope or as a question on
+    a condition its name happens to hold ("街道办下属的中小企业服务中心能报吗": 中小企业服务): without the kinds' names
+    it is still a can-we (or nothing)."""
+    kinds = org_data().kinds
+    if not kinds.ends_can_we(act.text, lang):
+        return False
+    if act.intent == FALLBACK_INTENT:
+        return True
+    return parse(kinds.without_kinds(act.text, lang)).intent in (*CAN_APPLY_INTENTS, "selfcheck_start", FALLBACK_INTENT)
 
 
 def _recommends_another(text: str, memory: dict[str, Any], lang: str) -> bool:

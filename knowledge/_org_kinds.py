@@ -178,6 +178,14 @@ class KindData:
         rest = words.unreferred(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
         return rest.strip(_PUNCTUATION).lstrip("那")
 
+    def without_kinds(self, clause: str, lang: str = "zh") -> str:
+        """The clause with the kinds it names left out ("街道办下属的中小企业服务中心能报吗" → "下属的能报吗")."""
+        words = self.words(lang)
+        rest = words.corrected(clause)
+        for word, start, _ in reversed(_named(words, rest)):
+            rest = rest[:start] + rest[start + len(word):]
+        return rest
+
     def ends_can_we(self, clause: str, lang: str = "zh") -> bool:
         """The clause names a kind and ends with a bare can-we, whatever describes the kind before it ("企业内设的
         研发中心能报吗")."""

@@ -233,8 +233,9 @@ def test_a_what_if_after_another_topic_is_not_judged_on_the_old_kind(shared_stor
     # about the user's own organisation: the verdict, then the self-check goes through the rest
     ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "material_license",
      ["贵单位可以申报", "已记录：机构类型：技术服务机构"]),
-    # a kind described before the can-we, read as out of scope
+    # a kind described before the can-we, read as out of scope or as a condition its name holds (中小企业服务)
     ("企业内设的研发中心能报吗", FALLBACK, ["不能申报"]),
+    ("街道办下属的中小企业服务中心能报吗", "condition_sme_served", ["中小企业服务中心能否申报", "独立法人"]),
 ])
 def test_a_bare_can_we_naming_a_kind_gets_its_verdict_whatever_the_nlu_read(shared_store: Store, text: str,
                                                                            intent: str, says: list[str]) -> None:
@@ -267,6 +268,12 @@ def test_a_can_we_said_before_a_clause_without_marks_is_still_asked(shared_store
     """Voice input: "…能报吗 独立登记的" is a can-we with a fact after it, not a mere statement."""
     text = ask(shared_store, "voice", "基金会下面设立的研究院能报吗 独立登记的", "who_can_apply").text
     assert "研究院可以申报" in text and CLAUSE in text, text
+
+
+def test_a_condition_asked_of_a_kind_keeps_its_own_answer(shared_store: Store) -> None:
+    """"没有场所的民非能报吗" asks about the premises condition, not (only) about the kind."""
+    text = ask(shared_store, "premises-kind", "没有场所的民非能报吗", "condition_premises").text
+    assert "民非能否申报" not in text, text
 
 
 def test_a_recommender_walks_its_own_steps_then_the_review(shared_store: Store) -> None:
