@@ -28,7 +28,7 @@ from knowledge import (
     role_answer,
     step_answer,
 )
-from nlu import FALLBACK_INTENT, Act, detect_language, vocabulary
+from nlu import FALLBACK_INTENT, Act, detect_language, parse, vocabulary
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "changed_at",
            "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
@@ -40,6 +40,7 @@ _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|\bwhat if\b|\bsuppos(
 ROLE_KEY = "role"
 _THEN = re.compile(r"\s*(?:然后|接着|再然后|接下来|之后)")  # "然后要附什么": asks for the step it names
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
+_CLAUSES = re.compile(r"[^。！？!?；;，,\s]+[。！？!?；;，,]?")  # "…研究院能报吗 独立登记的": voice input, no marks
 TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
 KIND_KEY = "kind"  # the organisation of the last can-we answer ("律所"), for a what-if follow-up
 STEP_KEY = "recommend_step"  # the step of its own work a recommending body was last told about (1-based)
@@ -61,7 +62,9 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
     if act.kind != "question":
         return (act,)
     lang = detect_language(text)
-    bare = act.intent not in CAN_APPLY_INTENTS and org_data().kinds.bare_can_we(act.text, lang)
+    kinds = org_data().kinds
+    bare = act.intent not in CAN_APPLY_INTENTS and (kinds.bare_can_we(act.text, lang) or _describes_kind(act, lang) or (
+        kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
     asked = bare or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
         return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too
@@ -119,7 +122,7 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
     that names no kind but says whether it is a legal person ("我们是有限责任的，能报吗"), is about the organisation
     of that answer, with the new facts ("律所" + "合伙制" → not a legal person)."""
     kinds = org_data().kinds
-    judgements = kinds.judge(text, lang)
+    judgements = _not_ours(kinds.judge(text, lang), text, memory, lang)
     previous = memory.get(KIND_KEY)
     if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in CAN_APPLY_INTENTS:
         return judgements
@@ -129,6 +132,43 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
         return judgements
     separator = ", " if lang == "en" else "，"
     return tuple(replace(j, word=previous) for j in kinds.judge(f"{previous}{separator}{text}", lang))
+
+
+def _describes_kind(act: Act, lang: str) -> bool:
+    """A can-we on a kind described before it ("企业内设的研发中心能报吗"), read as out of scope or as a question on
+    a condition its name happens to hold ("街道办下属的中小企业服务中心能报吗": 中小企业服务): without the kinds' names
+    it is still a can-we (or nothing)."""
+    kinds = org_data().kinds
+    if not kinds.ends_can_we(act.text, lang):
+        return False
+    if act.intent == FALLBACK_INTENT:
+        return True
+    return parse(kinds.without_kinds(act.text, lang)).intent in (*CAN_APPLY_INTENTS, "selfcheck_start", FALLBACK_INTENT)
+
+
+def _recommends_another(text: str, memory: dict[str, Any], lang: str) -> bool:
+    """A recommending body (stated in the message or remembered) asks about an organisation other than itself
+    ("辖区有家个体户想申报 能推荐吗"; not "我们管委会能推荐吗")."""
+    roles = org_data().roles
+    found = roles.find(text, lang)
+    role = found.role if found is not None and found.stated else roles.roles.get(memory.get(ROLE_KEY) or "")
+    if role is None or not role.recommender:
+        return False
+    spoken = found.word if found is not None else ""
+    return any(j.word not in spoken for j in org_data().kinds.judge(text, lang))
+
+
+def _not_ours(judgements: tuple[Judgement, ...], text: str, memory: dict[str, Any],
+              lang: str) -> tuple[Judgement, ...]:
+    """A body that is no applicant (a 经信局, a 管委会: stated in the message or remembered) asks about an
+    organisation in its area, not about its own ("我们是那曲市经信局 有家分公司想报 能推荐吗")."""
+    if not any(j.own for j in judgements):
+        return judgements
+    found = org_data().roles.find(text, lang)
+    role = found.role if found is not None and found.stated else org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
+    if role is None or role.applicant:
+        return judgements
+    return tuple(replace(j, own=False) for j in judgements)
 
 
 def names_kind(text: str) -> bool:
@@ -306,8 +346,9 @@ def _asks_how_after(intent: str, text: str, memory: dict[str, Any], lang: str) -
 
 
 def _asks(text: str) -> bool:
-    """Some sentence of ``text`` is a question ("事业单位可以报不？我们是市里的生产力促进中心")."""
-    return any(vocabulary().asks(sentence) for sentence in _SENTENCES.findall(text))
+    """Some clause of ``text`` is a question ("事业单位可以报不？我们是市里的生产力促进中心"; voice input without
+    marks, "…研究院能报吗 独立登记的")."""
+    return any(vocabulary().asks(clause) for clause in _CLAUSES.findall(text))
 
 
 def _speaker(intent: str, found: RoleFound | None, memory: dict[str, Any]) -> RoleFound | None:

@@ -33,7 +33,8 @@ _MEASURES = ("个",)  # a word that begins with a measure word: after a number i
 _NUMERALS = "0123456789０１２３４５６７８９零一二三四五六七八九十百千万两几多"
 HEADS = ("first", "last")
 # what comes right before a unit the organisation has, not is ("我们在日喀则还有个分公司", "下设两个办事处")
-_OWNS = re.compile(r"(?:有|开了|开有|设了|设有|设立了|成立了|下设|旗下)"
+# (not the 有 of 国有, 所有, 具有, 有限公司)
+_OWNS = re.compile(r"(?:(?<![国所私公具拥])有(?!限)|开了|开有|设了|设有|设立了|成立了|下设|旗下)"
                    r"(?:[一两几]?[个家所处]|一些|多个|多家)?[\u4e00-\u9fff]{0,4}$")
 
 
@@ -111,6 +112,7 @@ class KindWords:
     coordinators: Phrases  # 和、还是: the kinds named are asked about one by one
     ours: Phrases  # 我们: the user speaks of their own organisation
     alone: Phrases  # 行不行, 能不能申报: a clause of only these (and kinds) asks whether the kind named can apply
+    recommend: Phrases  # 能推荐吗: the same, asked by a recommending body of an organisation in its area
     asked_of: Phrases  # 这个示范平台: what a can-we applies for, said after it ("能不能申报这个示范平台")
     head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
     english: bool = False
@@ -160,12 +162,38 @@ class KindData:
 
     def bare_can_we(self, clause: str, lang: str = "zh") -> bool:
         """The clause, the kinds it names aside, is a bare can-we: "能不能申报", "办事处行不行", "branch office ok?"."""
+        return self.words(lang).alone.equals(self._rest(clause, lang))
+
+    def asks_to_recommend(self, clause: str, lang: str = "zh") -> bool:
+        """The clause, the kinds it names aside, asks whether it can be recommended: "能推荐吗", "can we recommend
+        it"."""
+        return self.words(lang).recommend.equals(self._rest(clause, lang))
+
+    def _rest(self, clause: str, lang: str) -> str:
+        """The clause without the kinds it names, what it applies for and a word referring to the kind."""
         words = self.words(lang)
         rest = words.corrected(clause)
         for word, start, _ in reversed(_named(words, rest)):
             rest = rest[:start] + " " + rest[start + len(word):]
         rest = words.unreferred(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
-        return words.alone.equals(rest.strip(_PUNCTUATION).lstrip("那"))
+        return rest.strip(_PUNCTUATION).lstrip("那")
+
+    def without_kinds(self, clause: str, lang: str = "zh") -> str:
+        """The clause with the kinds it names left out ("街道办下属的中小企业服务中心能报吗" → "下属的能报吗")."""
+        words = self.words(lang)
+        rest = words.corrected(clause)
+        for word, start, _ in reversed(_named(words, rest)):
+            rest = rest[:start] + rest[start + len(word):]
+        return rest
+
+    def ends_can_we(self, clause: str, lang: str = "zh") -> bool:
+        """The clause names a kind and ends with a bare can-we, whatever describes the kind before it ("企业内设的
+        研发中心能报吗")."""
+        words = self.words(lang)
+        rest = words.corrected(clause)
+        if not _named(words, rest):
+            return False
+        return words.alone.ends(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
 
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
         """One judgement per organisation the message asks about (none when it names no kind)."""
@@ -218,7 +246,7 @@ def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judge
     legal = words.legal(text)
     if legal is None and any(k.legal_person for k in others):
         legal = True
-    blocker = next((k for k in others if k.verdict == "cannot"), None)
+    blocker = next((k for k in others if k.no_legal), None)  # not a 管委会: a company under it is a legal person
     if legal is False and (kind.listed or (blocker is None and kind.verdict != "cannot")):
         return Judgement(word, kind, "cannot", "legal_no")  # "律所…我们是个人所": the firm, not a 个人
     if blocker is not None:
@@ -290,6 +318,7 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      deny=phrases(legal.get("deny"), "legal_person.deny"),
                      coordinators=phrases(top.get("coordinators"), "coordinators"),
                      ours=phrases(top.get("ours"), "ours"), alone=phrases(top.get("alone"), "alone"),
+                     recommend=phrases(top.get("recommend_alone"), "recommend_alone"),
                      asked_of=phrases(top.get("asked_of"), "asked_of"),
                      head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")),
                      became=_optional(top, "became", at), refers=_optional(top, "refers", at))

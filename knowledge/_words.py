@@ -138,6 +138,13 @@ class Phrases:
         """``text`` begins with one of the words."""
         return self._pad(text).startswith(self._padded) if self.english else text.startswith(self.words)
 
+    def ends(self, text: str) -> bool:
+        """``text`` ends with one of the words (spaces aside)."""
+        if self.english:
+            padded = self._pad(text)
+            return any(padded.endswith(form) for form in self._padded)
+        return text.strip().endswith(self.words)
+
     def equals(self, text: str) -> bool:
         """``text`` is one of the words (spaces aside)."""
         return " ".join(english_words(text)) in self._forms if self.english else text.strip() in self.words

@@ -233,12 +233,47 @@ def test_a_what_if_after_another_topic_is_not_judged_on_the_old_kind(shared_stor
     # about the user's own organisation: the verdict, then the self-check goes through the rest
     ("我们是民非，做技术服务的，有法人登记证书，能不能申报", "material_license",
      ["贵单位可以申报", "已记录：机构类型：技术服务机构"]),
+    # a kind described before the can-we, read as out of scope or as a condition its name holds (中小企业服务)
+    ("企业内设的研发中心能报吗", FALLBACK, ["不能申报"]),
+    ("街道办下属的中小企业服务中心能报吗", "condition_sme_served", ["中小企业服务中心能否申报", "独立法人"]),
 ])
 def test_a_bare_can_we_naming_a_kind_gets_its_verdict_whatever_the_nlu_read(shared_store: Store, text: str,
                                                                            intent: str, says: list[str]) -> None:
     turn = ask(shared_store, f"bare-{text}", text, intent)
     assert all(word in turn.text for word in says) and CLAUSE in turn.text, turn.text
     assert "第2项材料" not in turn.text
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("我们是那曲市经信局 有家外地公司的分公司想报 能推荐吗", ["分公司不能申报"]),
+    ("我是日喀则市经信局的，辖区有家个体户想申报 能推荐吗", ["个体户不能申报"]),
+    ("我们是高新区管委会，园区里有个事业单位性质的孵化中心想申报，这种可以推荐不", ["取决于"]),
+])
+def test_a_recommender_asking_about_an_organisation_in_its_area_gets_its_verdict(shared_store: Store, text: str,
+                                                                                says: list[str]) -> None:
+    """Not "贵单位" (the organisation is not the body's own), not told to confirm with a recommending body, and
+    no self-check started for it."""
+    turn = ask(shared_store, f"area-{text}", text, "recommendation")
+    assert all(word in turn.text for word in says) and CLAUSE in turn.text, turn.text
+    assert "贵单位" not in turn.text and "向推荐单位" not in turn.text and "开始申报条件自测" not in turn.text
+
+
+@pytest.mark.parametrize("text", ["我们管委会能推荐吗", "我们是拉萨市经信局，能推荐吗"])
+def test_a_recommender_asking_whether_it_can_recommend_is_not_judged_as_a_kind(shared_store: Store, text: str) -> None:
+    text_of_reply = ask(shared_store, f"self-{text}", text, "recommendation").text
+    assert "不能申报" not in text_of_reply and "测评" in text_of_reply, text_of_reply
+
+
+def test_a_can_we_said_before_a_clause_without_marks_is_still_asked(shared_store: Store) -> None:
+    """Voice input: "…能报吗 独立登记的" is a can-we with a fact after it, not a mere statement."""
+    text = ask(shared_store, "voice", "基金会下面设立的研究院能报吗 独立登记的", "who_can_apply").text
+    assert "研究院可以申报" in text and CLAUSE in text, text
+
+
+def test_a_condition_asked_of_a_kind_keeps_its_own_answer(shared_store: Store) -> None:
+    """"没有场所的民非能报吗" asks about the premises condition, not (only) about the kind."""
+    text = ask(shared_store, "premises-kind", "没有场所的民非能报吗", "condition_premises").text
+    assert "民非能否申报" not in text, text
 
 
 def test_a_recommender_walks_its_own_steps_then_the_review(shared_store: Store) -> None:

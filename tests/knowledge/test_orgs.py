@@ -103,6 +103,19 @@ def judge(text: str) -> tuple[Judgement, ...]:
     # setting up a company: a legal person whose type decides, named by its label, not by the phrase
     ("那要是注册一家公司呢", "new_company", "depends"),
     ("办事处改成公司能报吗", "new_company", "depends"),
+    # the 有 of 国有 / 有限公司 is no "has": the 分公司 is asked about
+    ("国有企业的分公司能报吗", "branch", "cannot"),
+    ("有限公司的分公司能不能报", "branch", "cannot"),
+    # a body that is no applicant for its type (管委会, 街道办) does not rule out a unit under it
+    ("园区管委会下属的平台公司能报吗", "internet_platform", "depends"),
+    ("街道办下属的中小企业服务中心能报吗", "sme_service", "depends"),
+    # units inside another and the words of certificates
+    ("我们是高校的二级学院 能报吗", "internal_unit", "cannot"),
+    ("企业内设的研发中心能报吗", "research", "cannot"),
+    ("我们是市场监管局下属的检验所 事业单位 有法人证 能不能报", "tech_service", "can"),
+    ("那孙公司呢", "subsidiary", "can"),
+    ("咱们是县里的科技服务中心 事业编的", "tech_service", "depends"),
+    ("我们是全额拨款的事业单位 做中小企业服务的 有法人证书", "sme_service", "can"),
 ])
 def test_the_organisation_asked_about_and_its_verdict_first(text: str, kind: str, verdict: str) -> None:
     (found,) = judge(text)
@@ -166,7 +179,9 @@ def test_no_kind_in_a_general_question(text: str) -> None:
     assert judge(text) == ()
 
 
-@pytest.mark.parametrize(("text", "word"), [("事业单为能报吗", "事业单位"), ("分工司可以吗", "分公司")])
+@pytest.mark.parametrize(("text", "word"), [
+    ("事业单为能报吗", "事业单位"), ("分工司可以吗", "分公司"), ("民飞能报吗", "民非"),  # 民飞: voice input
+])
 def test_a_common_misspelling_is_read_and_answered_as_the_right_word(text: str, word: str) -> None:
     (found,) = judge(text)
     assert found.word == word and can_apply_answer((found,)).text.startswith(word)
@@ -192,6 +207,31 @@ def test_a_common_misspelling_is_read_and_answered_as_the_right_word(text: str, 
 ])
 def test_a_bare_can_we_clause(clause: str, lang: str, bare: bool) -> None:
     assert org_data().kinds.bare_can_we(clause, lang) is bare
+
+
+@pytest.mark.parametrize(("clause", "lang", "asks"), [
+    ("能推荐吗", "zh", True),
+    ("分公司可以推荐不", "zh", True),
+    ("那个能不能推荐", "zh", True),
+    ("推荐表怎么填", "zh", False),
+    ("能报吗", "zh", False),  # a can-we of the applicant's own (alone), not a recommender's
+    ("can we recommend it", "en", True),
+])
+def test_a_recommenders_bare_can_we(clause: str, lang: str, asks: bool) -> None:
+    assert org_data().kinds.asks_to_recommend(clause, lang) is asks
+
+
+@pytest.mark.parametrize(("clause", "lang", "ends"), [
+    ("企业内设的研发中心能报吗", "zh", True),
+    ("街道办下属的中小企业服务中心能报吗？", "zh", True),
+    ("我们是事业单位 检验检测中心 这种能报吧", "zh", True),
+    ("研发中心的人员算不算服务人员", "zh", False),
+    ("内设的能报吗", "zh", False),  # no kind named
+    ("can a branch office of a state-owned company apply", "en", False),
+    ("a testing centre inside a hospital, is it ok", "en", True),
+])
+def test_a_clause_naming_a_kind_and_ending_in_a_bare_can_we(clause: str, lang: str, ends: bool) -> None:
+    assert org_data().kinds.ends_can_we(clause, lang) is ends
 
 
 @pytest.mark.parametrize("key", sorted(org_data().kinds.kinds))
