@@ -63,9 +63,13 @@ class WordList:
 
     def found_in(self, text: str) -> str | None:
         """The longest Chinese word of the list that matches ``text`` (already cleaned), or None."""
+        if self.match == "exact":
+            return text if text in self._chinese_set else None
+        if self.match == "prefix" and not text.startswith(self._chinese):
+            return None  # one test for the whole list; the loop below picks the longest word
+        if self.match == "contains" and (self._chinese_any is None or not self._chinese_any.search(text)):
+            return None
         for word in self._chinese:
-            if self.match == "exact" and text == word:
-                return word
             if self.match == "prefix" and text.startswith(word):
                 return word
             if self.match == "contains" and word in text:
@@ -82,6 +86,14 @@ class WordList:
     @functools.cached_property
     def _chinese(self) -> tuple[str, ...]:
         return tuple(sorted((w for w in self.words if not _LATIN.search(w)), key=len, reverse=True))
+
+    @functools.cached_property
+    def _chinese_set(self) -> frozenset[str]:
+        return frozenset(self._chinese)
+
+    @functools.cached_property
+    def _chinese_any(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(re.escape, self._chinese))) if self._chinese else None
 
     @functools.cached_property
     def _english(self) -> re.Pattern[str] | None:
@@ -134,7 +146,7 @@ class FlowModel:
     def word(self, name: str, text: str) -> str | None:
         """The control word ``name`` in ``text`` (traditional characters read as simplified: 剛才說過了)."""
         words = self.vocabulary[name]
-        return words.found_in(clean(simplified(text))) or words.found_in_english(text)
+        return words.found_in(_cleaned(text)) or words.found_in_english(text)
 
     def function_name(self, key: str) -> str:
         fn = self.indicators.function(key)
@@ -145,6 +157,11 @@ class FlowModel:
 def simplified(text: str) -> str:
     """Traditional → simplified, full-width → half-width (the same length), once per text."""
     return normalize(text) if not text.isascii() else text
+
+
+@functools.lru_cache(maxsize=2048)
+def _cleaned(text: str) -> str:
+    return clean(simplified(text))
 
 
 def clean(text: str) -> str:
