@@ -97,14 +97,10 @@ def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], kn
         return YesNo(all(polarity(model, c, question) for c in stated))
     if bare is not None:
         return YesNo(bare)
-    if any(_speaks_of(q, c) for q in model.questions.values() if q.key != question.key for c in clauses):
+    others = model.other_items_words[question.key]  # states another item's fact, or names it ("资产是150万")
+    if any(others.search(c) for c in clauses):
         return YesNo(None, addressed=False)  # "对小微企业打八折" to the management-system item
     return YesNo(read_bool(model, clauses[0]) if clauses else None)
-
-
-def _speaks_of(question: Question, clause: str) -> bool:
-    """The clause is about that item: it states its fact, or names it next to a figure ("资产是150万")."""
-    return _mentions(question.says, clause) or _mentions(question.keywords, clause)
 
 
 def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = ()) -> YesNo | None:
