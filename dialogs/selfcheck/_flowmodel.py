@@ -133,6 +133,10 @@ class FlowModel:
 
     def full_plan(self) -> tuple[str, ...]:
         """Every question that can be asked (as if every function were offered)."""
+        return self._full_plan
+
+    @functools.cached_property
+    def _full_plan(self) -> tuple[str, ...]:
         return self.plan([fn.key for fn in self.indicators.functions])
 
     @functools.cached_property
