@@ -25,6 +25,7 @@ from bot._reminders import outbox_route, reminder_dispatch_task
 from bot.http import create_app
 from bot.telegram import TelegramService, TelegramSettings
 from dialogs import Assistant, Store
+from knowledge._templates import compile_templates
 from knowledge.errors import ConfigError
 from nlu import ParseResult, get_engine
 
@@ -91,6 +92,7 @@ async def _start(options: ServeOptions) -> _Running:
     assistant = Assistant(store, parser=options.parser) if options.parser else Assistant(store)
     runner = CoreRunner(assistant)
     await _warm_up_nlu(runner, options)
+    await _warm_up_templates(runner)
     tg = options.telegram
     telegram = TelegramService(runner, tg) if tg else None
     webhook = telegram is not None and tg is not None and bool(tg.webhook_url)
@@ -121,6 +123,14 @@ async def _warm_up_nlu(runner: CoreRunner, options: ServeOptions) -> None:
         log.info("NLU engine: %s", engine.name)
     except Exception:
         log.exception("the NLU engine could not be loaded; /health answers 503")
+
+
+async def _warm_up_templates(runner: CoreRunner) -> None:
+    """Compile the reply templates at start, so that no turn pays for a template's first use."""
+    try:
+        await runner.call(compile_templates)
+    except Exception:
+        log.exception("a reply template could not be compiled; the replies that use it fail when rendered")
 
 
 async def _start_telegram(telegram: TelegramService) -> None:

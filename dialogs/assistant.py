@@ -54,7 +54,8 @@ def reported_engine(parsed: ParseResult) -> str:
 
 def clean_text(text: str) -> str:
     """Drop control characters (keep newlines), normalise width (NFKC keeps Chinese as it is)."""
-    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    kept = text if text.isprintable() else \
+        "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return kept.strip()
 
 

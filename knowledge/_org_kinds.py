@@ -5,6 +5,7 @@ English words and wording of each kind are next to the Chinese ones (``en:``).""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -140,6 +141,8 @@ class KindWords:
             clause = _ARTICLES.sub(" ", clause)
             return re.sub(rf"^\s*(?:{'|'.join(map(re.escape, self.refers))})\b", " ", clause, flags=re.I) \
                 if self.refers else clause
+        if not clause.startswith(self.refers):  # one test for all the words (most clauses refer to nothing)
+            return clause
         return next((clause[len(w):] for w in self.refers if clause.startswith(w)), clause)
 
     def changed_at(self, text: str) -> int:
@@ -147,7 +150,13 @@ class KindWords:
         if self.english:
             found = (m.start() for w in self.became for m in re.finditer(rf"\b{re.escape(w)}\b", text, re.I))
             return max(found, default=-1)
+        if self._became is None or self._became.search(text) is None:  # most messages say no change
+            return -1
         return max((text.rfind(w) for w in self.became), default=-1)
+
+    @functools.cached_property
+    def _became(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(re.escape, self.became))) if self.became else None
 
 
 @dataclass(frozen=True)

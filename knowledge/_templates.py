@@ -33,6 +33,16 @@ def make_environment(templates_dir: Path) -> Environment:
     return env
 
 
+def compile_templates() -> int:
+    """Compile every reply template now (``shenbao serve`` does it at start, so that no turn pays for a template's
+    first use); returns how many there are."""
+    env = environment()
+    names = env.list_templates(extensions=("j2", "html"))
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 def format_number(value: Any) -> str:
     """120.0 -> "120", 1.5 -> "1.5", 1200000 -> "1200000" (no exponent, no trailing zeros)."""
     if isinstance(value, bool) or not isinstance(value, int | float):

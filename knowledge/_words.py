@@ -122,6 +122,7 @@ class Phrases:
             self._padded = tuple(f" {form} " for form in self._forms)
         else:
             self._forms = tuple(sorted(words, key=len, reverse=True))  # longest first, for removed_from
+            self._any = re.compile("|".join(map(re.escape, self._forms)) or "(?!)")  # any_in in one search
 
     @staticmethod
     def _pad(text: str) -> str:
@@ -130,7 +131,7 @@ class Phrases:
     def any_in(self, text: str) -> bool:
         """One of the words is in ``text``."""
         if not self.english:
-            return any(w in text for w in self.words)
+            return self._any.search(text) is not None
         padded = self._pad(text)
         return any(form in padded for form in self._padded)
 

@@ -137,17 +137,17 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     original, text = text, normalize(text)  # 滿意度 reads as 满意度; the same length keeps the offsets
     clauses = _clauses(text, vocab)
     acts: list[Act] = []
-    clauses = [replace(c, question=False) if c.question and vocab.request(c.text) else c for c in clauses]
-    for clause in clauses:  # "…成立八年了想测一下能不能报": a request, with the facts said before it
-        entities = tuple(e for e in parsed.entities if clause.start <= e.start < clause.start + len(clause.text))
-        if clause.question:
+    requests = [vocab.request(c.text) for c in clauses]
+    clauses = [replace(c, question=False) if c.question and request else c for c, request in zip(clauses, requests,
+                                                                                                  strict=True)]
+    for clause, request in zip(clauses, requests, strict=True):  # "…成立八年了想测一下能不能报": a request, with
+        if clause.question:  # the facts said before it
             continue
+        entities = tuple(e for e in parsed.entities if clause.start <= e.start < clause.start + len(clause.text))
         acts.append(_statement(clause, entities, vocab))
-        request = vocab.request(clause.text)
         if request is not None:  # "我们是分公司，想测一下": a fact and a command
             acts.append(Act("command", clause.text, clause.start, request, 1.0))
-    acts += [replace(a, own=vocab.own(a.text), meaning=vocab.means(a.text), states_rule=vocab.states_rule(a.text))
-             for a in _question_acts(text, clauses, parsed, parse, context, vocab)]
+    acts += [_marked(a, vocab) for a in _question_acts(text, clauses, parsed, parse, context, vocab)]
     implied = _implied_question(acts, parsed, context, vocab)
     if implied is not None:
         acts.append(implied)
@@ -156,6 +156,14 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     rule_said = tuple(e for c in clauses for e in parsed.entities if c.start <= e.start < c.start + len(c.text)
                       and vocab.rule_part(c.text, e.start - c.start, e.end - c.start, asked=c.question))
     return Understanding(original, parsed, tuple(acts), rule_said)
+
+
+def _marked(act: Act, vocab: ActVocabulary) -> Act:
+    """The question act with what its clause says of the user's case and of the rule."""
+    own, meaning, states_rule = vocab.own(act.text), vocab.means(act.text), vocab.states_rule(act.text)
+    if (own, meaning, states_rule) == (act.own, act.meaning, act.states_rule):
+        return act  # the same values: no copy
+    return replace(act, own=own, meaning=meaning, states_rule=states_rule)
 
 
 # what may follow a bare number that takes the rule's unit: a bare 个 and the end of the clause, or a particle
@@ -202,11 +210,14 @@ def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
     for number, (s_start, sentence) in enumerate(_pieces(text, 0, vocab.sentence_end)):
         question_sentence = sentence.rstrip().endswith(vocab.question_marks)
         for start, piece in _pieces(sentence, s_start, vocab.separator):
-            for sub_start, sub in _pieces(piece, start, vocab.run_on) if vocab.asks(piece) else [(start, piece)]:
+            piece_asks = vocab.asks(piece)
+            for sub_start, sub in _pieces(piece, start, vocab.run_on) if piece_asks else [(start, piece)]:
                 body = sub.strip()
                 if not body:
                     continue
-                asks = vocab.asks(body) or (question_sentence and _last_piece(sentence, sub))
+                # asks() reads the clause without its surrounding spaces: a piece not cut is asked as it is
+                said_asks = piece_asks if sub == piece else vocab.asks(body)
+                asks = said_asks or (question_sentence and _last_piece(sentence, sub))
                 out.append(_Clause(body, sub_start + sub.index(body), number, asks))
     return out
 
@@ -252,8 +263,8 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
         if listed:
             return listed
         conjoined = _conjoined(text, questions[0], parsed, parse, vocab)
-        single = _single_question(text, questions[0], parsed, parse, context, vocab, alone=len(clauses) > 1)
-        return conjoined or [single]
+        return conjoined or [_single_question(text, questions[0], parsed, parse, context, vocab,
+                                              alone=len(clauses) > 1)]
     acts: list[Act] = []
     topic = context.topic
     for clause in questions:
@@ -274,7 +285,7 @@ def _single_question(text: str, clause: _Clause, parsed: ParseResult, parse: Par
     entities = _clause_entities(parsed, clause)
     about_rule = vocab.about_rule(clause.text, text)
     topic = _said_topic(clause, parsed, vocab) or context.topic
-    followup = _followup(clause.text, topic, parse, vocab, _clause_entities(parsed, clause))
+    followup = _followup(clause.text, topic, parse, vocab, entities)
     if followup is not None:
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities, about_rule=about_rule,
@@ -308,7 +319,7 @@ def _said_topic(clause: _Clause, parsed: ParseResult, vocab: ActVocabulary) -> s
 def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, topic: str | None,
                   vocab: ActVocabulary) -> Act | None:
     entities = _clause_entities(parsed, clause)
-    followup = _followup(clause.text, topic, parse, vocab, _clause_entities(parsed, clause))
+    followup = _followup(clause.text, topic, parse, vocab, entities)
     if followup is not None:
         intent, confidence, resolved = followup
         return Act("question", clause.text, clause.start, intent, confidence, entities,

@@ -245,6 +245,17 @@ def _date_value(match: re.Match[str], today: datetime.date, founding: bool = Fal
     return value.isoformat()
 
 
+def _any_of(words: tuple[str, ...] | str) -> re.Pattern[str]:
+    """One search for ``any(w in text for w in words)``."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+# what the loose readings need in the text (one search per list)
+_SHARE_HINTS, _SHARE_PERSONS = _any_of(loose.SHARE_HINTS), _any_of(loose.SHARE_PERSONS)
+_SHARE_SAME_HINTS, _VAGUE_HINTS = _any_of(loose.SHARE_SAME_HINTS), _any_of(loose.VAGUE_HINTS)
+_RANGE_SEPARATORS = _any_of(loose.RANGE_SEPARATORS)
+
+
 class _Scanner:
     """Finds entities in the normalised text, earlier kinds first; found spans never overlap."""
 
@@ -336,13 +347,13 @@ class _Scanner:
         if "分之" in self.norm or "/" in self.norm or "一半" in self.norm:
             self.fractions()
         norm = self.norm
-        if any(hint in norm for hint in loose.SHARE_HINTS) and any(unit in norm for unit in loose.SHARE_PERSONS):
+        if _SHARE_HINTS.search(norm) and _SHARE_PERSONS.search(norm):
             self.shares()
-        if any(hint in norm for hint in loose.SHARE_SAME_HINTS) and loose.SHARE_PROPERTY.search(norm):
+        if _SHARE_SAME_HINTS.search(norm) and loose.SHARE_PROPERTY.search(norm):
             self.same_unit_shares()
-        if any(hint in norm for hint in loose.VAGUE_HINTS):
+        if _VAGUE_HINTS.search(norm):
             self.vague()
-        if any(sep in norm for sep in loose.RANGE_SEPARATORS):
+        if _RANGE_SEPARATORS.search(norm):
             self.ranges()
 
     def percents_prefixed(self) -> None:

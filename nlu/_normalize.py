@@ -33,6 +33,8 @@ def to_simplified(text: str) -> str:
     return "".join(_to_simplified_char(ch) for ch in text)
 
 
+@functools.lru_cache(maxsize=1024)
 def normalize(text: str) -> str:
-    """Same-length normal form: simplified, half-width, lower-case ASCII."""
+    """Same-length normal form: simplified, half-width, lower-case ASCII (once per text: the parse, the dialogue
+    acts and the self-check read the same message)."""
     return to_simplified(text.translate(_HALFWIDTH)).lower()

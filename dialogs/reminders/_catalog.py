@@ -7,6 +7,7 @@ ambiguous mention, which the caller must confirm before marking anything.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -77,23 +78,18 @@ class Catalog:
         return found
 
     def _scan(self, clause: str) -> list[tuple[tuple[str, ...], str]]:
-        names = sorted(self.aliases, key=len, reverse=True)
-        terms = sorted(self.shared_terms, key=len, reverse=True)
+        """From left to right, the longest name at each place, else the longest shared word (one regex scan)."""
         out: list[tuple[tuple[str, ...], str]] = []
-        i = 0
-        while i < len(clause):
-            alias = next((a for a in names if clause.startswith(a, i)), None)
-            if alias is not None:
-                out.append(((self.aliases[alias],), alias))
-                i += len(alias)
-                continue
-            term = next((t for t in terms if clause.startswith(t, i)), None)
-            if term is not None:
-                out.append((self.shared_terms[term], term))
-                i += len(term)
-                continue
-            i += 1
+        for match in self._scanner.finditer(clause):
+            alias, term = match.group("alias"), match.group("term")
+            out.append(((self.aliases[alias],), alias) if alias is not None else (self.shared_terms[term], term))
         return out
+
+    @functools.cached_property
+    def _scanner(self) -> re.Pattern[str]:
+        names = "|".join(map(re.escape, sorted(self.aliases, key=len, reverse=True))) or "(?!)"
+        terms = "|".join(map(re.escape, sorted(self.shared_terms, key=len, reverse=True))) or "(?!)"
+        return re.compile(f"(?P<alias>{names})|(?P<term>{terms})")
 
 
 def _render_requirement(text: str, raw: dict[str, Any]) -> str:

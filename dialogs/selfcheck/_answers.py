@@ -7,6 +7,7 @@ it: "我们成立5年，资产300万，去年服务了45家企业") and converts
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -271,8 +272,9 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
     best: tuple[int, int, int, str] | None = None
     for key in allowed:
         question = model.questions.get(key)
-        if question is None or not question.keywords or not _compatible(question, ent):
-            continue
+        if question is None or not question.keywords or not _compatible(question, ent) \
+                or _any_keyword(question.keywords).search(text, lo, hi) is None:
+            continue  # one search for all its keywords: most items are not named in the clause
         for word in question.keywords:
             before = text.rfind(word, lo, ent.start)
             if before >= 0 and _SUBSET.search(text[before + len(word):ent.start]):
@@ -287,6 +289,11 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
             if best is None or rank[:3] < best[:3]:
                 best = rank
     return best[3] if best else None
+
+
+@functools.lru_cache(maxsize=256)
+def _any_keyword(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, keywords)))
 
 
 def _accepts_unlabelled(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, pending: str) -> bool:

@@ -8,6 +8,7 @@ is a fact about the fee discount, not an answer to the question asked. The words
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -88,7 +89,13 @@ def _owned(question: Question, clause: str) -> bool:
 
 
 def _mentions(words: Sequence[str], text: str) -> bool:
-    return any(w in text for w in words)
+    return _any_of(tuple(words)).search(text) is not None
+
+
+@functools.lru_cache(maxsize=1024)
+def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for ``any(w in text for w in words)`` (none: it finds nothing)."""
+    return re.compile("|".join(map(re.escape, words)) or "(?!)")
 
 
 def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = (),

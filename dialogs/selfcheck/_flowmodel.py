@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -73,9 +73,13 @@ class WordList:
 
     def found_in(self, text: str) -> str | None:
         """The longest Chinese word of the list that matches ``text`` (already cleaned), or None."""
+        if self.match == "exact":
+            return text if text in self._chinese_set else None
+        if self.match == "prefix" and not text.startswith(self._chinese):
+            return None  # one test for the whole list; the loop below picks the longest word
+        if self.match == "contains" and (self._chinese_any is None or not self._chinese_any.search(text)):
+            return None
         for word in self._chinese:
-            if self.match == "exact" and text == word:
-                return word
             if self.match == "prefix" and text.startswith(word):
                 return word
             if self.match == "contains" and word in text:
@@ -92,6 +96,14 @@ class WordList:
     @functools.cached_property
     def _chinese(self) -> tuple[str, ...]:
         return tuple(sorted((w for w in self.words if not _LATIN.search(w)), key=len, reverse=True))
+
+    @functools.cached_property
+    def _chinese_set(self) -> frozenset[str]:
+        return frozenset(self._chinese)
+
+    @functools.cached_property
+    def _chinese_any(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(map(re.escape, self._chinese))) if self._chinese else None
 
     @functools.cached_property
     def _english(self) -> re.Pattern[str] | None:
@@ -131,6 +143,10 @@ class FlowModel:
 
     def full_plan(self) -> tuple[str, ...]:
         """Every question that can be asked (as if every function were offered)."""
+        return self._full_plan
+
+    @functools.cached_property
+    def _full_plan(self) -> tuple[str, ...]:
         return self.plan([fn.key for fn in self.indicators.functions])
 
     @functools.cached_property
@@ -141,20 +157,37 @@ class FlowModel:
         words |= set(self.questions["org_type"].choices.values()) | set(_ORG_NOUNS)
         return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
+    @functools.cached_property
+    def other_items_words(self) -> Mapping[str, re.Pattern[str]]:
+        """Per item, one regex of the words (``says``, ``keywords``) of every other item: what an answer that speaks
+        of another item names."""
+        return {key: _any_word(w for q in self.questions.values() if q.key != key for w in (*q.says, *q.keywords))
+                for key in self.questions}
+
     def word(self, name: str, text: str) -> str | None:
         """The control word ``name`` in ``text`` (traditional characters read as simplified: 剛才說過了)."""
         words = self.vocabulary[name]
-        return words.found_in(clean(simplified(text))) or words.found_in_english(text)
+        return words.found_in(_cleaned(text)) or words.found_in_english(text)
 
     def function_name(self, key: str) -> str:
         fn = self.indicators.function(key)
         return fn.name if fn else key
 
 
+def _any_word(words: Iterable[str]) -> re.Pattern[str]:
+    """One regex that finds any of ``words`` (none: it finds nothing)."""
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)")
+
+
 @functools.lru_cache(maxsize=2048)
 def simplified(text: str) -> str:
     """Traditional → simplified, full-width → half-width (the same length), once per text."""
     return normalize(text) if not text.isascii() else text
+
+
+@functools.lru_cache(maxsize=2048)
+def _cleaned(text: str) -> str:
+    return clean(simplified(text))
 
 
 def clean(text: str) -> str:
