@@ -105,7 +105,7 @@ def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], kn
     parts = _parts(model, question, clauses, known)
     if parts is not None:
         return parts
-    stated = [c for c in clauses if question.states(c) or _mentions(question.keywords, c)]
+    stated = [c for c in clauses if _speaks_of(question, c)]
     if stated:  # "办公室有，设备基本没有": any of its things denied is 否
         return YesNo(all(polarity(model, c, question) for c in stated))
     if bare is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -157,13 +157,6 @@ class FlowModel:
         words |= set(self.questions["org_type"].choices.values()) | set(_ORG_NOUNS)
         return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
 
-    @functools.cached_property
-    def other_items_words(self) -> Mapping[str, re.Pattern[str]]:
-        """Per item, one regex of the words (``says``, ``keywords``) of every other item: what an answer that speaks
-        of another item names."""
-        return {key: _any_word(w for q in self.questions.values() if q.key != key for w in (*q.says, *q.keywords))
-                for key in self.questions}
-
     def word(self, name: str, text: str) -> str | None:
         """The control word ``name`` in ``text`` (traditional characters read as simplified: 剛才說過了)."""
         words = self.vocabulary[name]
@@ -173,10 +166,6 @@ class FlowModel:
         fn = self.indicators.function(key)
         return fn.name if fn else key
 
-
-def _any_word(words: Iterable[str]) -> re.Pattern[str]:
-    """One regex that finds any of ``words`` (none: it finds nothing)."""
-    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) or "(?!)")
 
 
 @functools.lru_cache(maxsize=2048)
