@@ -38,6 +38,7 @@ CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
 _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|\bwhat if\b|\bsuppos(?:e|ing)\b", re.IGNORECASE)
 ROLE_KEY = "role"
+_ELLIPSIS = re.compile(r"(?:呢|怎么样|咋样|如何)[?？。!！\s]*$")  # "那办事处呢"
 _THEN = re.compile(r"\s*(?:然后|接着|再然后|接下来|之后)")  # "然后要附什么": asks for the step it names
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 _CLAUSES = re.compile(r"[^。！？!?；;，,\s]+[。！？!?；;，,]?")  # "…研究院能报吗 独立登记的": voice input, no marks
@@ -63,8 +64,11 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
         return (act,)
     lang = detect_language(text)
     kinds = org_data().kinds
-    bare = act.intent not in CAN_APPLY_INTENTS and (kinds.bare_can_we(act.text, lang) or _describes_kind(act, lang) or (
+    clause = vocabulary().plain(act.text)  # "请问有申报资格吗"
+    bare = act.intent not in CAN_APPLY_INTENTS and (kinds.bare_can_we(clause, lang) or _describes_kind(act, lang) or (
         kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
+    if bare and act.resolved and act.intent.startswith("function_") and _ELLIPSIS.search(clause):
+        bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
     asked = bare or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
         return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too

@@ -75,6 +75,8 @@ class ActVocabulary:
     requests: tuple[tuple[str, re.Pattern[str]], ...]
     requests_exact: Mapping[str, str]
     polite: re.Pattern[str]
+    courtesy: re.Pattern[str]
+    courtesy_intents: frozenset[str]
     rule_words: re.Pattern[str]
     pronouns: re.Pattern[str]
     next_steps: frozenset[str]
@@ -111,6 +113,12 @@ class ActVocabulary:
     def plain(self, clause: str) -> str:
         """The question without the courtesies before it ("请问申报需要哪些材料" → "申报需要哪些材料")."""
         return self.polite.sub("", clause.strip()) or clause
+
+    def past_courtesy(self, text: str) -> int:
+        """Where the message starts after the greetings and thanks said before it ("你好，…", "谢谢，那…"); 0 when
+        it does not start with one or is nothing else."""
+        match = self.courtesy.match(text)
+        return match.end() if match is not None and self.bare(text[match.end():]) else 0
 
     def own(self, clause: str) -> bool:
         """The clause speaks of the user's own case ("我们…", "…够吗")."""
@@ -273,6 +281,8 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         requests=_requests(_mapping(root.get("requests"), "requests")),
         requests_exact=_requests_exact(_mapping(root.get("request_exact"), "request_exact")),
         polite=re.compile(rf"^(?:(?:{_any_of(_words(root, 'polite')).pattern})[，,：:、\s!！]*)+"),
+        courtesy=_courtesy(_words(root, "courtesy")),
+        courtesy_intents=frozenset(_words(root, "courtesy_intents")),
         rule_words=_any_of(_words(root, "rule_words")),
         pronouns=_any_of(_words(followup, "pronouns", "followup.")),
         next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),
@@ -359,6 +369,11 @@ def _requests(raw: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]
 
 def _any_of(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _courtesy(words: list[str]) -> re.Pattern[str]:
+    """Greetings and thanks at the start of a message, each followed by any punctuation ("你好，", "在吗？")."""
+    return re.compile(rf"^\s*(?:(?:{_any_of(words).pattern})(?![a-z])[，,。.！!？?～~、：:\s]*)+", re.IGNORECASE)
 
 
 def _retract(words: list[str], leads: list[str]) -> re.Pattern[str]:

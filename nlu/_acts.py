@@ -135,6 +135,7 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
         act = Act("command", text, 0, parsed.intent, parsed.confidence)
         return Understanding(text, parsed, (act,))
     original, text = text, normalize(text)  # 滿意度 reads as 满意度; the same length keeps the offsets
+    parsed = _past_courtesy(text, parsed, parse, vocab)
     clauses = _clauses(text, vocab)
     acts: list[Act] = []
     requests = [vocab.request(c.text) for c in clauses]
@@ -156,6 +157,21 @@ def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: 
     rule_said = tuple(e for c in clauses for e in parsed.entities if c.start <= e.start < c.start + len(c.text)
                       and vocab.rule_part(c.text, e.start - c.start, e.end - c.start, asked=c.question))
     return Understanding(original, parsed, tuple(acts), rule_said)
+
+
+def _past_courtesy(text: str, parsed: ParseResult, parse: Parser, vocab: ActVocabulary) -> ParseResult:
+    """"你好，想咨询一下能不能申报", "谢谢，那分公司呢": a greeting or thanks said before a question does not make
+    the message a greeting; the message is read without it (blanked, so that the offsets stay)."""
+    if parsed.intent not in vocab.courtesy_intents:
+        return parsed
+    start = vocab.past_courtesy(text)
+    said = vocab.plain(text[start:]) if start else ""  # "你好，想咨询一下能不能申报": the courtesies of a question too
+    if not said or not text.endswith(said):
+        return parsed
+    rest = parse(" " * (len(text) - len(said)) + said)
+    if rest.intent == FALLBACK_INTENT or rest.intent in vocab.courtesy_intents:
+        return parsed
+    return replace(rest, text=parsed.text)
 
 
 def _marked(act: Act, vocab: ActVocabulary) -> Act:
@@ -269,7 +285,7 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
     topic = context.topic
     for clause in questions:
         act = _own_question(text, clause, parsed, parse, topic, vocab)
-        if act is None or (acts and act.intent == acts[-1].intent):
+        if act is None or (acts and act.intent == acts[-1].intent) or act.intent in vocab.courtesy_intents:
             continue
         acts.append(act)
         topic = act.intent

@@ -31,6 +31,22 @@ def test_several_questions_in_one_message_are_each_read(text: str, intents: list
     assert [a.intent for a in read(text).questions] == intents
 
 
+@pytest.mark.parametrize(("text", "intent"), [
+    ("你好，资产总额要多少", "condition_assets"),
+    ("在吗？子公司能报吗", "who_can_apply"),
+    ("你好，想咨询一下能不能申报", "who_can_apply"),
+    ("您好！请问公示几天", "publicity"),
+    ("好的谢谢，那材料要几份", "open_copies"),
+])
+def test_a_greeting_or_thanks_before_a_question_does_not_hide_it(text: str, intent: str) -> None:
+    assert [a.intent for a in read(text).questions] == [intent]
+
+
+@pytest.mark.parametrize(("text", "intent"), [("你好", "greet"), ("谢谢", "thanks"), ("你好，想咨询一下", "greet")])
+def test_a_greeting_alone_stays_a_greeting(text: str, intent: str) -> None:
+    assert read(text).parsed.intent == intent
+
+
 @pytest.mark.parametrize(("text", "topic", "intent"), [
     ("那培训服务呢", "function_info", "function_training"),
     ("那人员呢", "condition_assets", "condition_staff"),
