@@ -67,7 +67,7 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
     clause = vocabulary().plain(act.text)  # "请问有申报资格吗"
     bare = act.intent not in CAN_APPLY_INTENTS and (kinds.bare_can_we(clause, lang) or _describes_kind(act, lang) or (
         kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
-    if bare and act.resolved and act.intent.startswith("function_") and _ELLIPSIS.search(clause):
+    if bare and act.resolved and (act.intent or "").startswith("function_") and _ELLIPSIS.search(clause):
         bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
     asked = bare or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
