@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs._context import Context
 from dialogs._types import Button, Reply
-from dialogs.roles import asks_kind, changed_at, own_listed_type
+from dialogs.roles import asks_kind, changed_at, judged_kinds, own_listed_type
 from dialogs.selfcheck._answers import (
     Extractor,
     Fact,
@@ -37,7 +37,7 @@ from dialogs.selfcheck._records import latest_result, save_result
 from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
 from knowledge import format_number, load_file, render
-from nlu import FALLBACK_INTENT, Entity, extract_entities, vocabulary
+from nlu import FALLBACK_INTENT, Entity, detect_language, extract_entities, vocabulary
 
 FLOW_NAME = "selfcheck"
 CHOOSE = "_choose"
@@ -148,6 +148,19 @@ class SelfCheckFlow:
         known = {**(ctx.state.memory.get("facts") or {}), **Draft(ctx.state.slots).profile}
         reading.facts = [self._as_share(f, reading, known, ctx.text) for f in reading.facts]
         return reading
+
+    def _kind_said(self, ctx: Context) -> tuple[str, str] | None:
+        """Answering the type question with a kind of organisation: the listed type its words give ("我们是做检测的"
+        → 技术服务机构, "律所" → 社会中介机构), or none and the word, to be confirmed against the five ("民非",
+        "是个基金会"). None when the message names no kind, several, or one that cannot apply (its legal personality
+        answers)."""
+        judgements = judged_kinds(ctx.understanding.text, ctx.state.memory, detect_language(ctx.understanding.text))
+        if len(judgements) != 1 or judgements[0].verdict == "cannot" \
+                or not (judgements[0].own or not ctx.understanding.questions):
+            return None  # "咱们下面还有个培训学校 那个能单独报不": another unit, asked about
+        choices = self.model.questions["org_type"].choices
+        label = judgements[0].kind.listed
+        return next((k for k, name in choices.items() if label and name == label), ""), judgements[0].word
 
     def _kind_type(self, ctx: Context) -> list[Fact]:
         """The type the words of a kind give ("我们是做检测的子公司": 技术服务机构), as the can-we answer said."""
@@ -281,7 +294,11 @@ class SelfCheckFlow:
         if reading.facts or reading.problems:
             addressed = yes_no is None or yes_no.addressed
             return self._apply(ctx, reading, hint=not addressed)
-        described = org_description(ctx.text, answering=True) if key == "org_type" else None
+        kind = self._kind_said(ctx) if key == "org_type" else None
+        if kind is not None and kind[0]:
+            return self._apply(ctx, Reading(facts=[Fact("org_type", kind[0], ctx.text)]))
+        described = org_description(ctx.text, answering=True) or (kind[1] if kind else None) \
+            if key == "org_type" else None
         if described and asks_kind(ctx.understanding.questions, ctx.understanding.text, ctx.state.memory):
             ctx.state.slots["type_said"] = described  # "我们是事业单位，能报吗": the verdict, then the type confirmed
             return None

@@ -337,8 +337,9 @@ def test_a_body_that_is_not_a_recommender_is_told_who_recommends(shared_store: S
 
 
 @pytest.mark.parametrize(("text", "intent", "then"), [
-    ("我们是民非，这种能报吗", "selfcheck_start", "（第 2/19 项）"),
-    # a loose self-description with the question: the verdict, then the type confirmed against the five
+    # a loose self-description with the question: the verdict, then the type confirmed against the five (民非 too,
+    # since the type question reads the kinds of organisation: it used to ask the type question again)
+    ("我们是民非，这种能报吗", "selfcheck_start", "贵单位是否属于其中之一？"),
     ("我们是事业单位，能报吗", "who_can_apply", "贵单位是否属于其中之一？"),
     # a unit it has, asked about by "那个" (not the training function the NLU read)
     ("对了 咱们下面还有个培训学校 那个能单独报不", "function_training", "（第 2/19 项）"),
