@@ -30,12 +30,14 @@ VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
 _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b", re.IGNORECASE)
+_UNDER = re.compile(r"下属|下面|下设|旗下|所属|设立|举办|主管|挂靠|开办|内设|\bunder\b|\bof\b|\bset up by\b",
+                    re.IGNORECASE)  # a body the organisation is under, not its form
 _MEASURES = ("个",)  # a word that begins with a measure word: after a number it counts ("8个人")
 _NUMERALS = "0123456789０１２３４５６７８９零一二三四五六七八九十百千万两几多"
 HEADS = ("first", "last")
 # what comes right before a unit the organisation has, not is ("我们在日喀则还有个分公司", "下设两个办事处")
 # (not the 有 of 国有, 所有, 具有, 有限公司)
-_OWNS = re.compile(r"(?:(?<![国所私公具拥])有(?!限)|开了|开有|设了|设有|设立了|成立了|下设|旗下)"
+_OWNS = re.compile(r"(?:(?<![国所私公具拥])(?<!^)有(?!限)|开了|开有|设了|设有|设立了|成立了|下设|旗下)"
                    r"(?:[一两几]?[个家所处]|一些|多个|多家)?[\u4e00-\u9fff]{0,4}$")
 
 
@@ -96,6 +98,7 @@ class Judgement:
     basis: str = "own"
     context: OrgKind | None = None
     own: bool = False  # the user speaks of their own organisation ("我们是…")
+    form: OrgKind | None = None  # the legal form the notice does not name ("事业单位性质的研究所": 事业单位)
 
     @property
     def to_confirm(self) -> bool:
@@ -264,11 +267,26 @@ def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judge
         return Judgement(word, kind, "depends", "became_legal")
     if legal and kind.if_legal and not kind.listed:
         return Judgement(word, kind, "depends", "legal_known")
+    form = _form(found, word, text)
     if kind.listed and legal:
-        return Judgement(word, kind, "can", "legal_yes")
+        return Judgement(word, kind, "can", "legal_yes", form=form)
     if kind.listed and others:
-        return Judgement(word, kind, "depends", "legal_unknown", others[0])
+        return Judgement(word, kind, "depends", "legal_unknown", others[0], form=form)
     return Judgement(word, kind, kind.verdict)
+
+
+def _form(found: list[tuple[str, OrgKind]], head: str, text: str) -> OrgKind | None:
+    """The legal form, not named by the notice, that the organisation called ``head`` is said to have ("事业单位性质的
+    研究所", "民非，做技术服务的"); not a body it is under ("基金会下面设立的研究院")."""
+    at = text.find(head)
+    for word, kind in found:
+        if not (kind.unnamed and kind.if_legal):
+            continue
+        start = text.find(word)
+        between = text[start + len(word):at] if start < at else text[at + len(head):start]
+        if not _UNDER.search(between):
+            return kind
+    return None
 
 
 def _between(text: str, a: tuple[str, int, OrgKind], b: tuple[str, int, OrgKind]) -> str:
