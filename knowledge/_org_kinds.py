@@ -30,8 +30,9 @@ VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
 _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b", re.IGNORECASE)
-_UNDER = re.compile(r"下属|下面|下设|旗下|所属|设立|举办|主管|挂靠|开办|内设|\bunder\b|\bof\b|\bset up by\b",
-                    re.IGNORECASE)  # a body the organisation is under, not its form
+# a body the organisation is under, not its form ("基金会下面设立的研究院", "事业单位里的检测中心")
+_UNDER = re.compile(r"下属|下面|下设|旗下|所属|设立|举办|主管|挂靠|开办|内设|里的|里面的|内部的|\bunder\b|\bof\b"
+                    r"|\bset up by\b", re.IGNORECASE)
 _MEASURES = ("个",)  # a word that begins with a measure word: after a number it counts ("8个人")
 _NUMERALS = "0123456789０１２３４５６７８９零一二三四五六七八九十百千万两几多"
 HEADS = ("first", "last")
