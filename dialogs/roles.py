@@ -39,6 +39,7 @@ KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
 _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|\bwhat if\b|\bsuppos(?:e|ing)\b", re.IGNORECASE)
 ROLE_KEY = "role"
 _ELLIPSIS = re.compile(r"(?:呢|怎么样|咋样|如何)[?？。!！\s]*$")  # "那办事处呢"
+_MARKS = " 。.！!？?～~，,"
 _THEN = re.compile(r"\s*(?:然后|接着|再然后|接下来|之后)")  # "然后要附什么": asks for the step it names
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 _CLAUSES = re.compile(r"[^。！？!?；;，,\s]+[。！？!?；;，,]?")  # "…研究院能报吗 独立登记的": voice input, no marks
@@ -69,7 +70,8 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
         kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
     if bare and act.resolved and (act.intent or "").startswith("function_") and _ELLIPSIS.search(clause):
         bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
-    asked = bare or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
+    again = kinds.words(lang).what_now.equals(clause.strip(_MARKS)) and isinstance((memory or {}).get(KIND_KEY), str)
+    asked = bare or again or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
         return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too
     judgements = judged_kinds(text, memory or {}, lang)
@@ -128,7 +130,11 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
     kinds = org_data().kinds
     judgements = _not_ours(kinds.judge(text, lang), text, memory, lang)
     previous = memory.get(KIND_KEY)
-    if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in CAN_APPLY_INTENTS:
+    if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in (*CAN_APPLY_INTENTS, "selfcheck_start", None):
+        return judgements
+    if not judgements and kinds.words(lang).what_now.equals(text.strip(_MARKS)):
+        return kinds.judge(previous, lang)  # "分公司能报吗" → "那怎么办": the verdict again, with its advice
+    if memory.get(TOPIC_KEY) not in CAN_APPLY_INTENTS:
         return judgements
     describes = bool(judgements) and _WHAT_IF.search(text) is not None and all(j.kind.listed for j in judgements)
     facts = not judgements and kinds.words(lang).legal(text) is not None

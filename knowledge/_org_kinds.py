@@ -119,6 +119,7 @@ class KindWords:
     alone: Phrases  # 行不行, 能不能申报: a clause of only these (and kinds) asks whether the kind named can apply
     recommend: Phrases  # 能推荐吗: the same, asked by a recommending body of an organisation in its area
     asked_of: Phrases  # 这个示范平台: what a can-we applies for, said after it ("能不能申报这个示范平台")
+    what_now: Phrases  # 那怎么办: after a can-we answer, asks what the organisation of that answer can do
     head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
     english: bool = False
     typos: tuple[tuple[str, str], ...] = ()  # 事业单为 → 事业单位, read (and named) as the right word
@@ -348,6 +349,7 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      ours=phrases(top.get("ours"), "ours"), alone=phrases(top.get("alone"), "alone"),
                      recommend=phrases(top.get("recommend_alone"), "recommend_alone"),
                      asked_of=phrases(top.get("asked_of"), "asked_of"),
+                     what_now=phrases(top.get("what_now"), "what_now"),
                      head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")),
                      became=_optional(top, "became", at), refers=_optional(top, "refers", at))
 
