@@ -58,6 +58,14 @@ def _own_figures(ctx: Context, whole: bool = False) -> tuple[Entity, ...]:
     return tuple(e for e in found if (e.start, e.end) not in spans and e.entity in FIGURE_KINDS)
 
 
+def _known_legal(ctx: Context) -> bool | None:
+    """Whether the user's organisation is a legal person, as answered in the running self-check or said before."""
+    profile = ctx.state.slots.get("profile") if ctx.state.flow == "selfcheck" else None
+    known = {**(ctx.state.memory.get("facts") or {}), **(profile if isinstance(profile, dict) else {})}
+    value = known.get("legal_person")
+    return value if isinstance(value, bool) else None
+
+
 @intent_handler(*QA_INTENTS, FALLBACK_INTENT)
 def answer_question(ctx: Context) -> list[Reply]:
     """Answer from knowledge/; an intent without an answer (or out of scope) gets the fallback reply."""
@@ -66,7 +74,8 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     understanding = ctx.understanding
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
-    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _judged(ctx)) \
+    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _judged(ctx),
+                             _known_legal(ctx)) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
                    rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang,
                    recommender=speaks_for_recommender(ctx.state.memory))

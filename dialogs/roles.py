@@ -195,14 +195,15 @@ def remember_role(memory: dict[str, Any], text: str, lang: str = "zh") -> RoleFo
 
 
 def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = "zh",
-                    checks: tuple[FigureCheck, ...] = ()) -> Answer | None:
+                    checks: tuple[FigureCheck, ...] = (), legal: bool | None = None) -> Answer | None:
     """The answer for this asker or this kind of organisation, in ``lang``, or None when the usual answer of
     ``intent`` applies. Records the role the message states (see ``remember_role``), the organisation of a
     can-we answer and the step of a recommending body's work answered. ``checks``: the user's own figures judged
-    against the other basic conditions (see ``can_apply_answer``)."""
+    against the other basic conditions (see ``can_apply_answer``); ``legal``: whether the user's organisation is
+    a legal person, as already answered (the self-check's item 1)."""
     found = remember_role(memory, text, lang)
     if intent in CAN_APPLY_INTENTS:
-        judgements = judged_kinds(text, memory, lang)
+        judgements = _with_known_legal(judged_kinds(text, memory, lang), text, legal, lang)
         # a question, a statement that rules the organisation out ("我们是办事处"), leaves it open ("我们是一个民非")
         # or is to confirm against the five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
         if judgements and (_asks(text) or any(j.verdict != "can" or j.to_confirm for j in judgements)
@@ -222,6 +223,16 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
     answer = role_answer(_about_recommending(intent, text, speaker, lang), speaker, lang=lang)
     _walked(memory, speaker, intent, text, lang, answered=answer is not None)
     return answer
+
+
+def _with_known_legal(judgements: tuple[Judgement, ...], text: str, legal: bool | None,
+                      lang: str) -> tuple[Judgement, ...]:
+    """A listed type of the user's own organisation, asked about without saying whether it is a legal person ("我们是
+    事业单位 检验检测中心 这种能报吧" after answering 是 to item 1): judged as a legal person, as already answered."""
+    if not legal or len(judgements) != 1 or not judgements[0].own or judgements[0].basis != "legal_unknown":
+        return judgements  # not "我们是个体户" → "那我们注册个公司呢": what it would become
+    said = ", independent legal entity" if lang == "en" else "，独立法人"
+    return org_data().kinds.judge(f"{text}{said}", lang) or judgements
 
 
 def _remember_kind(memory: dict[str, Any], judgements: tuple[Judgement, ...]) -> None:

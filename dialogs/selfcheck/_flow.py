@@ -539,8 +539,10 @@ class SelfCheckFlow:
         """The answers to the questions of a message that also answered the form ("120万，资产总额怎么算的？")."""
         if ctx.parsed.engine == "command" or not ctx.understanding.questions or not ctx.understanding.statements:
             return []
-        if any(self._asks_standing(ctx, act.intent or "") for act in ctx.understanding.questions):
-            return [self._interim_reply(ctx)]
+        asked_kind = not ctx.understanding.own_entities \
+            and asks_kind(ctx.understanding.questions, ctx.understanding.text, ctx.state.memory)
+        if not asked_kind and any(self._asks_standing(ctx, act.intent or "") for act in ctx.understanding.questions):
+            return [self._interim_reply(ctx)]  # not "我们是事业单位 检验检测中心 这种能报吧": that kind's verdict
         return ctx.assistant.answer_questions(ctx)
 
     def _knockout(self, ctx: Context, taken: set[str]) -> Reply | None:
