@@ -39,6 +39,7 @@ KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
 _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|\bwhat if\b|\bsuppos(?:e|ing)\b", re.IGNORECASE)
 ROLE_KEY = "role"
 _ELLIPSIS = re.compile(r"(?:呢|怎么样|咋样|如何)[?？。!！\s]*$")  # "那办事处呢"
+_NO_LEGAL = "no_legal_person"  # the kind org_kinds.yml gives to "没有独立法人资格" said alone
 _MARKS = " 。.！!？?～~，,"
 _THEN = re.compile(r"\s*(?:然后|接着|再然后|接下来|之后)")  # "然后要附什么": asks for the step it names
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
@@ -137,7 +138,8 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
     if memory.get(TOPIC_KEY) not in CAN_APPLY_INTENTS:
         return judgements
     describes = bool(judgements) and _WHAT_IF.search(text) is not None and all(j.kind.listed for j in judgements)
-    facts = not judgements and kinds.words(lang).legal(text) is not None
+    only_legal = all(j.kind.key == _NO_LEGAL for j in judgements)  # "那如果没有独立法人呢": a fact, not a kind
+    facts = only_legal and kinds.words(lang).legal(text) is not None
     if not describes and not facts:
         return judgements
     separator = ", " if lang == "en" else "，"
