@@ -208,7 +208,7 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
         judgements = _with_known_legal(judged_kinds(text, memory, lang), text, legal, lang)
         # a question, a statement that rules the organisation out ("我们是办事处"), leaves it open ("我们是一个民非")
         # or is to confirm against the five types ("我们是建筑公司"); not a mere introduction of a kind that can apply
-        if judgements and (_asks(text) or any(j.verdict != "can" or j.to_confirm for j in judgements)
+        if judgements and (_asks(text) or any(j.verdict != "can" or j.to_confirm or _introduces(j) for j in judgements)
                            or continues_can_we(text, memory)):
             _remember_kind(memory, judgements)
             return can_apply_answer(judgements, intent, recommender=speaks_for_recommender(memory), lang=lang,
@@ -235,6 +235,12 @@ def _with_known_legal(judgements: tuple[Judgement, ...], text: str, legal: bool 
         return judgements  # not "我们是个体户" → "那我们注册个公司呢": what it would become
     said = ", independent legal entity" if lang == "en" else "，独立法人"
     return org_data().kinds.judge(f"{text}{said}", lang) or judgements
+
+
+def _introduces(judgement: Judgement) -> bool:
+    """"我们是集团的子公司": the user's own organisation, of a kind that is no listed type, gets its verdict (not
+    the list of the five); "我们是科研院所，独立法人" introduces a listed type, answered as usual."""
+    return judgement.own and not judgement.kind.listed
 
 
 def _remember_kind(memory: dict[str, Any], judgements: tuple[Judgement, ...]) -> None:
