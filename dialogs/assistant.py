@@ -30,7 +30,17 @@ from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
 from knowledge import render
 from knowledge.errors import StorageUnavailableError, UserInputError
-from nlu import FALLBACK_INTENT, Act, IntentScore, ParseResult, Understanding, configured_engine, topic_intents
+from nlu import (
+    FALLBACK_INTENT,
+    Act,
+    Entity,
+    IntentScore,
+    ParseResult,
+    Understanding,
+    configured_engine,
+    figure_intents,
+    topic_intents,
+)
 from nlu import parse as nlu_parse
 
 MAX_MESSAGE_CHARS = 4096
@@ -38,6 +48,8 @@ MAX_ID_CHARS = 128  # users.external_id
 MAX_CHANNEL_CHARS = 32  # users.channel
 Clock = Callable[[], datetime]
 TOPIC_INTENTS = topic_intents()  # the questions a follow-up can refer back to
+# the questions that judge figures said beside them ("我们成立两年半，资产一百万，能报吗，要交哪些材料")
+JUDGING_INTENTS = figure_intents() | {CAN_WE_WITH_FIGURES, KIND_VERDICT}
 
 
 def utc_now() -> datetime:
@@ -175,7 +187,7 @@ class Assistant:
             return replies
         first = ctx.parsed
         replies, fallback = [], True
-        for act in acts:
+        for act in _with_said_figures(acts, understanding):
             ctx.parsed = replace(first, intent=act.intent or FALLBACK_INTENT, confidence=act.confidence,
                                  entities=act.entities if len(acts) > 1 else first.entities)
             self._about(ctx, act)
@@ -219,6 +231,22 @@ def _judged(act: Act, understanding: Understanding) -> Act:
     if act.own and act.confidence < WEAK_QUESTION and not act.resolved:
         return replace(act, intent=CAN_WE_WITH_FIGURES)  # "通知说的10人，我们正好10个，行吧": read uncertainly
     return act
+
+
+def _with_said_figures(acts: list[Act], understanding: Understanding) -> list[Act]:
+    """Several questions with the user's figures stated beside them ("满意度要求多少，我们是82%，还有公益比例呢",
+    "资产和年限要求分别是多少？我们资产120万，成立1年"): each figure is judged with the nearest question before it
+    that judges figures (a condition, a function, a can-we), else with the first such question after it."""
+    judging = sorted((a for a in acts if a.intent in JUDGING_INTENTS), key=lambda a: a.start)
+    figures = understanding.said_figures()
+    if len(acts) < 2 or not judging or not figures:
+        return acts
+    extra: dict[int, tuple[Entity, ...]] = {}
+    for figure in figures:
+        before = [a for a in judging if a.start <= figure.start]
+        judge = before[-1] if before else judging[0]
+        extra[id(judge)] = (*extra.get(id(judge), ()), figure)
+    return [replace(a, entities=(*a.entities, *extra[id(a)])) if id(a) in extra else a for a in acts]
 
 
 def _implied(text: str, parsed: ParseResult, memory: dict[str, Any]) -> list[Act]:

@@ -18,7 +18,7 @@ from nlu._actdata import ActVocabulary, vocabulary
 from nlu._normalize import normalize
 from nlu._types import FALLBACK_INTENT, Entity, ParseResult
 
-__all__ = ["Act", "ActKind", "DialogueContext", "Understanding", "understand"]
+__all__ = ["Act", "ActKind", "DialogueContext", "Understanding", "figure_intents", "understand"]
 
 ActKind = Literal["question", "claim", "correction", "negation", "command"]
 Parser = Callable[[str], ParseResult]
@@ -29,6 +29,11 @@ SIBLING_CONFIDENCE = 0.3  # "那地市认定呢" after the aggregation: another 
 ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
 MAX_SUBJECT = 12  # characters before a conjunction that can be a subject of its own ("培训服务和…")
 FIGURE_FAMILIES = frozenset({"conditions", "functions"})  # topics a bare figure is judged against
+
+
+def figure_intents() -> frozenset[str]:
+    """The questions whose answers judge the user's figures: the conditions and the functions."""
+    return frozenset(i for t in vocabulary().topics if t.name in FIGURE_FAMILIES for i in t.intents)
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,10 @@ class Understanding:
     @property
     def explains_rule(self) -> bool:
         return any(a.meaning for a in self.questions) and not any(a.own for a in self.acts)
+
+    def said_figures(self) -> tuple[Entity, ...]:
+        """The figures of the user's statements (not those of a statement of the rule)."""
+        return tuple(e for a in self.statements if not a.states_rule for e in a.entities)
 
     def statement_text(self) -> str:
         return "，".join(a.text for a in self.statements)
