@@ -55,6 +55,7 @@ class Topic:
 class ActVocabulary:
     sentence_end: re.Pattern[str]
     list_marker: re.Pattern[str]
+    list_inquiry: re.Pattern[str]  # "想了解下：（1）运营年限要求；（2）…": the items listed are asked
     separator: re.Pattern[str]
     run_on: re.Pattern[str]
     each: re.Pattern[str]
@@ -77,6 +78,7 @@ class ActVocabulary:
     polite: re.Pattern[str]
     courtesy: re.Pattern[str]
     courtesy_intents: frozenset[str]
+    preamble_intents: frozenset[str]  # "咨询几个问题：1.…": not answered when questions follow
     rule_words: re.Pattern[str]
     pronouns: re.Pattern[str]
     next_steps: frozenset[str]
@@ -259,6 +261,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
     return ActVocabulary(
         sentence_end=re.compile(_any_of(_words(root, "sentence_ends")).pattern + "|" + _regex(root, "emoji")),
         list_marker=re.compile(_regex(root, "list_marker")),
+        list_inquiry=_any_of(_words(root, "list_inquiry")),
         separator=_separator(_words(root, "separators"), bool(root.get("cjk_space")),
                              _words(root, "cjk_separators")),
         run_on=re.compile(_regex(root, "run_on")),
@@ -283,6 +286,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         polite=re.compile(rf"^(?:(?:{_any_of(_words(root, 'polite')).pattern})[，,：:、\s!！]*)+"),
         courtesy=_courtesy(_words(root, "courtesy")),
         courtesy_intents=frozenset(_words(root, "courtesy_intents")),
+        preamble_intents=frozenset(_words(root, "preamble_intents")),
         rule_words=_any_of(_words(root, "rule_words")),
         pronouns=_any_of(_words(followup, "pronouns", "followup.")),
         next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from nlu._actdata import ActVocabulary, vocabulary
+from nlu._actdata import ActVocabulary, Topic, vocabulary
 from nlu._normalize import normalize
 from nlu._types import FALLBACK_INTENT, Entity, ParseResult
 
@@ -134,6 +134,7 @@ class _Clause:
     start: int
     sentence: int
     question: bool
+    listed: bool = False  # the clause is (part of) an item of a numbered list
 
 
 def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: Parser) -> Understanding:
@@ -191,6 +192,7 @@ def _marked(act: Act, vocab: ActVocabulary) -> Act:
     return replace(act, own=own, meaning=meaning, states_rule=states_rule)
 
 
+_NUMERAL = re.compile(r"[0-9零一二三四五六七八九十两百千万]")  # an item with a figure states it
 # what may follow a bare number that takes the rule's unit: a bare 个 and the end of the clause, or a particle
 _BARE_AFTER = re.compile(r"\s*个?\s*(?:左右|上下)?\s*(?:[吧啊呢呀了哈嘛啦]|[,，。.!！?？]|$)")
 
@@ -229,11 +231,13 @@ def _retracted(acts: list[Act], vocab: ActVocabulary) -> list[Act]:
 def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
     """The clauses of the message with their offsets; a clause is a question when it says so. List markers
     ("1." "（2）") end a sentence; a run-on question ("资产要多少运营要几年") is cut after its question word."""
-    if vocab.list_marker.search(text):  # the same length, so the offsets stay those of the message
+    items = {m.start() + 1 for m in vocab.list_marker.finditer(text)}
+    if items:  # the same length, so the offsets stay those of the message
         text = vocab.list_marker.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)
     out: list[_Clause] = []
     for number, (s_start, sentence) in enumerate(_pieces(text, 0, vocab.sentence_end)):
         question_sentence = sentence.rstrip().endswith(vocab.question_marks)
+        listed = s_start in items
         for start, piece in _pieces(sentence, s_start, vocab.separator):
             piece_asks = vocab.asks(piece)
             for sub_start, sub in _pieces(piece, start, vocab.run_on) if piece_asks else [(start, piece)]:
@@ -243,8 +247,18 @@ def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
                 # asks() reads the clause without its surrounding spaces: a piece not cut is asked as it is
                 said_asks = piece_asks if sub == piece else vocab.asks(body)
                 asks = said_asks or (question_sentence and _last_piece(sentence, sub))
-                out.append(_Clause(body, sub_start + sub.index(body), number, asks))
-    return out
+                out.append(_Clause(body, sub_start + sub.index(body), number, asks, listed))
+    return _listed_items(out, text, vocab) if items else out
+
+
+def _listed_items(clauses: list[_Clause], text: str, vocab: ActVocabulary) -> list[_Clause]:
+    """"想了解下：（1）运营年限要求；（2）资产要求；（3）满意度要求": the items of a numbered list are asked when the
+    message inquires or another item asks, unless they give a figure or speak of the user's case."""
+    listed = [c for c in clauses if c.listed]
+    if not any(c.question for c in listed) and vocab.list_inquiry.search(text) is None:
+        return clauses
+    return [replace(c, question=True) if c.listed and not c.question and not _NUMERAL.search(c.text)
+            and not vocab.own(c.text) else c for c in clauses]
 
 
 def _pieces(text: str, base: int, splitter: re.Pattern[str]) -> list[tuple[int, str]]:
@@ -294,7 +308,8 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
     topic = context.topic
     for clause in questions:
         act = _own_question(text, clause, parsed, parse, topic, vocab)
-        if act is None or (acts and act.intent == acts[-1].intent) or act.intent in vocab.courtesy_intents:
+        if act is None or (acts and act.intent == acts[-1].intent) or act.intent in vocab.courtesy_intents \
+                or act.intent in vocab.preamble_intents:
             continue
         acts.append(act)
         topic = act.intent
@@ -438,9 +453,8 @@ def _conjoined(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, v
     family = vocab.topic_family(last.intent)
     if family is None or last.confidence < PART_CONFIDENCE:
         return []
-    first = parse(family.ask.format(x=pieces[0].strip()))
-    if first.intent == last.intent or vocab.topic_family(first.intent) is not family or \
-            first.confidence < PART_CONFIDENCE:
+    first = _subject_read(vocab.plain(pieces[0]), family, parse, vocab, each=vocab.each.search(clause.text) is not None)
+    if first is None or first.intent == last.intent:
         return []
     second_start = clause.start + len(pieces[0]) + 1
     entities = _clause_entities(parsed, clause)
@@ -450,14 +464,31 @@ def _conjoined(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, v
                 about_rule=vocab.about_rule(clause.text, text))]
 
 
+def _subject_read(subject: str, family: Topic, parse: Parser, vocab: ActVocabulary, *,
+                  each: bool) -> ParseResult | None:
+    """A subject said before a conjunction, asked in its family's way ("培训服务" → "培训服务有什么要求"); asked
+    "分别" ("申报条件和申报材料分别是什么"), a subject of another family, asked in that family's way."""
+    reading = parse(family.ask.format(x=subject.strip()))
+    if vocab.topic_family(reading.intent) is family and reading.confidence >= PART_CONFIDENCE:
+        return reading
+    if not each:
+        return None
+    alone = parse(subject)
+    other = vocab.topic_family(alone.intent)
+    if other is None or other is family or alone.confidence < ALONE_CONFIDENCE:
+        return None
+    reading = parse(other.ask.format(x=subject.strip()))
+    return reading if vocab.topic_family(reading.intent) is other and reading.confidence >= PART_CONFIDENCE else None
+
+
 def _listed(text: str, clauses: list[_Clause], question: _Clause, parsed: ParseResult, parse: Parser,
             vocab: ActVocabulary) -> list[Act]:
     """"满意度、公益服务比例、学历职称比例各要多少": the subjects listed before a question that asks about each
     ("各", "分别", "这三个"), one act for each, asked as their family asks."""
-    if not vocab.each.search(question.text):
-        return []
     subjects = [c for c in clauses if c.sentence == question.sentence and not c.question and c.start < question.start
                 and len(c.text) <= MAX_SUBJECT and not _clause_entities(parsed, c)]
+    if not vocab.each.search(question.text):
+        return _enumerated(text, subjects, question, parse, vocab)
     own = vocab.each.split(question.text, maxsplit=1)[0].strip("，,、 ")
     names = [c.text.strip("，,、 ") for c in subjects] + ([own] if own and len(own) <= MAX_SUBJECT else [])
     if len(names) < 2:
@@ -471,3 +502,30 @@ def _listed(text: str, clauses: list[_Clause], question: _Clause, parsed: ParseR
             acts.append(Act("question", name, start, reading.intent, reading.confidence,
                             about_rule=vocab.about_rule(question.text, text), resolved=family.ask.format(x=name)))
     return acts if len(acts) > 1 else []
+
+
+def _enumerated(text: str, subjects: list[_Clause], question: _Clause, parse: Parser,
+                vocab: ActVocabulary) -> list[Act]:
+    """"人员、资产、场地都有什么要求": subjects listed with 、 right before a question, each asked as the question's
+    family asks; the question is read as it stands."""
+    listed: list[_Clause] = []
+    following = question.start
+    for clause in reversed(subjects):  # the run of subjects that ends at the question
+        end = clause.start + len(clause.text)
+        if not clause.text.endswith("、") or text[end:following].strip() or vocab.own(clause.text):
+            break
+        listed.insert(0, clause)
+        following = clause.start
+    last = parse(vocab.plain(question.text)) if listed else None
+    family = vocab.topic_family(last.intent) if last is not None else None
+    if family is None or last is None or last.confidence < PART_CONFIDENCE:
+        return []
+    acts: list[Act] = []
+    for clause in listed:
+        reading = parse(family.ask.format(x=vocab.plain(clause.text).strip("、 ")))
+        if vocab.topic_family(reading.intent) is family and reading.confidence >= PART_CONFIDENCE \
+                and reading.intent not in {a.intent for a in acts} | {last.intent}:
+            acts.append(Act("question", clause.text, clause.start, reading.intent, reading.confidence,
+                            about_rule=vocab.about_rule(clause.text, text)))
+    return [*acts, Act("question", question.text, question.start, last.intent, last.confidence,
+                       about_rule=vocab.about_rule(question.text, text))] if acts else []

@@ -26,6 +26,15 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
      ["condition_assets", "condition_years", "materials_overview"]),
     # voice input: a can-we run on into the next question, 能不能 not taken for an indefinite 不…什么
     ("我们是科研院所能不能报要交什么材料", ["who_can_apply", "materials_overview"]),
+    # numbered items without a question word are asked when the message inquires; the preamble is not answered
+    ("您好！想了解下：（1）运营年限要求；（2）资产要求；（3）满意度要求。谢谢！",
+     ["condition_years", "condition_assets", "condition_satisfaction"]),
+    ("咨询几个问题：1.申报材料清单 2.公示时间 3.推荐单位", ["materials_overview", "publicity", "recommendation"]),
+    ("（1）满意度要多少（2）集聚机构几家", ["condition_satisfaction", "condition_aggregation"]),
+    # 分别 after two subjects of different families; subjects listed with 、 before one question
+    ("请问申报条件和申报材料分别是什么", ["conditions_overview", "materials_overview"]),
+    ("人员、资产、场地都有什么要求", ["condition_staff", "condition_assets", "condition_premises"]),
+    ("信息服务、技术服务有什么要求", ["function_info", "function_tech"]),
 ])
 def test_several_questions_in_one_message_are_each_read(text: str, intents: list[str]) -> None:
     assert [a.intent for a in read(text).questions] == intents
