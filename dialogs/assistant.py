@@ -226,7 +226,8 @@ def _judged(act: Act, understanding: Understanding) -> Act:
     figure against the conditions; asked without figures (or asked for: "帮我测一下") it starts the self-check."""
     if act.kind != "question" or not understanding.own_entities:
         return act
-    if act.intent == "selfcheck_start" or (act.intent == KIND_VERDICT and not names_kind(understanding.text)):
+    if act.intent == "selfcheck_start" or (act.intent == KIND_VERDICT and not names_kind(understanding.text)) \
+            or (act.asks_verdict and act.intent not in JUDGING_INTENTS):  # "…，请问符合条件吗"
         return replace(act, intent=CAN_WE_WITH_FIGURES)  # "成立日期是2023年12月1日，能申报吗"
     if act.own and act.confidence < WEAK_QUESTION and not act.resolved:
         return replace(act, intent=CAN_WE_WITH_FIGURES)  # "通知说的10人，我们正好10个，行吧": read uncertainly

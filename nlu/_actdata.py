@@ -67,6 +67,7 @@ class ActVocabulary:
     rule_markers: re.Pattern[str]
     meaning_markers: re.Pattern[str]
     own_markers: re.Pattern[str]
+    verdict_words: re.Pattern[str]  # "请问符合条件吗": asks whether the user's case meets the conditions
     reject_before: tuple[str, ...]
     reject_after: tuple[str, ...]
     correction_words: re.Pattern[str]
@@ -263,7 +264,8 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         list_marker=re.compile(_regex(root, "list_marker")),
         list_inquiry=_any_of(_words(root, "list_inquiry")),
         separator=_separator(_words(root, "separators"), bool(root.get("cjk_space")),
-                             _words(root, "cjk_separators")),
+                             _words(root, "cjk_separators"), _words(root, "english_joins"),
+                             _words(question, "english_starts", "question.")),
         run_on=re.compile(_regex(root, "run_on")),
         each=_any_of(_words(followup, "each", "followup.")),
         question_marks=tuple(_words(question, "marks", "question.")),
@@ -273,6 +275,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         english_starts=frozenset(w.lower() for w in _words(question, "english_starts", "question.")),
         rule_markers=_any_of(_words(root, "rule_markers")),
         own_markers=_any_of(_words(root, "own_markers")),
+        verdict_words=_any_of(_words(root, "verdict_words")),
         meaning_markers=_any_of(_words(root, "meaning_markers")),
         reject_before=tuple(_words(correction, "before", "correction.")),
         reject_after=tuple(_words(correction, "after", "correction.")),
@@ -334,8 +337,12 @@ def _patterns(sources: list[str]) -> tuple[re.Pattern[str], ...]:
         raise KnowledgeError(_FILE, "question.patterns", f"正则表达式有误：{exc}") from exc
 
 
-def _separator(words: list[str], cjk_space: bool, between_cjk: list[str]) -> re.Pattern[str]:
-    pattern = _any_of(words).pattern
+def _separator(words: list[str], cjk_space: bool, between_cjk: list[str], joins: list[str],
+               starts: list[str]) -> re.Pattern[str]:
+    """The separators of clauses; first, an English join before a question ("what is the minimum total assets and
+    how many staff are required", ", and where do we submit them")."""
+    asked = "|".join(re.escape(w.lower()) for w in starts)
+    pattern = rf",?\s+(?:{_any_of(joins).pattern})\s+(?=(?:{asked})\b)|" + _any_of(words).pattern
     marks = "".join(re.escape(w) for w in between_cjk) + (" \u3000" if cjk_space else "")
     if marks:  # "资产要多少 满意度多少", "资产多少/人员多少"; not English spaces, nor the slash of 2/3
         pattern += rf"|(?<=[\u4e00-\u9fff0-9%])[{marks}]+(?=[\u4e00-\u9fff0-9])"

@@ -69,6 +69,7 @@ class Act:
     own: bool = False  # the clause speaks of the user's own case ("我们才1年半", "服务人员9个人够吗")
     meaning: bool = False  # asks what the rule means ("意思是至少6个人吗"): its figures are all the rule's
     states_rule: bool = False  # a statement of the rule ("技术服务3次活动的要求")
+    asks_verdict: bool = False  # asks whether the user's case meets the conditions ("请问符合条件吗")
 
 
 @dataclass(frozen=True)
@@ -187,9 +188,10 @@ def _past_courtesy(text: str, parsed: ParseResult, parse: Parser, vocab: ActVoca
 def _marked(act: Act, vocab: ActVocabulary) -> Act:
     """The question act with what its clause says of the user's case and of the rule."""
     own, meaning, states_rule = vocab.own(act.text), vocab.means(act.text), vocab.states_rule(act.text)
-    if (own, meaning, states_rule) == (act.own, act.meaning, act.states_rule):
+    verdict = vocab.verdict_words.search(act.text) is not None
+    if (own, meaning, states_rule, verdict) == (act.own, act.meaning, act.states_rule, act.asks_verdict):
         return act  # the same values: no copy
-    return replace(act, own=own, meaning=meaning, states_rule=states_rule)
+    return replace(act, own=own, meaning=meaning, states_rule=states_rule, asks_verdict=verdict)
 
 
 _NUMERAL = re.compile(r"[0-9零一二三四五六七八九十两百千万]")  # an item with a figure states it

@@ -35,6 +35,12 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     ("请问申报条件和申报材料分别是什么", ["conditions_overview", "materials_overview"]),
     ("人员、资产、场地都有什么要求", ["condition_staff", "condition_assets", "condition_premises"]),
     ("信息服务、技术服务有什么要求", ["function_info", "function_tech"]),
+    ("你好 我想咨询两个问题 一个是资产要求 一个是人员要求", ["condition_assets", "condition_staff"]),
+    ("请问资产要求和人员要求", ["condition_assets", "condition_staff"]),
+    ("申报材料有那些，公式几天", ["materials_overview", "publicity"]),
+    # English questions joined by "and" before a question word
+    ("What is the minimum total assets and how many staff are required?", ["condition_assets", "condition_staff"]),
+    ("what materials are needed, and where do we submit them", ["materials_overview", "open_submission"]),
 ])
 def test_several_questions_in_one_message_are_each_read(text: str, intents: list[str]) -> None:
     assert [a.intent for a in read(text).questions] == intents
