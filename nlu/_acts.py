@@ -26,6 +26,8 @@ PART_CONFIDENCE = 0.45  # a clause parsed alone must be at least this sure to st
 FOLLOWUP_CONFIDENCE = 0.5
 CROSS_TOPIC_CONFIDENCE = 0.85  # a follow-up read into another family of questions must be this sure
 SIBLING_CONFIDENCE = 0.3  # "那地市认定呢" after the aggregation: another subject of the same family, even unsure
+_PARTICLES = frozenset("吗呢么嘛")  # a question's last word, before another question or at the end
+RUN_ON_CONFIDENCE = 0.9  # each half of a question cut where no word marks the cut must be this sure
 ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
 MAX_SUBJECT = 12  # characters before a conjunction that can be a subject of its own ("培训服务和…")
 FIGURE_FAMILIES = frozenset({"conditions", "functions"})  # topics a bare figure is judged against
@@ -303,7 +305,8 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
         listed = _listed(text, clauses, questions[0], parsed, parse, vocab)
         if listed:
             return listed
-        conjoined = _conjoined(text, questions[0], parsed, parse, vocab)
+        conjoined = _conjoined(text, questions[0], parsed, parse, vocab) or \
+            _run_on(text, questions[0], parsed, parse, context, vocab)
         return conjoined or [_single_question(text, questions[0], parsed, parse, context, vocab,
                                               alone=len(clauses) > 1)]
     acts: list[Act] = []
@@ -371,6 +374,8 @@ def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser
         return _of_step(clause, step, entities, parse, vocab)
     own = parse(vocab.plain(clause.text))
     if own.intent == FALLBACK_INTENT or own.confidence < PART_CONFIDENCE:
+        if parsed.entities and vocab.verdict_words.search(clause.text):  # "满意度75%，差多少，…": about the figures
+            return Act("question", clause.text, clause.start, FALLBACK_INTENT, 1.0, entities, asks_verdict=True)
         return None
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
                about_rule=vocab.about_rule(clause.text, text))
@@ -531,3 +536,35 @@ def _enumerated(text: str, subjects: list[_Clause], question: _Clause, parse: Pa
                             about_rule=vocab.about_rule(clause.text, text)))
     return [*acts, Act("question", question.text, question.start, last.intent, last.confidence,
                        about_rule=vocab.about_rule(question.text, text))] if acts else []
+
+
+def _run_on(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, context: DialogueContext,
+            vocab: ActVocabulary) -> list[Act]:
+    """"推荐表谁填要盖章吗", "评审谁来评评几次": two questions run on without a mark between them, each with its own
+    question word. Cut between the two words where both halves read surest (two different questions, each sure),
+    else nothing."""
+    body = clause.text.rstrip("?？ ")
+    spans = sorted([m.span() for m in vocab.question_words.finditer(body)]
+                   + [(i, i + 1) for i, ch in enumerate(body) if ch in _PARTICLES])  # "能报吗要交啥"
+    if len(spans) < 2 or spans[-1][0] < spans[0][1] or len(clause.text) > 2 * MAX_SUBJECT:
+        return []
+    after_words = sorted({end for _, end in spans[:-1]})  # "材料交给谁|什么时候交": cut after a question's word
+    before_words = sorted({start for start, _ in spans[1:]} - set(after_words))  # "推荐表谁填|要盖章吗"
+    return _best_cut(text, clause, after_words, parsed, parse, context, vocab) or \
+        _best_cut(text, clause, before_words, parsed, parse, context, vocab)
+
+
+def _best_cut(text: str, clause: _Clause, cuts: list[int], parsed: ParseResult, parse: Parser,
+              context: DialogueContext, vocab: ActVocabulary) -> list[Act]:
+    """The two questions of the cut whose halves read surest, when both are sure and differ."""
+    best: tuple[float, list[Act]] = (RUN_ON_CONFIDENCE, [])
+    for cut in cuts:
+        first, second = clause.text[:cut], clause.text[cut:]
+        if len(vocab.bare(first)) < 2 or len(vocab.bare(second)) < 2:
+            continue
+        halves = (replace(clause, text=first), replace(clause, text=second, start=clause.start + cut))
+        acts = [a for a in (_own_question(text, h, parsed, parse, context.topic, vocab) for h in halves)
+                if a is not None and a.intent != FALLBACK_INTENT]
+        if len(acts) == 2 and acts[0].intent != acts[1].intent and min(a.confidence for a in acts) > best[0]:
+            best = (min(a.confidence for a in acts), acts)
+    return best[1]

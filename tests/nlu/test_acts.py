@@ -38,6 +38,10 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     ("你好 我想咨询两个问题 一个是资产要求 一个是人员要求", ["condition_assets", "condition_staff"]),
     ("请问资产要求和人员要求", ["condition_assets", "condition_staff"]),
     ("申报材料有那些，公式几天", ["materials_overview", "publicity"]),
+    # voice input: two questions run on without a mark, cut where both halves read surest
+    ("推荐表谁填要盖章吗", ["recommendation", "open_seal"]),
+    ("材料交给谁什么时候交", ["open_submission", "deadline"]),
+    ("申报条件是啥要交啥材料", ["conditions_overview", "materials_overview"]),
     # English questions joined by "and" before a question word
     ("What is the minimum total assets and how many staff are required?", ["condition_assets", "condition_staff"]),
     ("what materials are needed, and where do we submit them", ["materials_overview", "open_submission"]),
