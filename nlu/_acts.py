@@ -26,6 +26,7 @@ PART_CONFIDENCE = 0.45  # a clause parsed alone must be at least this sure to st
 FOLLOWUP_CONFIDENCE = 0.5
 CROSS_TOPIC_CONFIDENCE = 0.85  # a follow-up read into another family of questions must be this sure
 SIBLING_CONFIDENCE = 0.3  # "那地市认定呢" after the aggregation: another subject of the same family, even unsure
+_OVERVIEW = "_overview"  # the intent of a whole family ("申请材料"): a question that names no subject of its own
 _PARTICLES = frozenset("吗呢么嘛")  # a question's last word, before another question or at the end
 RUN_ON_CONFIDENCE = 0.9  # each half of a question cut where no word marks the cut must be this sure
 ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
@@ -495,7 +496,7 @@ def _listed(text: str, clauses: list[_Clause], question: _Clause, parsed: ParseR
     subjects = [c for c in clauses if c.sentence == question.sentence and not c.question and c.start < question.start
                 and len(c.text) <= MAX_SUBJECT and not _clause_entities(parsed, c)]
     if not vocab.each.search(question.text):
-        return _enumerated(text, subjects, question, parse, vocab)
+        return _enumerated(text, subjects, question, parsed, parse, vocab)
     own = vocab.each.split(question.text, maxsplit=1)[0].strip("，,、 ")
     names = [c.text.strip("，,、 ") for c in subjects] + ([own] if own and len(own) <= MAX_SUBJECT else [])
     if len(names) < 2:
@@ -511,31 +512,54 @@ def _listed(text: str, clauses: list[_Clause], question: _Clause, parsed: ParseR
     return acts if len(acts) > 1 else []
 
 
-def _enumerated(text: str, subjects: list[_Clause], question: _Clause, parse: Parser,
+def _enumerated(text: str, subjects: list[_Clause], question: _Clause, parsed: ParseResult, parse: Parser,
                 vocab: ActVocabulary) -> list[Act]:
-    """"人员、资产、场地都有什么要求": subjects listed with 、 right before a question, each asked as the question's
-    family asks; the question is read as it stands."""
+    """"人员、资产、场地都有什么要求", "资产，人员，满意度要多少", "运营年限、资产总额和服务人员有什么要求": subjects
+    listed right before a question, each asked as the question's family asks; the question is read as it stands
+    (two subjects joined by 和 in it, each)."""
+    tail = _conjoined(text, question, parsed, parse, vocab)
+    last = tail[0] if tail else _whole(text, question, parse, vocab)
+    family = vocab.topic_family(last.intent) if last is not None else None
+    if family is None or last is None:
+        return []
+    acts: list[Act] = []
+    asked = {a.intent for a in tail} | {last.intent}
+    for clause in _run_of_subjects(text, subjects, question, vocab):
+        comma = not clause.text.endswith("、")  # "，" or a space: a surer reading, a short subject
+        subject = vocab.plain(clause.text).strip("、，, ")
+        reading = parse(family.ask.format(x=subject))
+        sure = ALONE_CONFIDENCE if comma else PART_CONFIDENCE
+        if vocab.topic_family(reading.intent) is not family or reading.confidence < sure or (comma and (
+                len(subject) > MAX_SUBJECT // 2 or vocab.past_courtesy(clause.text + "x")
+                or (last.intent or "").endswith(_OVERVIEW))):  # "资质，要哪些": one question, its subject said first
+            acts = []  # the run is broken: only the subjects after it count
+            continue
+        if reading.intent not in asked | {a.intent for a in acts}:
+            acts.append(Act("question", clause.text, clause.start, reading.intent, reading.confidence,
+                            about_rule=vocab.about_rule(clause.text, text)))
+    return [*acts, *(tail or [last])] if acts else []
+
+
+def _whole(text: str, question: _Clause, parse: Parser, vocab: ActVocabulary) -> Act | None:
+    reading = parse(vocab.plain(question.text))
+    if reading.confidence < PART_CONFIDENCE:
+        return None
+    return Act("question", question.text, question.start, reading.intent, reading.confidence,
+               about_rule=vocab.about_rule(question.text, text))
+
+
+def _run_of_subjects(text: str, subjects: list[_Clause], question: _Clause, vocab: ActVocabulary) -> list[_Clause]:
+    """The subjects listed (、，or a space between them) that end right at the question, none of the user's case."""
     listed: list[_Clause] = []
     following = question.start
-    for clause in reversed(subjects):  # the run of subjects that ends at the question
+    for clause in reversed(subjects):
         end = clause.start + len(clause.text)
-        if not clause.text.endswith("、") or text[end:following].strip() or vocab.own(clause.text):
+        between = text[end:following]
+        if between.strip() or vocab.own(clause.text) or not (clause.text.endswith(("、", "，", ",")) or between):
             break
         listed.insert(0, clause)
         following = clause.start
-    last = parse(vocab.plain(question.text)) if listed else None
-    family = vocab.topic_family(last.intent) if last is not None else None
-    if family is None or last is None or last.confidence < PART_CONFIDENCE:
-        return []
-    acts: list[Act] = []
-    for clause in listed:
-        reading = parse(family.ask.format(x=vocab.plain(clause.text).strip("、 ")))
-        if vocab.topic_family(reading.intent) is family and reading.confidence >= PART_CONFIDENCE \
-                and reading.intent not in {a.intent for a in acts} | {last.intent}:
-            acts.append(Act("question", clause.text, clause.start, reading.intent, reading.confidence,
-                            about_rule=vocab.about_rule(clause.text, text)))
-    return [*acts, Act("question", question.text, question.start, last.intent, last.confidence,
-                       about_rule=vocab.about_rule(question.text, text))] if acts else []
+    return listed
 
 
 def _run_on(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, context: DialogueContext,

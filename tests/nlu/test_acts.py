@@ -38,6 +38,8 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     ("你好 我想咨询两个问题 一个是资产要求 一个是人员要求", ["condition_assets", "condition_staff"]),
     ("请问资产要求和人员要求", ["condition_assets", "condition_staff"]),
     ("申报材料有那些，公式几天", ["materials_overview", "publicity"]),
+    ("资产，人员，满意度要多少", ["condition_assets", "condition_staff", "condition_satisfaction"]),
+    ("运营年限、资产总额和服务人员有什么要求", ["condition_years", "condition_assets", "condition_staff"]),
     # voice input: two questions run on without a mark, cut where both halves read surest
     ("推荐表谁填要盖章吗", ["recommendation", "open_seal"]),
     ("材料交给谁什么时候交", ["open_submission", "deadline"]),
@@ -195,3 +197,12 @@ def test_a_figure_with_yishang_is_the_rules_only_when_asked_or_required(text: st
 def test_this_after_a_statement_looks_back_to_the_message_not_the_last_topic(text: str, intent: str) -> None:
     [question] = read(text, topic="condition_assets", asking="total_assets_wan").questions
     assert question.intent == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("资质，要哪些", "material_staff_list"),  # the subject said first, then one question on it
+    ("你好，资产要多少", "condition_assets"),
+    ("我们是科研院所，资产要多少", "condition_assets"),
+])
+def test_a_subject_or_a_courtesy_before_one_question_is_not_a_question_of_its_own(text: str, intent: str) -> None:
+    assert [a.intent for a in read(text).questions] == [intent]
