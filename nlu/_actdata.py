@@ -57,6 +57,7 @@ class ActVocabulary:
     list_marker: re.Pattern[str]
     list_inquiry: re.Pattern[str]  # "想了解下：（1）运营年限要求；（2）…": the items listed are asked
     separator: re.Pattern[str]
+    english_join: re.Pattern[str]  # "and", "also" left at a clause's end or alone by the separator
     run_on: re.Pattern[str]
     each: re.Pattern[str]
     question_marks: tuple[str, ...]
@@ -266,6 +267,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         separator=_separator(_words(root, "separators"), bool(root.get("cjk_space")),
                              _words(root, "cjk_separators"), _words(root, "english_joins"),
                              _words(question, "english_starts", "question.")),
+        english_join=re.compile(rf"(?:^|[,\s]+)(?:{_any_of(_words(root, 'english_joins')).pattern})$"),
         run_on=re.compile(_regex(root, "run_on")),
         each=_any_of(_words(followup, "each", "followup.")),
         question_marks=tuple(_words(question, "marks", "question.")),

@@ -247,7 +247,9 @@ def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
             piece_asks = vocab.asks(piece)
             for sub_start, sub in _pieces(piece, start, vocab.run_on) if piece_asks else [(start, piece)]:
                 body = sub.strip()
-                if not body:
+                join = vocab.english_join.search(body)
+                body = body[:join.start()] if join is not None else body
+                if not body:  # "how many years are required and …": the join is no part of the question
                     continue
                 # asks() reads the clause without its surrounding spaces: a piece not cut is asked as it is
                 said_asks = piece_asks if sub == piece else vocab.asks(body)
@@ -313,7 +315,8 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
     acts: list[Act] = []
     topic = context.topic
     for clause in questions:
-        act = _own_question(text, clause, parsed, parse, topic, vocab)
+        act = _with_statement(text, clause, clauses, parsed, parse, vocab) or \
+            _own_question(text, clause, parsed, parse, topic, vocab)
         if act is None or (acts and act.intent == acts[-1].intent) or act.intent in vocab.courtesy_intents \
                 or act.intent in vocab.preamble_intents:
             continue
@@ -380,6 +383,29 @@ def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser
         return None
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
                about_rule=vocab.about_rule(clause.text, text))
+
+
+def _with_statement(text: str, clause: _Clause, clauses: list[_Clause], parsed: ParseResult, parse: Parser,
+                    vocab: ActVocabulary) -> Act | None:
+    """"我们是县级认定的，够吗？", "满意度75%，差多少，…": a question whether it is enough, said right after the
+    statement it asks about, is read with that statement when it cannot be read alone."""
+    at = clauses.index(clause)
+    before = clauses[at - 1] if at else None
+    if before is None or before.question or before.sentence != clause.sentence \
+            or not vocab.verdict_words.search(clause.text) or vocab.has_pronoun(clause.text) \
+            or vocab.each.search(clause.text):  # "…，这两项行吗": about all that was said
+        return None
+    alone = parse(vocab.plain(clause.text))
+    if alone.intent != FALLBACK_INTENT and alone.confidence >= ALONE_CONFIDENCE \
+            and vocab.topic_family(alone.intent) is not None:
+        return None  # "我们资产90万，够不够满意度的要求": the question names its own subject
+    reading = parse(vocab.plain(before.text + clause.text))
+    if reading.intent == FALLBACK_INTENT or reading.confidence < ALONE_CONFIDENCE \
+            or vocab.topic_family(reading.intent) is None:
+        return None
+    entities = _clause_entities(parsed, before) + _clause_entities(parsed, clause)
+    return Act("question", clause.text, before.start, reading.intent, reading.confidence, entities,
+               asks_verdict=True)
 
 
 def _of_step(clause: _Clause, step: str, entities: tuple[Entity, ...], parse: Parser, vocab: ActVocabulary) -> Act:

@@ -44,9 +44,13 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     ("推荐表谁填要盖章吗", ["recommendation", "open_seal"]),
     ("材料交给谁什么时候交", ["open_submission", "deadline"]),
     ("申报条件是啥要交啥材料", ["conditions_overview", "materials_overview"]),
+    # a bare 够吗/差多少 is read with the statement before it
+    ("我们是县级认定的，够吗？集聚机构要几家？", ["condition_recognition", "condition_aggregation"]),
+    ("满意度75%，差多少，公益服务比例要多少", ["condition_satisfaction", "condition_public_welfare"]),
     # English questions joined by "and" before a question word
     ("What is the minimum total assets and how many staff are required?", ["condition_assets", "condition_staff"]),
     ("what materials are needed, and where do we submit them", ["materials_overview", "open_submission"]),
+    ("how many years are required and what is the minimum total assets?", ["condition_years", "condition_assets"]),
 ])
 def test_several_questions_in_one_message_are_each_read(text: str, intents: list[str]) -> None:
     assert [a.intent for a in read(text).questions] == intents
