@@ -28,7 +28,8 @@ _INDEFINITE = re.compile(r"(?:没|没有|不|无)[\u4e00-\u9fff]{0,4}?(?:什么|
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # a figure after these words, before the user speaks of their own case, restates the rule ("满意度要80以上对吧我们…")
 _RULE_BEFORE = re.compile(r"要|须|起码|至少|不低于|不少于|门槛|标准|规定|要求")
-_RULE_AFTER = re.compile(r"^(?:[家人次个%]|人次|万元?)?(?:以上|以下)")  # "80以上", but "大专以上18人" is the user's
+# "80以上", "80%是最低吗", but "大专以上18人" is the user's
+_RULE_AFTER = re.compile(r"^(?:[家人次个%]|人次|万元?)?(?:以上|以下|是最低|是最少|是下限|是门槛|是底线)")
 _MATERIALS = re.compile("材料|清单|附件")
 _NTH = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|项|个|份|条|个环节)")
 _STEP_WORD = re.compile("步|环节|step|最后")
@@ -37,7 +38,7 @@ _AFTER = re.compile(r"(?:以后|之后|然后|完了|完|后|过后|完成后|�
                     r"|^(?:然后|接着|再然后)")
 # what may stand around a bare figure in a follow-up ("那如果只有1家呢")
 _FILLER = re.compile(r"[\s，,。？?！!]|那么|那|如果|要是|假如|只有|只|才|就|是|我们|我|有|的|呢|了|吧|啊|"
-                     r"一年|每年|年|做了|搞了|大概|左右")
+                     r"一年|每年|年|做了|搞了|大概|左右|个|名|位|行不行|行吗|够不够|够吗|可以吗|达标吗|还差多少|差多少")
 
 
 @dataclass(frozen=True)

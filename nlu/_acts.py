@@ -317,8 +317,10 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
     for clause in questions:
         act = _with_statement(text, clause, clauses, parsed, parse, vocab) or \
             _own_question(text, clause, parsed, parse, topic, vocab)
-        if act is None or (acts and act.intent == acts[-1].intent) or act.intent in vocab.courtesy_intents \
-                or act.intent in vocab.preamble_intents:
+        if act is not None and acts and act.intent == acts[-1].intent:  # "满意度80%是最低吗，我们79%行不行": one
+            acts[-1] = replace(acts[-1], entities=acts[-1].entities + act.entities)  # question, its figures kept
+            continue
+        if act is None or act.intent in vocab.courtesy_intents or act.intent in vocab.preamble_intents:
             continue
         acts.append(act)
         topic = act.intent
@@ -376,10 +378,15 @@ def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser
     step = vocab.ordinal(clause.text, topic)
     if step is not None:
         return _of_step(clause, step, entities, parse, vocab)
+    if entities and _figure_topic(topic, vocab) and vocab.only_figure(clause.text, entities):
+        return Act("question", clause.text, clause.start, topic, 1.0, entities, resolved=vocab.name(topic or ""),
+                   own=True)  # "服务人员要几个，我们9个行不行": the figure for the item just asked
     own = parse(vocab.plain(clause.text))
     if own.intent == FALLBACK_INTENT or own.confidence < PART_CONFIDENCE:
-        if parsed.entities and vocab.verdict_words.search(clause.text):  # "满意度75%，差多少，…": about the figures
-            return Act("question", clause.text, clause.start, FALLBACK_INTENT, 1.0, entities, asks_verdict=True)
+        if parsed.entities and vocab.verdict_words.search(clause.text):  # "资产80万 还差多少？": about the figures,
+            about = topic if _figure_topic(topic, vocab) else None  # "满意度要多少，我们79%行不行": the one asked
+            return Act("question", clause.text, clause.start, about or FALLBACK_INTENT, 1.0, entities,
+                       asks_verdict=True, resolved=vocab.name(about) if about else "")
         return None
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
                about_rule=vocab.about_rule(clause.text, text))

@@ -47,6 +47,8 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     # a bare 够吗/差多少 is read with the statement before it
     ("我们是县级认定的，够吗？集聚机构要几家？", ["condition_recognition", "condition_aggregation"]),
     ("满意度75%，差多少，公益服务比例要多少", ["condition_satisfaction", "condition_public_welfare"]),
+    # the user's figure for the item just asked is judged with it, a rule's figure restated is not the user's
+    ("服务人员要几个，我们9个行不行，资产要多少", ["condition_staff", "condition_assets"]),
     # English questions joined by "and" before a question word
     ("What is the minimum total assets and how many staff are required?", ["condition_assets", "condition_staff"]),
     ("what materials are needed, and where do we submit them", ["materials_overview", "open_submission"]),
