@@ -191,8 +191,10 @@ class Assistant:
             ctx.parsed = replace(first, intent=act.intent or FALLBACK_INTENT, confidence=act.confidence,
                                  entities=act.entities if len(acts) > 1 else first.entities)
             self._about(ctx, act)
+            ctx.asked = act.text if len(acts) > 1 else ""
             replies += self.answer_intent(ctx)
             fallback = fallback and ctx.fallback
+        ctx.asked = ""
         ctx.parts = tuple((a.intent or FALLBACK_INTENT, a.confidence, a.text) for a in acts) if len(acts) > 1 else ()
         ctx.fallback = fallback
         self._remember_topic(ctx, ctx.parsed.intent)

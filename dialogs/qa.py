@@ -15,7 +15,7 @@ from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
 from dialogs._unlisted import unlisted_answer, unlisted_document
-from dialogs.roles import CAN_APPLY_INTENTS, speaks_for_recommender, tailored_answer
+from dialogs.roles import CAN_APPLY_INTENTS, names_kind, speaks_for_recommender, tailored_answer
 from knowledge import FigureCheck, compose, knowledge_base, load_file, render
 from nlu import FALLBACK_INTENT, Entity, extract_entities
 
@@ -66,7 +66,8 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     understanding = ctx.understanding
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
-    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _judged(ctx)) \
+    asked = ctx.asked if ctx.asked and names_kind(ctx.asked) else ctx.text  # "分公司能报吗？子公司能报吗？": each
+    answer = tailored_answer(ctx.parsed.intent, asked, ctx.state.memory, ctx.parsed.lang, _judged(ctx)) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=_each_judged(ctx, figures),
                    rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang,
                    recommender=speaks_for_recommender(ctx.state.memory))

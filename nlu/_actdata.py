@@ -50,6 +50,7 @@ class Topic:
     ask: str
     intents: Mapping[str, str]
     ordered: bool = False
+    per_subject: bool = False  # two questions of one intent ask of two subjects ("分公司能报吗？子公司能报吗？")
 
 
 @dataclass(frozen=True)
@@ -413,7 +414,8 @@ def _topics(raw: Mapping[str, Any]) -> tuple[Topic, ...]:
         intents = _mapping(item.get("intents"), f"{where}.intents")
         if not intents or not all(isinstance(v, str) and v for v in intents.values()):
             raise KnowledgeError(_FILE, f"{where}.intents", "应为 意图: 名称 的映射，名称不为空")
-        topics.append(Topic(str(name), ask, {str(k): str(v) for k, v in intents.items()}, bool(item.get("ordered"))))
+        topics.append(Topic(str(name), ask, {str(k): str(v) for k, v in intents.items()}, bool(item.get("ordered")),
+                            bool(item.get("per_subject"))))
     return tuple(topics)
 
 

@@ -317,9 +317,9 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
     for clause in questions:
         act = _with_statement(text, clause, clauses, parsed, parse, vocab) or \
             _own_question(text, clause, parsed, parse, topic, vocab)
-        if act is not None and acts and act.intent == acts[-1].intent:  # "满意度80%是最低吗，我们79%行不行": one
-            acts[-1] = replace(acts[-1], entities=acts[-1].entities + act.entities)  # question, its figures kept
-            continue
+        if act is not None and acts and act.intent == acts[-1].intent and not _per_subject(act, vocab):  # one
+            acts[-1] = replace(acts[-1], entities=acts[-1].entities + act.entities)  # question: "满意度80%是最低吗，
+            continue  # 我们79%行不行" keeps its figures
         if act is None or act.intent in vocab.courtesy_intents or act.intent in vocab.preamble_intents:
             continue
         acts.append(act)
@@ -390,6 +390,11 @@ def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser
         return None
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
                about_rule=vocab.about_rule(clause.text, text))
+
+
+def _per_subject(act: Act, vocab: ActVocabulary) -> bool:
+    family = vocab.topic_family(act.intent)
+    return family is not None and family.per_subject
 
 
 def _with_statement(text: str, clause: _Clause, clauses: list[_Clause], parsed: ParseResult, parse: Parser,

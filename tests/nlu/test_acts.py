@@ -49,6 +49,8 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
     ("满意度75%，差多少，公益服务比例要多少", ["condition_satisfaction", "condition_public_welfare"]),
     # the user's figure for the item just asked is judged with it, a rule's figure restated is not the user's
     ("服务人员要几个，我们9个行不行，资产要多少", ["condition_staff", "condition_assets"]),
+    # two can-we questions on two kinds are two questions
+    ("分公司能报吗？子公司能报吗？", ["who_can_apply", "who_can_apply"]),
     # English questions joined by "and" before a question word
     ("What is the minimum total assets and how many staff are required?", ["condition_assets", "condition_staff"]),
     ("what materials are needed, and where do we submit them", ["materials_overview", "open_submission"]),
