@@ -35,6 +35,7 @@ class Context:
     sources: list[str] = field(default_factory=list)
     fallback: bool = False
     parts: tuple[tuple[str, float, str], ...] = ()  # (intent, confidence, text) of each question, when several
+    asked: str = ""  # the clause of the question being answered, when the message asks several
 
     @property
     def text(self) -> str:

@@ -30,7 +30,17 @@ from dialogs.store import Store
 from dialogs.store._turns import TurnStore, lock_user, record_unanswered, save_state
 from knowledge import render
 from knowledge.errors import StorageUnavailableError, UserInputError
-from nlu import FALLBACK_INTENT, Act, IntentScore, ParseResult, Understanding, configured_engine, topic_intents
+from nlu import (
+    FALLBACK_INTENT,
+    Act,
+    Entity,
+    IntentScore,
+    ParseResult,
+    Understanding,
+    configured_engine,
+    figure_intents,
+    topic_intents,
+)
 from nlu import parse as nlu_parse
 
 MAX_MESSAGE_CHARS = 4096
@@ -38,6 +48,8 @@ MAX_ID_CHARS = 128  # users.external_id
 MAX_CHANNEL_CHARS = 32  # users.channel
 Clock = Callable[[], datetime]
 TOPIC_INTENTS = topic_intents()  # the questions a follow-up can refer back to
+# the questions that judge figures said beside them ("我们成立两年半，资产一百万，能报吗，要交哪些材料")
+JUDGING_INTENTS = figure_intents() | {CAN_WE_WITH_FIGURES, KIND_VERDICT}
 
 
 def utc_now() -> datetime:
@@ -175,12 +187,14 @@ class Assistant:
             return replies
         first = ctx.parsed
         replies, fallback = [], True
-        for act in acts:
+        for act in _with_said_figures(acts, understanding):
             ctx.parsed = replace(first, intent=act.intent or FALLBACK_INTENT, confidence=act.confidence,
                                  entities=act.entities if len(acts) > 1 else first.entities)
             self._about(ctx, act)
+            ctx.asked = act.text if len(acts) > 1 else ""
             replies += self.answer_intent(ctx)
             fallback = fallback and ctx.fallback
+        ctx.asked = ""
         ctx.parts = tuple((a.intent or FALLBACK_INTENT, a.confidence, a.text) for a in acts) if len(acts) > 1 else ()
         ctx.fallback = fallback
         self._remember_topic(ctx, ctx.parsed.intent)
@@ -214,11 +228,28 @@ def _judged(act: Act, understanding: Understanding) -> Act:
     figure against the conditions; asked without figures (or asked for: "帮我测一下") it starts the self-check."""
     if act.kind != "question" or not understanding.own_entities:
         return act
-    if act.intent == "selfcheck_start" or (act.intent == KIND_VERDICT and not names_kind(understanding.text)):
+    if act.intent == "selfcheck_start" or (act.intent == KIND_VERDICT and not names_kind(understanding.text)) \
+            or (act.asks_verdict and act.intent not in JUDGING_INTENTS):  # "…，请问符合条件吗"
         return replace(act, intent=CAN_WE_WITH_FIGURES)  # "成立日期是2023年12月1日，能申报吗"
     if act.own and act.confidence < WEAK_QUESTION and not act.resolved:
         return replace(act, intent=CAN_WE_WITH_FIGURES)  # "通知说的10人，我们正好10个，行吧": read uncertainly
     return act
+
+
+def _with_said_figures(acts: list[Act], understanding: Understanding) -> list[Act]:
+    """Several questions with the user's figures stated beside them ("满意度要求多少，我们是82%，还有公益比例呢",
+    "资产和年限要求分别是多少？我们资产120万，成立1年"): each figure is judged with the nearest question before it
+    that judges figures (a condition, a function, a can-we), else with the first such question after it."""
+    judging = sorted((a for a in acts if a.intent in JUDGING_INTENTS), key=lambda a: a.start)
+    figures = understanding.said_figures()
+    if len(acts) < 2 or not judging or not figures:
+        return acts
+    extra: dict[int, tuple[Entity, ...]] = {}
+    for figure in figures:
+        before = [a for a in judging if a.start <= figure.start]
+        judge = before[-1] if before else judging[0]
+        extra[id(judge)] = (*extra.get(id(judge), ()), figure)
+    return [replace(a, entities=(*a.entities, *extra[id(a)])) if id(a) in extra else a for a in acts]
 
 
 def _implied(text: str, parsed: ParseResult, memory: dict[str, Any]) -> list[Act]:

@@ -15,7 +15,7 @@ from dialogs._context import Context
 from dialogs._registry import intent_handler
 from dialogs._types import Button, Reply
 from dialogs._unlisted import unlisted_answer, unlisted_document
-from dialogs.roles import CAN_APPLY_INTENTS, speaks_for_recommender, tailored_answer
+from dialogs.roles import CAN_APPLY_INTENTS, names_kind, speaks_for_recommender, tailored_answer
 from knowledge import FigureCheck, compose, knowledge_base, load_file, render
 from nlu import FALLBACK_INTENT, Entity, extract_entities
 
@@ -74,9 +74,10 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     understanding = ctx.understanding
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
-    answer = tailored_answer(ctx.parsed.intent, ctx.text, ctx.state.memory, ctx.parsed.lang, _judged(ctx),
+    asked = ctx.asked if ctx.asked and names_kind(ctx.asked) else ctx.text  # "分公司能报吗？子公司能报吗？": each
+    answer = tailored_answer(ctx.parsed.intent, asked, ctx.state.memory, ctx.parsed.lang, _judged(ctx),
                              _known_legal(ctx)) \
-        or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=len(figures) > 1,
+        or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=_each_judged(ctx, figures),
                    rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang,
                    recommender=speaks_for_recommender(ctx.state.memory))
     doc = unlisted_document(ctx.text) if answer.fallback and ctx.parsed.lang == "zh" else None
@@ -88,6 +89,12 @@ def answer_question(ctx: Context) -> list[Reply]:
     ctx.fallback = answer.fallback
     text = _about_material(ctx, answer.text)
     return [Reply(text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]
+
+
+def _each_judged(ctx: Context, figures: tuple[Entity, ...]) -> bool:
+    """Each figure is judged where its words place it when there are several, or when one was stated beside the
+    question rather than in it ("我们资产80万，人员要几个"): not only those the question is about."""
+    return len(figures) > 1 or bool(set(figures) & set(ctx.understanding.said_figures()))
 
 
 def _judged(ctx: Context) -> tuple[FigureCheck, ...]:

@@ -53,7 +53,8 @@ def compose(intent: str, text: str = "", entities: Iterable[EntityLike] = (), to
         said = {c.said for c in checks}
         rest = [e for e in entities if e.text not in said]
         others = [k for k in kb.figure_rules if k not in {c.key for c in checks}]
-        checks += check_figures(kb, others, text, rest, day, rule_figures=rule_figures, named=True)
+        checks += check_figures(kb, others, text, rest, day, rule_figures=rule_figures, named=True,
+                                neighbours=entities)
     compare = spec.options.get("compare") or (GROWTH if every_figure else None)  # "去年22家，前年25家，有问题吗"
     growth = check_growth(kb, compare, text, entities) if compare else None
     sources = tuple(dict.fromkeys([*spec.sources, *(c.clause for c in checks)]))

@@ -7,7 +7,7 @@ it with the inclusive minimum of indicators.yml. It never reads thresholds from 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
@@ -97,15 +97,18 @@ def check_growth(kb: KnowledgeBase, condition: str, text: str, entities: Iterabl
 
 
 def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: Iterable[EntityLike],
-                  today: date, *, rule_figures: Collection[EntityLike] = (), named: bool = False) -> list[FigureCheck]:
+                  today: date, *, rule_figures: Collection[EntityLike] = (), named: bool = False,
+                  neighbours: Sequence[EntityLike] = ()) -> list[FigureCheck]:
     """Every figure of the question that can be matched to one of ``keys``, each key at most once. In a question
     about the rule, a figure of ``rule_figures`` equal to the threshold is the notice's own, not the user's. With
     ``named``, a figure counts only next to its item's words; figures next to their item's words are placed
-    first ("我们注册资本100万，资产总额80万": 80万 is the assets)."""
+    first ("我们注册资本100万，资产总额80万": 80万 is the assets). ``neighbours``: all the figures of the text
+    (those already judged too), which bound the words of each ("资产90万人员12个")."""
     checks: list[FigureCheck] = []
     used: set[str] = set()
+    entities = tuple(entities)
     for ent in sorted(entities, key=lambda e: not _names_an_item(kb, keys, text, e)):
-        for key in _candidates(kb, keys, text, ent, named=named):
+        for key in _candidates(kb, keys, text, ent, named=named, others=neighbours or entities):
             if key in used:
                 continue
             found = _value(kb.figure_rules[key], ent, today)
@@ -119,10 +122,13 @@ def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: I
 
 
 def _candidates(kb: KnowledgeBase, keys: Sequence[str], text: str, ent: EntityLike, *,
-                named: bool = False) -> list[str]:
+                named: bool = False, others: Sequence[EntityLike] = ()) -> list[str]:
     around = _clause_around(text, ent)
     rules = [kb.figure_rules[k] for k in keys if k in kb.figure_rules and _fits(kb.figure_rules[k], ent)
              and not any(w in around for w in kb.figure_rules[k].unless)]  # 线上300家 is not the offline count
+    lead = _lead(text, ent, others, lambda words: bool(_named(list(kb.figure_rules.values()), words)))
+    if lead is not None and _named(rules, lead):  # "资产90万人员12个满意度85%": 12 is the staff, not the satisfaction
+        around = lead
     if named or ent.entity == "number":  # a figure without a unit ("人员12个") counts only next to the item's words
         rules = _named(rules, around) or ([] if named else _the_one_asked(kb, keys, rules, around))
     rules = [r for r in rules if not r.named_only or r in _named(rules, around)]  # 线下15家, never "服务了20家"
@@ -160,6 +166,21 @@ def _fits(rule: FigureRule, ent: EntityLike) -> bool:
     if ent.entity not in rule.entities:
         return False
     return ent.entity != "count" or not ent.unit or not rule.units or ent.unit in rule.units
+
+
+def _lead(text: str, ent: EntityLike, others: Sequence[EntityLike], names: Callable[[str], bool]) -> str | None:
+    """Said without punctuation ("资产90万人员12个满意度85%够不够"), the words between the figure before and this
+    one, with it, when the figure before was also led by its item's words (not "12个服务人员8个大专以上", where the
+    words follow their figures); ``None`` when no other figure stands in its stretch of the sentence (Chinese only)."""
+    if not others or not _CJK.search(text):
+        return None
+    start = max((m.end() for m in _CLAUSE_SPLIT.finditer(text, 0, ent.start)), default=0)
+    before = sorted((o for o in others if start <= o.end <= ent.start and o is not ent), key=lambda o: o.end)
+    if not before:
+        return None
+    previous = before[-1]
+    led_from = before[-2].end if len(before) > 1 else start
+    return text[previous.end:ent.end].lower() if names(text[led_from:previous.start].lower()) else None
 
 
 def _clause_around(text: str, ent: EntityLike) -> str:

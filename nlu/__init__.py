@@ -6,7 +6,7 @@ internals may move.
 """
 
 from nlu._actdata import topic_intents, vocabulary
-from nlu._acts import Act, ActKind, DialogueContext, Understanding, understand
+from nlu._acts import Act, ActKind, DialogueContext, Understanding, figure_intents, understand
 from nlu._api import (
     configured_engine,
     engine_health,
@@ -36,6 +36,7 @@ __all__ = [
     "engine_name",
     "engine_status",
     "extract_entities",
+    "figure_intents",
     "get_engine",
     "normalize",
     "parse",

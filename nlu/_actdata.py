@@ -28,7 +28,8 @@ _INDEFINITE = re.compile(r"(?:没|没有|不|无)[\u4e00-\u9fff]{0,4}?(?:什么|
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 # a figure after these words, before the user speaks of their own case, restates the rule ("满意度要80以上对吧我们…")
 _RULE_BEFORE = re.compile(r"要|须|起码|至少|不低于|不少于|门槛|标准|规定|要求")
-_RULE_AFTER = re.compile(r"^(?:[家人次个%]|人次|万元?)?(?:以上|以下)")  # "80以上", but "大专以上18人" is the user's
+# "80以上", "80%是最低吗", but "大专以上18人" is the user's
+_RULE_AFTER = re.compile(r"^(?:[家人次个%]|人次|万元?)?(?:以上|以下|是最低|是最少|是下限|是门槛|是底线)")
 _MATERIALS = re.compile("材料|清单|附件")
 _NTH = re.compile(r"第\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|项|个|份|条|个环节)")
 _STEP_WORD = re.compile("步|环节|step|最后")
@@ -37,7 +38,7 @@ _AFTER = re.compile(r"(?:以后|之后|然后|完了|完|后|过后|完成后|�
                     r"|^(?:然后|接着|再然后)")
 # what may stand around a bare figure in a follow-up ("那如果只有1家呢")
 _FILLER = re.compile(r"[\s，,。？?！!]|那么|那|如果|要是|假如|只有|只|才|就|是|我们|我|有|的|呢|了|吧|啊|"
-                     r"一年|每年|年|做了|搞了|大概|左右")
+                     r"一年|每年|年|做了|搞了|大概|左右|个|名|位|行不行|行吗|够不够|够吗|可以吗|达标吗|还差多少|差多少")
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,16 @@ class Topic:
     ask: str
     intents: Mapping[str, str]
     ordered: bool = False
+    per_subject: bool = False  # two questions of one intent ask of two subjects ("分公司能报吗？子公司能报吗？")
 
 
 @dataclass(frozen=True)
 class ActVocabulary:
     sentence_end: re.Pattern[str]
     list_marker: re.Pattern[str]
+    list_inquiry: re.Pattern[str]  # "想了解下：（1）运营年限要求；（2）…": the items listed are asked
     separator: re.Pattern[str]
+    english_join: re.Pattern[str]  # "and", "also" left at a clause's end or alone by the separator
     run_on: re.Pattern[str]
     each: re.Pattern[str]
     question_marks: tuple[str, ...]
@@ -66,6 +70,7 @@ class ActVocabulary:
     rule_markers: re.Pattern[str]
     meaning_markers: re.Pattern[str]
     own_markers: re.Pattern[str]
+    verdict_words: re.Pattern[str]  # "请问符合条件吗": asks whether the user's case meets the conditions
     reject_before: tuple[str, ...]
     reject_after: tuple[str, ...]
     correction_words: re.Pattern[str]
@@ -77,6 +82,7 @@ class ActVocabulary:
     polite: re.Pattern[str]
     courtesy: re.Pattern[str]
     courtesy_intents: frozenset[str]
+    preamble_intents: frozenset[str]  # "咨询几个问题：1.…": not answered when questions follow
     rule_words: re.Pattern[str]
     pronouns: re.Pattern[str]
     next_steps: frozenset[str]
@@ -259,8 +265,11 @@ def load_vocabulary(path: Path) -> ActVocabulary:
     return ActVocabulary(
         sentence_end=re.compile(_any_of(_words(root, "sentence_ends")).pattern + "|" + _regex(root, "emoji")),
         list_marker=re.compile(_regex(root, "list_marker")),
+        list_inquiry=_any_of(_words(root, "list_inquiry")),
         separator=_separator(_words(root, "separators"), bool(root.get("cjk_space")),
-                             _words(root, "cjk_separators")),
+                             _words(root, "cjk_separators"), _words(root, "english_joins"),
+                             _words(question, "english_starts", "question.")),
+        english_join=re.compile(rf"(?:^|[,\s]+)(?:{_any_of(_words(root, 'english_joins')).pattern})$"),
         run_on=re.compile(_regex(root, "run_on")),
         each=_any_of(_words(followup, "each", "followup.")),
         question_marks=tuple(_words(question, "marks", "question.")),
@@ -270,6 +279,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         english_starts=frozenset(w.lower() for w in _words(question, "english_starts", "question.")),
         rule_markers=_any_of(_words(root, "rule_markers")),
         own_markers=_any_of(_words(root, "own_markers")),
+        verdict_words=_any_of(_words(root, "verdict_words")),
         meaning_markers=_any_of(_words(root, "meaning_markers")),
         reject_before=tuple(_words(correction, "before", "correction.")),
         reject_after=tuple(_words(correction, "after", "correction.")),
@@ -283,6 +293,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         polite=re.compile(rf"^(?:(?:{_any_of(_words(root, 'polite')).pattern})[，,：:、\s!！]*)+"),
         courtesy=_courtesy(_words(root, "courtesy")),
         courtesy_intents=frozenset(_words(root, "courtesy_intents")),
+        preamble_intents=frozenset(_words(root, "preamble_intents")),
         rule_words=_any_of(_words(root, "rule_words")),
         pronouns=_any_of(_words(followup, "pronouns", "followup.")),
         next_steps=frozenset(w.lower().replace(" ", "") for w in _words(followup, "next_step", "followup.")),
@@ -330,8 +341,12 @@ def _patterns(sources: list[str]) -> tuple[re.Pattern[str], ...]:
         raise KnowledgeError(_FILE, "question.patterns", f"正则表达式有误：{exc}") from exc
 
 
-def _separator(words: list[str], cjk_space: bool, between_cjk: list[str]) -> re.Pattern[str]:
-    pattern = _any_of(words).pattern
+def _separator(words: list[str], cjk_space: bool, between_cjk: list[str], joins: list[str],
+               starts: list[str]) -> re.Pattern[str]:
+    """The separators of clauses; first, an English join before a question ("what is the minimum total assets and
+    how many staff are required", ", and where do we submit them")."""
+    asked = "|".join(re.escape(w.lower()) for w in starts)
+    pattern = rf",?\s+(?:{_any_of(joins).pattern})\s+(?=(?:{asked})\b)|" + _any_of(words).pattern
     marks = "".join(re.escape(w) for w in between_cjk) + (" \u3000" if cjk_space else "")
     if marks:  # "资产要多少 满意度多少", "资产多少/人员多少"; not English spaces, nor the slash of 2/3
         pattern += rf"|(?<=[\u4e00-\u9fff0-9%])[{marks}]+(?=[\u4e00-\u9fff0-9])"
@@ -399,7 +414,8 @@ def _topics(raw: Mapping[str, Any]) -> tuple[Topic, ...]:
         intents = _mapping(item.get("intents"), f"{where}.intents")
         if not intents or not all(isinstance(v, str) and v for v in intents.values()):
             raise KnowledgeError(_FILE, f"{where}.intents", "应为 意图: 名称 的映射，名称不为空")
-        topics.append(Topic(str(name), ask, {str(k): str(v) for k, v in intents.items()}, bool(item.get("ordered"))))
+        topics.append(Topic(str(name), ask, {str(k): str(v) for k, v in intents.items()}, bool(item.get("ordered")),
+                            bool(item.get("per_subject"))))
     return tuple(topics)
 
 

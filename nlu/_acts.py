@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from nlu._actdata import ActVocabulary, vocabulary
+from nlu._actdata import ActVocabulary, Topic, vocabulary
 from nlu._normalize import normalize
 from nlu._types import FALLBACK_INTENT, Entity, ParseResult
 
-__all__ = ["Act", "ActKind", "DialogueContext", "Understanding", "understand"]
+__all__ = ["Act", "ActKind", "DialogueContext", "Understanding", "figure_intents", "understand"]
 
 ActKind = Literal["question", "claim", "correction", "negation", "command"]
 Parser = Callable[[str], ParseResult]
@@ -26,9 +26,17 @@ PART_CONFIDENCE = 0.45  # a clause parsed alone must be at least this sure to st
 FOLLOWUP_CONFIDENCE = 0.5
 CROSS_TOPIC_CONFIDENCE = 0.85  # a follow-up read into another family of questions must be this sure
 SIBLING_CONFIDENCE = 0.3  # "那地市认定呢" after the aggregation: another subject of the same family, even unsure
+_OVERVIEW = "_overview"  # the intent of a whole family ("申请材料"): a question that names no subject of its own
+_PARTICLES = frozenset("吗呢么嘛")  # a question's last word, before another question or at the end
+RUN_ON_CONFIDENCE = 0.9  # each half of a question cut where no word marks the cut must be this sure
 ALONE_CONFIDENCE = 0.6  # a question after statements, read alone, replaces the whole message's reading
 MAX_SUBJECT = 12  # characters before a conjunction that can be a subject of its own ("培训服务和…")
 FIGURE_FAMILIES = frozenset({"conditions", "functions"})  # topics a bare figure is judged against
+
+
+def figure_intents() -> frozenset[str]:
+    """The questions whose answers judge the user's figures: the conditions and the functions."""
+    return frozenset(i for t in vocabulary().topics if t.name in FIGURE_FAMILIES for i in t.intents)
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ class Act:
     own: bool = False  # the clause speaks of the user's own case ("我们才1年半", "服务人员9个人够吗")
     meaning: bool = False  # asks what the rule means ("意思是至少6个人吗"): its figures are all the rule's
     states_rule: bool = False  # a statement of the rule ("技术服务3次活动的要求")
+    asks_verdict: bool = False  # asks whether the user's case meets the conditions ("请问符合条件吗")
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,10 @@ class Understanding:
     def explains_rule(self) -> bool:
         return any(a.meaning for a in self.questions) and not any(a.own for a in self.acts)
 
+    def said_figures(self) -> tuple[Entity, ...]:
+        """The figures of the user's statements (not those of a statement of the rule)."""
+        return tuple(e for a in self.statements if not a.states_rule for e in a.entities)
+
     def statement_text(self) -> str:
         return "，".join(a.text for a in self.statements)
 
@@ -125,6 +138,7 @@ class _Clause:
     start: int
     sentence: int
     question: bool
+    listed: bool = False  # the clause is (part of) an item of a numbered list
 
 
 def understand(text: str, context: DialogueContext, parsed: ParseResult, parse: Parser) -> Understanding:
@@ -177,11 +191,13 @@ def _past_courtesy(text: str, parsed: ParseResult, parse: Parser, vocab: ActVoca
 def _marked(act: Act, vocab: ActVocabulary) -> Act:
     """The question act with what its clause says of the user's case and of the rule."""
     own, meaning, states_rule = vocab.own(act.text), vocab.means(act.text), vocab.states_rule(act.text)
-    if (own, meaning, states_rule) == (act.own, act.meaning, act.states_rule):
+    verdict = vocab.verdict_words.search(act.text) is not None
+    if (own, meaning, states_rule, verdict) == (act.own, act.meaning, act.states_rule, act.asks_verdict):
         return act  # the same values: no copy
-    return replace(act, own=own, meaning=meaning, states_rule=states_rule)
+    return replace(act, own=own, meaning=meaning, states_rule=states_rule, asks_verdict=verdict)
 
 
+_NUMERAL = re.compile(r"[0-9零一二三四五六七八九十两百千万]")  # an item with a figure states it
 # what may follow a bare number that takes the rule's unit: a bare 个 and the end of the clause, or a particle
 _BARE_AFTER = re.compile(r"\s*个?\s*(?:左右|上下)?\s*(?:[吧啊呢呀了哈嘛啦]|[,，。.!！?？]|$)")
 
@@ -220,22 +236,36 @@ def _retracted(acts: list[Act], vocab: ActVocabulary) -> list[Act]:
 def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
     """The clauses of the message with their offsets; a clause is a question when it says so. List markers
     ("1." "（2）") end a sentence; a run-on question ("资产要多少运营要几年") is cut after its question word."""
-    if vocab.list_marker.search(text):  # the same length, so the offsets stay those of the message
+    items = {m.start() + 1 for m in vocab.list_marker.finditer(text)}
+    if items:  # the same length, so the offsets stay those of the message
         text = vocab.list_marker.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)
     out: list[_Clause] = []
     for number, (s_start, sentence) in enumerate(_pieces(text, 0, vocab.sentence_end)):
         question_sentence = sentence.rstrip().endswith(vocab.question_marks)
+        listed = s_start in items
         for start, piece in _pieces(sentence, s_start, vocab.separator):
             piece_asks = vocab.asks(piece)
             for sub_start, sub in _pieces(piece, start, vocab.run_on) if piece_asks else [(start, piece)]:
                 body = sub.strip()
-                if not body:
+                join = vocab.english_join.search(body)
+                body = body[:join.start()] if join is not None else body
+                if not body:  # "how many years are required and …": the join is no part of the question
                     continue
                 # asks() reads the clause without its surrounding spaces: a piece not cut is asked as it is
                 said_asks = piece_asks if sub == piece else vocab.asks(body)
                 asks = said_asks or (question_sentence and _last_piece(sentence, sub))
-                out.append(_Clause(body, sub_start + sub.index(body), number, asks))
-    return out
+                out.append(_Clause(body, sub_start + sub.index(body), number, asks, listed))
+    return _listed_items(out, text, vocab) if items else out
+
+
+def _listed_items(clauses: list[_Clause], text: str, vocab: ActVocabulary) -> list[_Clause]:
+    """"想了解下：（1）运营年限要求；（2）资产要求；（3）满意度要求": the items of a numbered list are asked when the
+    message inquires or another item asks, unless they give a figure or speak of the user's case."""
+    listed = [c for c in clauses if c.listed]
+    if not any(c.question for c in listed) and vocab.list_inquiry.search(text) is None:
+        return clauses
+    return [replace(c, question=True) if c.listed and not c.question and not _NUMERAL.search(c.text)
+            and not vocab.own(c.text) else c for c in clauses]
 
 
 def _pieces(text: str, base: int, splitter: re.Pattern[str]) -> list[tuple[int, str]]:
@@ -278,14 +308,19 @@ def _question_acts(text: str, clauses: list[_Clause], parsed: ParseResult, parse
         listed = _listed(text, clauses, questions[0], parsed, parse, vocab)
         if listed:
             return listed
-        conjoined = _conjoined(text, questions[0], parsed, parse, vocab)
+        conjoined = _conjoined(text, questions[0], parsed, parse, vocab) or \
+            _run_on(text, questions[0], parsed, parse, context, vocab)
         return conjoined or [_single_question(text, questions[0], parsed, parse, context, vocab,
                                               alone=len(clauses) > 1)]
     acts: list[Act] = []
     topic = context.topic
     for clause in questions:
-        act = _own_question(text, clause, parsed, parse, topic, vocab)
-        if act is None or (acts and act.intent == acts[-1].intent) or act.intent in vocab.courtesy_intents:
+        act = _with_statement(text, clause, clauses, parsed, parse, vocab) or \
+            _own_question(text, clause, parsed, parse, topic, vocab)
+        if act is not None and acts and act.intent == acts[-1].intent and not _per_subject(act, vocab):  # one
+            acts[-1] = replace(acts[-1], entities=acts[-1].entities + act.entities)  # question: "满意度80%是最低吗，
+            continue  # 我们79%行不行" keeps its figures
+        if act is None or act.intent in vocab.courtesy_intents or act.intent in vocab.preamble_intents:
             continue
         acts.append(act)
         topic = act.intent
@@ -343,11 +378,46 @@ def _own_question(text: str, clause: _Clause, parsed: ParseResult, parse: Parser
     step = vocab.ordinal(clause.text, topic)
     if step is not None:
         return _of_step(clause, step, entities, parse, vocab)
+    if entities and _figure_topic(topic, vocab) and vocab.only_figure(clause.text, entities):
+        return Act("question", clause.text, clause.start, topic, 1.0, entities, resolved=vocab.name(topic or ""),
+                   own=True)  # "服务人员要几个，我们9个行不行": the figure for the item just asked
     own = parse(vocab.plain(clause.text))
     if own.intent == FALLBACK_INTENT or own.confidence < PART_CONFIDENCE:
+        if parsed.entities and vocab.verdict_words.search(clause.text):  # "资产80万 还差多少？": about the figures,
+            about = topic if _figure_topic(topic, vocab) else None  # "满意度要多少，我们79%行不行": the one asked
+            return Act("question", clause.text, clause.start, about or FALLBACK_INTENT, 1.0, entities,
+                       asks_verdict=True, resolved=vocab.name(about) if about else "")
         return None
     return Act("question", clause.text, clause.start, own.intent, own.confidence, entities,
                about_rule=vocab.about_rule(clause.text, text))
+
+
+def _per_subject(act: Act, vocab: ActVocabulary) -> bool:
+    family = vocab.topic_family(act.intent)
+    return family is not None and family.per_subject
+
+
+def _with_statement(text: str, clause: _Clause, clauses: list[_Clause], parsed: ParseResult, parse: Parser,
+                    vocab: ActVocabulary) -> Act | None:
+    """"我们是县级认定的，够吗？", "满意度75%，差多少，…": a question whether it is enough, said right after the
+    statement it asks about, is read with that statement when it cannot be read alone."""
+    at = clauses.index(clause)
+    before = clauses[at - 1] if at else None
+    if before is None or before.question or before.sentence != clause.sentence \
+            or not vocab.verdict_words.search(clause.text) or vocab.has_pronoun(clause.text) \
+            or vocab.each.search(clause.text):  # "…，这两项行吗": about all that was said
+        return None
+    alone = parse(vocab.plain(clause.text))
+    if alone.intent != FALLBACK_INTENT and alone.confidence >= ALONE_CONFIDENCE \
+            and vocab.topic_family(alone.intent) is not None:
+        return None  # "我们资产90万，够不够满意度的要求": the question names its own subject
+    reading = parse(vocab.plain(before.text + clause.text))
+    if reading.intent == FALLBACK_INTENT or reading.confidence < ALONE_CONFIDENCE \
+            or vocab.topic_family(reading.intent) is None:
+        return None
+    entities = _clause_entities(parsed, before) + _clause_entities(parsed, clause)
+    return Act("question", clause.text, before.start, reading.intent, reading.confidence, entities,
+               asks_verdict=True)
 
 
 def _of_step(clause: _Clause, step: str, entities: tuple[Entity, ...], parse: Parser, vocab: ActVocabulary) -> Act:
@@ -429,9 +499,8 @@ def _conjoined(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, v
     family = vocab.topic_family(last.intent)
     if family is None or last.confidence < PART_CONFIDENCE:
         return []
-    first = parse(family.ask.format(x=pieces[0].strip()))
-    if first.intent == last.intent or vocab.topic_family(first.intent) is not family or \
-            first.confidence < PART_CONFIDENCE:
+    first = _subject_read(vocab.plain(pieces[0]), family, parse, vocab, each=vocab.each.search(clause.text) is not None)
+    if first is None or first.intent == last.intent:
         return []
     second_start = clause.start + len(pieces[0]) + 1
     entities = _clause_entities(parsed, clause)
@@ -441,14 +510,31 @@ def _conjoined(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, v
                 about_rule=vocab.about_rule(clause.text, text))]
 
 
+def _subject_read(subject: str, family: Topic, parse: Parser, vocab: ActVocabulary, *,
+                  each: bool) -> ParseResult | None:
+    """A subject said before a conjunction, asked in its family's way ("培训服务" → "培训服务有什么要求"); asked
+    "分别" ("申报条件和申报材料分别是什么"), a subject of another family, asked in that family's way."""
+    reading = parse(family.ask.format(x=subject.strip()))
+    if vocab.topic_family(reading.intent) is family and reading.confidence >= PART_CONFIDENCE:
+        return reading
+    if not each:
+        return None
+    alone = parse(subject)
+    other = vocab.topic_family(alone.intent)
+    if other is None or other is family or alone.confidence < ALONE_CONFIDENCE:
+        return None
+    reading = parse(other.ask.format(x=subject.strip()))
+    return reading if vocab.topic_family(reading.intent) is other and reading.confidence >= PART_CONFIDENCE else None
+
+
 def _listed(text: str, clauses: list[_Clause], question: _Clause, parsed: ParseResult, parse: Parser,
             vocab: ActVocabulary) -> list[Act]:
     """"满意度、公益服务比例、学历职称比例各要多少": the subjects listed before a question that asks about each
     ("各", "分别", "这三个"), one act for each, asked as their family asks."""
-    if not vocab.each.search(question.text):
-        return []
     subjects = [c for c in clauses if c.sentence == question.sentence and not c.question and c.start < question.start
                 and len(c.text) <= MAX_SUBJECT and not _clause_entities(parsed, c)]
+    if not vocab.each.search(question.text):
+        return _enumerated(text, subjects, question, parsed, parse, vocab)
     own = vocab.each.split(question.text, maxsplit=1)[0].strip("，,、 ")
     names = [c.text.strip("，,、 ") for c in subjects] + ([own] if own and len(own) <= MAX_SUBJECT else [])
     if len(names) < 2:
@@ -462,3 +548,85 @@ def _listed(text: str, clauses: list[_Clause], question: _Clause, parsed: ParseR
             acts.append(Act("question", name, start, reading.intent, reading.confidence,
                             about_rule=vocab.about_rule(question.text, text), resolved=family.ask.format(x=name)))
     return acts if len(acts) > 1 else []
+
+
+def _enumerated(text: str, subjects: list[_Clause], question: _Clause, parsed: ParseResult, parse: Parser,
+                vocab: ActVocabulary) -> list[Act]:
+    """"人员、资产、场地都有什么要求", "资产，人员，满意度要多少", "运营年限、资产总额和服务人员有什么要求": subjects
+    listed right before a question, each asked as the question's family asks; the question is read as it stands
+    (two subjects joined by 和 in it, each)."""
+    tail = _conjoined(text, question, parsed, parse, vocab)
+    last = tail[0] if tail else _whole(text, question, parse, vocab)
+    family = vocab.topic_family(last.intent) if last is not None else None
+    if family is None or last is None:
+        return []
+    acts: list[Act] = []
+    asked = {a.intent for a in tail} | {last.intent}
+    for clause in _run_of_subjects(text, subjects, question, vocab):
+        comma = not clause.text.endswith("、")  # "，" or a space: a surer reading, a short subject
+        subject = vocab.plain(clause.text).strip("、，, ")
+        reading = parse(family.ask.format(x=subject))
+        sure = ALONE_CONFIDENCE if comma else PART_CONFIDENCE
+        if vocab.topic_family(reading.intent) is not family or reading.confidence < sure or (comma and (
+                len(subject) > MAX_SUBJECT // 2 or vocab.past_courtesy(clause.text + "x")
+                or (last.intent or "").endswith(_OVERVIEW))):  # "资质，要哪些": one question, its subject said first
+            acts = []  # the run is broken: only the subjects after it count
+            continue
+        if reading.intent not in asked | {a.intent for a in acts}:
+            acts.append(Act("question", clause.text, clause.start, reading.intent, reading.confidence,
+                            about_rule=vocab.about_rule(clause.text, text)))
+    return [*acts, *(tail or [last])] if acts else []
+
+
+def _whole(text: str, question: _Clause, parse: Parser, vocab: ActVocabulary) -> Act | None:
+    reading = parse(vocab.plain(question.text))
+    if reading.confidence < PART_CONFIDENCE:
+        return None
+    return Act("question", question.text, question.start, reading.intent, reading.confidence,
+               about_rule=vocab.about_rule(question.text, text))
+
+
+def _run_of_subjects(text: str, subjects: list[_Clause], question: _Clause, vocab: ActVocabulary) -> list[_Clause]:
+    """The subjects listed (、，or a space between them) that end right at the question, none of the user's case."""
+    listed: list[_Clause] = []
+    following = question.start
+    for clause in reversed(subjects):
+        end = clause.start + len(clause.text)
+        between = text[end:following]
+        if between.strip() or vocab.own(clause.text) or not (clause.text.endswith(("、", "，", ",")) or between):
+            break
+        listed.insert(0, clause)
+        following = clause.start
+    return listed
+
+
+def _run_on(text: str, clause: _Clause, parsed: ParseResult, parse: Parser, context: DialogueContext,
+            vocab: ActVocabulary) -> list[Act]:
+    """"推荐表谁填要盖章吗", "评审谁来评评几次": two questions run on without a mark between them, each with its own
+    question word. Cut between the two words where both halves read surest (two different questions, each sure),
+    else nothing."""
+    body = clause.text.rstrip("?？ ")
+    spans = sorted([m.span() for m in vocab.question_words.finditer(body)]
+                   + [(i, i + 1) for i, ch in enumerate(body) if ch in _PARTICLES])  # "能报吗要交啥"
+    if len(spans) < 2 or spans[-1][0] < spans[0][1] or len(clause.text) > 2 * MAX_SUBJECT:
+        return []
+    after_words = sorted({end for _, end in spans[:-1]})  # "材料交给谁|什么时候交": cut after a question's word
+    before_words = sorted({start for start, _ in spans[1:]} - set(after_words))  # "推荐表谁填|要盖章吗"
+    return _best_cut(text, clause, after_words, parsed, parse, context, vocab) or \
+        _best_cut(text, clause, before_words, parsed, parse, context, vocab)
+
+
+def _best_cut(text: str, clause: _Clause, cuts: list[int], parsed: ParseResult, parse: Parser,
+              context: DialogueContext, vocab: ActVocabulary) -> list[Act]:
+    """The two questions of the cut whose halves read surest, when both are sure and differ."""
+    best: tuple[float, list[Act]] = (RUN_ON_CONFIDENCE, [])
+    for cut in cuts:
+        first, second = clause.text[:cut], clause.text[cut:]
+        if len(vocab.bare(first)) < 2 or len(vocab.bare(second)) < 2:
+            continue
+        halves = (replace(clause, text=first), replace(clause, text=second, start=clause.start + cut))
+        acts = [a for a in (_own_question(text, h, parsed, parse, context.topic, vocab) for h in halves)
+                if a is not None and a.intent != FALLBACK_INTENT]
+        if len(acts) == 2 and acts[0].intent != acts[1].intent and min(a.confidence for a in acts) > best[0]:
+            best = (min(a.confidence for a in acts), acts)
+    return best[1]

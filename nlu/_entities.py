@@ -256,6 +256,20 @@ _SHARE_SAME_HINTS, _VAGUE_HINTS = _any_of(loose.SHARE_SAME_HINTS), _any_of(loose
 _RANGE_SEPARATORS = _any_of(loose.RANGE_SEPARATORS)
 
 
+# "1、申报条件有哪些 2、…", "（1）运营年限要求；（2）…": the numbers of a numbered list are no figures (normal form)
+_LIST_MARK = re.compile(r"(?:(?<=[\s:;。?!,])|^)(?P<n>\d{1,2})[.、)](?=[^\d.%])|(?<!\d)\((?P<p>\d{1,2})\)(?=[^\d.%])")
+
+
+def _list_numbers(norm: str) -> Iterator[tuple[int, int]]:
+    """The spans of the list markers of ``norm``: markers numbered in sequence (1 before 2, n after n-1), so
+    that a lone "12、" after a colon stays a figure."""
+    marks = [(int(m.group("n") or m.group("p")), m.span()) for m in _LIST_MARK.finditer(norm)]
+    numbers = [n for n, _ in marks]
+    for i, (n, span) in enumerate(marks):
+        if (n == 1 and 2 in numbers[i + 1:]) or (n > 1 and n - 1 in numbers[:i]):
+            yield span
+
+
 class _Scanner:
     """Finds entities in the normalised text, earlier kinds first; found spans never overlap."""
 
@@ -330,6 +344,8 @@ class _Scanner:
             self.founding_years()
         numeric = _NUMERAL.search(self.norm) is not None
         if numeric:
+            for start, end in _list_numbers(self.norm):
+                self.block(start, end)
             self.dates()
             if "百分之" in self.norm:
                 self.percents_prefixed()

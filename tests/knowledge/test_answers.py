@@ -283,3 +283,18 @@ def test_a_recommending_body_asking_about_a_material_is_not_sent_to_a_recommendi
         lang: str, never: list[str], says: list[str]) -> None:
     text = compose("material_application_report", lang=lang, recommender=True).text
     assert not any(word in text for word in never) and all(word in text for word in says), text
+
+
+# Said without punctuation, a figure led by its item's words keeps them when the figure before was led by its own
+# ("资产90万人员12个满意度85%"); words that follow their figures ("12个服务人员8个大专以上") are not taken as a lead.
+@pytest.mark.parametrize(("question", "keys"), [
+    ("资产90万人员12个满意度85%够不够", ["total_assets_wan", "service_staff", "satisfaction_pct"]),
+    ("资产九十万人员十二个满意度百分之八十五能报吗", ["total_assets_wan", "service_staff", "satisfaction_pct"]),
+    ("我们有12个服务人员8个大专以上资产150万够不够", ["service_staff", "total_assets_wan"]),
+])
+def test_figures_said_without_punctuation_keep_their_own_words(question: str, keys: list[str]) -> None:
+    from nlu import extract_entities
+
+    answer = compose("conditions_overview", question, extract_entities(question), date(2026, 11, 26),
+                     every_figure=True)
+    assert [c.key for c in answer.checks] == keys

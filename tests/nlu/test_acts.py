@@ -26,6 +26,35 @@ def read(text: str, *, topic: str | None = None, asking: str | None = None) -> U
      ["condition_assets", "condition_years", "materials_overview"]),
     # voice input: a can-we run on into the next question, 能不能 not taken for an indefinite 不…什么
     ("我们是科研院所能不能报要交什么材料", ["who_can_apply", "materials_overview"]),
+    # numbered items without a question word are asked when the message inquires; the preamble is not answered
+    ("您好！想了解下：（1）运营年限要求；（2）资产要求；（3）满意度要求。谢谢！",
+     ["condition_years", "condition_assets", "condition_satisfaction"]),
+    ("咨询几个问题：1.申报材料清单 2.公示时间 3.推荐单位", ["materials_overview", "publicity", "recommendation"]),
+    ("（1）满意度要多少（2）集聚机构几家", ["condition_satisfaction", "condition_aggregation"]),
+    # 分别 after two subjects of different families; subjects listed with 、 before one question
+    ("请问申报条件和申报材料分别是什么", ["conditions_overview", "materials_overview"]),
+    ("人员、资产、场地都有什么要求", ["condition_staff", "condition_assets", "condition_premises"]),
+    ("信息服务、技术服务有什么要求", ["function_info", "function_tech"]),
+    ("你好 我想咨询两个问题 一个是资产要求 一个是人员要求", ["condition_assets", "condition_staff"]),
+    ("请问资产要求和人员要求", ["condition_assets", "condition_staff"]),
+    ("申报材料有那些，公式几天", ["materials_overview", "publicity"]),
+    ("资产，人员，满意度要多少", ["condition_assets", "condition_staff", "condition_satisfaction"]),
+    ("运营年限、资产总额和服务人员有什么要求", ["condition_years", "condition_assets", "condition_staff"]),
+    # voice input: two questions run on without a mark, cut where both halves read surest
+    ("推荐表谁填要盖章吗", ["recommendation", "open_seal"]),
+    ("材料交给谁什么时候交", ["open_submission", "deadline"]),
+    ("申报条件是啥要交啥材料", ["conditions_overview", "materials_overview"]),
+    # a bare 够吗/差多少 is read with the statement before it
+    ("我们是县级认定的，够吗？集聚机构要几家？", ["condition_recognition", "condition_aggregation"]),
+    ("满意度75%，差多少，公益服务比例要多少", ["condition_satisfaction", "condition_public_welfare"]),
+    # the user's figure for the item just asked is judged with it, a rule's figure restated is not the user's
+    ("服务人员要几个，我们9个行不行，资产要多少", ["condition_staff", "condition_assets"]),
+    # two can-we questions on two kinds are two questions
+    ("分公司能报吗？子公司能报吗？", ["who_can_apply", "who_can_apply"]),
+    # English questions joined by "and" before a question word
+    ("What is the minimum total assets and how many staff are required?", ["condition_assets", "condition_staff"]),
+    ("what materials are needed, and where do we submit them", ["materials_overview", "open_submission"]),
+    ("how many years are required and what is the minimum total assets?", ["condition_years", "condition_assets"]),
 ])
 def test_several_questions_in_one_message_are_each_read(text: str, intents: list[str]) -> None:
     assert [a.intent for a in read(text).questions] == intents
@@ -176,3 +205,12 @@ def test_a_figure_with_yishang_is_the_rules_only_when_asked_or_required(text: st
 def test_this_after_a_statement_looks_back_to_the_message_not_the_last_topic(text: str, intent: str) -> None:
     [question] = read(text, topic="condition_assets", asking="total_assets_wan").questions
     assert question.intent == intent
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("资质，要哪些", "material_staff_list"),  # the subject said first, then one question on it
+    ("你好，资产要多少", "condition_assets"),
+    ("我们是科研院所，资产要多少", "condition_assets"),
+])
+def test_a_subject_or_a_courtesy_before_one_question_is_not_a_question_of_its_own(text: str, intent: str) -> None:
+    assert [a.intent for a in read(text).questions] == [intent]

@@ -582,3 +582,16 @@ def test_a_number_of_years_stays_a_duration(text: str, value: int) -> None:
 def test_a_head_count_in_hao_ren_is_people_not_a_date(text: str, value: int, approx: bool) -> None:
     [found] = extract_entities(text)
     assert (found.entity, found.value, found.unit, found.approx) == ("count", value, "人", approx)
+
+
+# The numbers of a numbered list are no figures; a lone number before 、 stays one.
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [("您好！想了解下：（1）运营年限要求；（2）资产要求；（3）满意度要求。", []),
+     ("1、申报条件有哪些 2、需要什么材料 3、满意度要多少", []),
+     ("1.资产90万 2.人员12人 3.满意度85%", [900000, 12, 85]),
+     ("人员：12、满意度：85", [12, 85]),
+     ("资产1.5亿", [150000000])],
+)
+def test_the_numbers_of_a_numbered_list_are_no_figures(text: str, values: list[float]) -> None:
+    assert [e.value for e in extract_entities(text, today=TODAY)] == values
