@@ -151,9 +151,16 @@ def test_traditional_characters_are_read_like_simplified_ones() -> None:
     "我们是中介机构，客户满意度百分之九十五，服务人员十二个人，帮我自测",
     "我中心为独立事业法人，属中小企业服务机构，2010年挂牌成立，现申请自测",
     "我单位为事业单位法人，机构类型为科研院所，成立时间为2014年6月，请帮我们自测",
+    "我们是科研院所资产总额1.5亿元独立法人成立二十年了自测",  # voice input: 自测 ends the run-on statement
+    "我们是科研院所，独立法人，自侧一下",  # a typo of 自测
 ])
 def test_a_request_to_self_check_after_facts_is_a_command(text: str) -> None:
     assert "selfcheck_start" in [a.intent for a in read(text).acts]
+
+
+@pytest.mark.parametrize("text", ["怎么自测", "我们检测测", "资产怎么算才能通过自测"])
+def test_self_check_at_the_end_of_a_question_is_no_command(text: str) -> None:
+    assert not [a for a in read(text).acts if a.kind == "command"]
 
 
 @pytest.mark.parametrize(("text", "own"), [
