@@ -27,11 +27,15 @@ _FOUNDING_WORDS = ("成立", "创立", "创办", "注册", "开始运营", "建�
 _YUAN_WORDS = ("万", "亿", "元", "千", "块")
 _MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is read as 元 ("1200000")
 _ONE = re.compile(r"(?<![第每])一(?:家|个|位|名|人次|人|次|场)")
-_AROUND_BEFORE = re.compile(r"(?:将近|接近|还不到|不到|不足|不满|低于|最多|至少|超过|不止|大概|大约|约|差不多|近|小)$")
+_AROUND_BEFORE = re.compile(r"(?:将近|接近|快要|快到|快|还不到|不到|不足|不满|低于|最多|至少|超过|不止|"
+                            r"大概|大约|约|差不多|近|小)$")
 _AROUND_AFTER = re.compile(r"以上|以下|出头|左右|上下|不到|都不到|开外")
 # before a head count, words that make it people served, trained or qualified, not the staff ("培训了200人")
 _NOT_STAFF = re.compile(r"培训|学员|参训|参加|参会|接待|来访|服务了|服务过|帮助|帮扶|带动|就业|吸纳|招聘|其中|"
                         r"本科|大专|研究生|硕士|博士|职称|中级|高级|专家|老师|客户|企业")
+# after a duration, what makes it the span of a plan or a period ("三年发展规划", "五年计划", "三年内")
+_PERIOD_OF = re.compile(r"\s?(?:的)?(?:发展|工作|服务|行动|战略|建设|中长期|滚动)?"
+                        r"(?:规划|计划|目标|行动|战略|愿景|合同|协议|任期|期内|内|以内|之内)")
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -164,7 +168,7 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
     previous: str | None = None
     for ent in entities:
         lo, hi = _clause_bounds(text, ent)
-        if _rate(ent, entities, hi) or text.startswith("年度", ent.end):
+        if _rate(ent, entities, hi) or text.startswith("年度", ent.end) or _period_of(ent, text):
             continue  # "一年搞了3次银企对接": how often, not how long; "申报2022年度…": the round
         key = _keyword_key(model, text, lo, hi, ent, allowed)
         if key is None and previous is not None and _compatible(model.questions[previous], ent, strict_unit=False) \
@@ -211,6 +215,12 @@ def _alone(text: str, lo: int, hi: int, ent: Entity) -> bool:
     start = max(text.rfind(" ", lo, ent.start) + 1, lo)
     end = min((i for i in (text.find(" ", ent.end, hi),) if i >= 0), default=hi)
     return any(len((text[a:ent.start] + text[ent.end:b]).strip(" 的了吧")) <= 1 for a, b in ((lo, hi), (start, end)))
+
+
+def _period_of(ent: Entity, text: str) -> bool:
+    """"三年发展规划", "五年计划", "三年内": a duration that is the span of a plan or a period, not how long the
+    organisation has operated."""
+    return ent.entity == "duration" and _PERIOD_OF.match(text, ent.end) is not None
 
 
 def _rate(ent: Entity, entities: list[Entity], hi: int) -> bool:

@@ -689,6 +689,8 @@ class SelfCheckFlow:
                 problems.append(reason)
                 continue
             value = list(value) if isinstance(value, tuple) else value
+            if fact.key == self.model.functions_key and pending != fact.key:  # "我们还提供融资服务": one more
+                value = self._more_functions(draft.profile.get(fact.key) or [], value)
             corrected = fact.key != pending and fact.key in draft.profile and draft.profile[fact.key] != value
             self._record(draft, fact.key, value)
             shown.append({"key": fact.key, "label": question.label, "note": fact.note, "corrected": corrected,
@@ -696,6 +698,10 @@ class SelfCheckFlow:
         gaps = self._gaps(draft.profile, [s["key"] for s in shown], ctx.sources)
         feedback = Reply(render(T + "recorded", facts=shown, gaps=gaps, problems=problems))
         return feedback, {s["key"] for s in shown}
+
+    def _more_functions(self, known: list[str], said: list[str]) -> list[str]:
+        """Functions said in passing add to those recorded, in the notice's order."""
+        return [fn.key for fn in self.model.indicators.functions if fn.key in {*known, *said}]
 
     def _record(self, draft: Draft, key: str, value: Any) -> None:
         draft.profile[key] = value
