@@ -22,6 +22,7 @@ _STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
 # "几家" asks, "十几家" and "好几家" say
 _JI_BLOCKERS = "十好这那没零百千万0-9"  # "20几家" says
 _REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
+_HEADING = re.compile(r"[:：]")  # "自测：单位名称：…": the request heads what follows
 _PROCESS = re.compile("流程|步骤|环节|程序|手续")
 _INDEFINITE = re.compile(r"(?:没|没有|不|无)[\u4e00-\u9fff]{0,4}?(?:什么|啥)")
 # 能不能, 是不是, 有没有: asks whatever follows ("能不能报要交什么材料" is no indefinite 不…什么)
@@ -149,7 +150,7 @@ class ActVocabulary:
     def request(self, clause: str) -> str | None:
         """The intent a statement asks to be carried out ("想测一下" → selfcheck_start, "自测" alone), if any."""
         bare = self.bare(clause)
-        exact = self.requests_exact.get(bare)
+        exact = self.requests_exact.get(bare) or self.requests_exact.get(_HEADING.split(bare, maxsplit=1)[0])
         found = exact or next((intent for intent, words in self.requests if words.search(clause)), None)
         if found is not None or self.asks(clause):
             return found

@@ -183,3 +183,8 @@ def test_a_figure_with_yishang_is_the_rules_only_when_asked_or_required(text: st
 def test_this_after_a_statement_looks_back_to_the_message_not_the_last_topic(text: str, intent: str) -> None:
     [question] = read(text, topic="condition_assets", asking="total_assets_wan").questions
     assert question.intent == intent
+
+
+def test_a_request_heading_a_form_of_fields_is_a_command() -> None:
+    acts = read("自测：单位性质：技术服务机构；资产总额：260万元").acts
+    assert "selfcheck_start" in [a.intent for a in acts if a.kind == "command"]
