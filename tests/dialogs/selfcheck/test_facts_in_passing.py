@@ -133,7 +133,37 @@ def test_the_functions_offered_said_in_passing(model: FlowModel, text: str, expe
     assert functions_in(model, text) == expected
 
 
-@pytest.mark.parametrize("text", ["我们也有三年发展规划", "有五年计划", "三年内服务了100家"])
+@pytest.mark.parametrize("text", ["我们也有三年发展规划", "有五年计划", "三年内服务了100家",
+                                  "近两年分别服务了45家和38家"])
 def test_a_plan_or_period_in_years_is_no_operating_time(model: FlowModel, text: str) -> None:
     reading = read_answer(model, text, None, model.full_plan(), TODAY)
     assert "years_operating" not in {f.key for f in reading.facts}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2025年服务了60家企业，2024年服务了45家", {"smes_served_last_year": 60, "smes_served_year_before": 45}),
+    ("2024年度服务企业35家，2025年度服务企业48家", {"smes_served_last_year": 48, "smes_served_year_before": 35}),
+    ("去年、前年服务企业分别为52家、41家", {"smes_served_last_year": 52, "smes_served_year_before": 41}),
+    ("2024年、2025年服务企业数分别为38家、45家", {"smes_served_last_year": 45, "smes_served_year_before": 38}),
+    ("满意度和公益服务比例分别是95%和30%", {"satisfaction_pct": 95, "public_welfare_pct": 30}),
+    ("2025年成立的，去年服务了30家", {"smes_served_last_year": 30, "years_operating": 0.93}),  # a founding year
+])
+def test_figures_of_named_years_and_respectively(model: FlowModel, text: str, expected: dict[str, Any]) -> None:
+    reading = read_answer(model, text, None, model.full_plan(), TODAY)
+    got = {f.key: f.value for f in reading.facts}
+    assert {k: got.get(k) for k in expected} == expected
+    assert set(got) == set(expected)
+
+
+def test_a_year_alone_still_answers_the_founding(model: FlowModel) -> None:
+    reading = read_answer(model, "2025年", "years_operating", model.full_plan(), TODAY)
+    assert [f.key for f in reading.facts] == ["years_operating"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("客户满意度调查平均分是96分", None),  # the users' satisfaction, not the training's evaluation
+    ("每期培训都做学员满意度调查", True),
+])
+def test_a_satisfaction_survey_is_the_training_evaluation_only_of_training(model: FlowModel, text: str,
+                                                                        expected: bool | None) -> None:
+    assert passing(model, text).get("training_evaluation") is expected
