@@ -369,7 +369,8 @@ def _requests_exact(raw: Mapping[str, Any]) -> dict[str, str]:
 
 def _requests_end(raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """The words that request when they end a statement, longest first."""
-    pairs = [(w.lower(), str(intent)) for intent in raw for w in _words(raw, str(intent), "request_end.")]
+    pairs = [("".join(w.split()).lower(), str(intent))
+             for intent in raw for w in _words(raw, str(intent), "request_end.")]
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
@@ -377,7 +378,7 @@ def _requests(raw: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]
     out = []
     for intent in raw:
         words = _any_of(_words(raw, str(intent), "requests.")).pattern
-        out.append((str(intent), re.compile(rf"(?<![{_REQUEST_BLOCKERS}])(?:{words})")))
+        out.append((str(intent), re.compile(rf"(?<![{_REQUEST_BLOCKERS}])(?:{words})", re.IGNORECASE)))
     return tuple(out)
 
 

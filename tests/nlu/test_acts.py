@@ -188,3 +188,15 @@ def test_this_after_a_statement_looks_back_to_the_message_not_the_last_topic(tex
 def test_a_request_heading_a_form_of_fields_is_a_command() -> None:
     acts = read("自测：单位性质：技术服务机构；资产总额：260万元").acts
     assert "selfcheck_start" in [a.intent for a in acts if a.kind == "command"]
+
+
+@pytest.mark.parametrize("text", [
+    "We are a research institute, independent legal person, founded in 2015. self-check",
+    "I'd like to check whether we can apply. We are a research institute.",
+])
+def test_an_english_request_to_self_check_is_a_command(text: str) -> None:
+    assert "selfcheck_start" in [a.intent for a in read(text).acts if a.kind == "command"]
+
+
+def test_an_english_question_about_the_self_check_is_no_command() -> None:
+    assert not [a for a in read("Can you explain the self-check?").acts if a.kind == "command"]
