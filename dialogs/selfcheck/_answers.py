@@ -142,10 +142,11 @@ def read_bool(model: FlowModel, text: str) -> bool | None:
 
 def read_choice(model: FlowModel, question: Question, text: str) -> str | None:
     """The enum choice named by its label or a known synonym (the longest match wins)."""
-    cleaned = clean(text)
+    cleaned = clean(text).lower()  # "Research Institute" as "researchinstitute"
     best: tuple[int, str] | None = None
     for key, label in question.choices.items():
         for word in (label, *model.org_type_synonyms.get(key, ())):
+            word = "".join(word.split()).lower()
             if word in cleaned and (best is None or len(word) > best[0]):
                 best = (len(word), key)
     return best[1] if best else None

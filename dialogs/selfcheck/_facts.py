@@ -60,6 +60,12 @@ _DENIED_OFFER = re.compile(r"[不没未无]|暂时?$")
 _STRONG_OFFER = re.compile(r"提供|开展|功能|业务|主营|负责|承担")
 _NOT_FUNCTION = re.compile(r"机构|中心|公司|企业|单位|平台|系统|网站|热线|类|这一|人员|活动|能力|资质|项目库|"
                            r"专家库|评价")
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+# "we are a", "our organisation is an", "as a": an English self-description before the type's name
+_EN_SELF = re.compile(r"\b(?:we are|we're|i am from|i'm from|i work for|this is|our \w+ is|as)\b"
+                      r"(?!.*\b(?:not|no|never|with|of|for|to|from|by|under|serving|serve|like)\b)(?!.*n't)"
+                      r"[a-z ,-]{0,60}$")
+_EN_ARTICLE = re.compile(r"(?:(?:yes|yeah|ok|okay),? )?(?:an? |the )?")
 # "我们是给科研院所做配套的": a relation to the kind, not being it ("科技局下属的技术服务中心" is one)
 _RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠")
 # "科研院所下属的检测中心": a unit under the kind named, not the kind itself
@@ -108,7 +114,7 @@ def _mentions(words: Sequence[str], text: str) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     """One regex for ``any(w in text for w in words)`` (none: it finds nothing)."""
-    return re.compile("|".join(map(re.escape, words)) or "(?!)")
+    return re.compile("|".join(map(re.escape, words)) or "(?!)", re.IGNORECASE)
 
 
 def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = (),
@@ -240,6 +246,9 @@ def parts_in(model: FlowModel, clauses: Sequence[str], pending: str | None,
 def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
     """"我们是科研院所" / "属于技术服务机构" / "科研院所" alone: one of the five named as what the user is."""
     for clause in clauses:
+        english = _english_type(model, clause)
+        if english is not None:
+            return Fact("org_type", english, clause)
         text = clean(clause)
         found = _choice_word(model, text)
         if found is None or found[0] == "other":
@@ -253,6 +262,20 @@ def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
         if (not prefix or prefix in _SELF_WORDS or _describes_self(prefix) or _LABELLED.fullmatch(prefix)) \
                 and rest_fits:
             return Fact("org_type", found[0], clause)  # "搞技术服务十二年了"
+    return None
+
+
+def _english_type(model: FlowModel, clause: str) -> str | None:
+    """"We are a research institute", "our company is a technology service provider", or the type alone."""
+    text = " ".join(clause.lower().replace("’", "'").split()).strip(" .,;!")
+    if _LATIN.search(text) is None:
+        return None
+    for key, words in model.org_type_synonyms.items():
+        for word in sorted((w for w in words if _LATIN.search(w)), key=len, reverse=True):
+            found = re.search(rf"\b{re.escape(word)}s?\b", text)
+            if found and key != "other" and (_EN_SELF.search(text[:found.start()]) or
+                                               _EN_ARTICLE.fullmatch(text[:found.start()])):
+                return key
     return None
 
 
@@ -278,7 +301,7 @@ def _choice_word(model: FlowModel, text: str) -> tuple[str, str] | None:
     best: tuple[str, str] | None = None
     for key, label in question.choices.items():
         for word in (label, *model.org_type_synonyms.get(key, ())):
-            if word in text and (best is None or len(word) > len(best[1])):
+            if _LATIN.search(word) is None and word in text and (best is None or len(word) > len(best[1])):
                 best = (key, word)
     return best
 

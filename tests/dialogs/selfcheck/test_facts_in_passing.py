@@ -167,3 +167,17 @@ def test_a_year_alone_still_answers_the_founding(model: FlowModel) -> None:
 def test_a_satisfaction_survey_is_the_training_evaluation_only_of_training(model: FlowModel, text: str,
                                                                         expected: bool | None) -> None:
     assert passing(model, text).get("training_evaluation") is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We are a research institute", {"org_type": "research_institute"}),
+    ("Our company is a technology service provider", {"org_type": "tech_service"}),
+    ("we are an independent legal entity and a technology service agency",
+     {"org_type": "tech_service", "legal_person": True}),
+    ("We work with a research institute", {}),  # a relation, not what they are
+    ("We are not a research institute", {}),
+    ("We are a branch office", {"legal_person": False}),
+])
+def test_facts_said_in_english(model: FlowModel, text: str, expected: dict[str, Any]) -> None:
+    got = passing(model, text)
+    assert {k: got.get(k) for k in ("org_type", "legal_person") if k in got} == expected
