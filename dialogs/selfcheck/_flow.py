@@ -557,7 +557,8 @@ class SelfCheckFlow:
         if word == "back":
             return self._back(ctx)
         if self.model.word("go_on", ctx.text) or word in ("skip", "unknown"):
-            return self.advance(ctx)
+            reading = self._read(ctx, "", None)[0] if word is None else Reading()
+            return self._apply(ctx, reading) if reading.facts or reading.problems else self.advance(ctx)
         if not ctx.understanding.statements:
             return self._questions_only(ctx) if ctx.understanding.questions else [self._knocked_reply(ctx)]
         reading, _ = self._read(ctx, "", None)
@@ -637,7 +638,12 @@ class SelfCheckFlow:
                 return [self._ask_type(ctx, str(ctx.state.slots.get("type_said", "")))]
             return None
         ctx.state.slots.pop("type_said", None)
-        return self._apply(ctx, Reading(facts=[Fact("org_type", choice, ctx.text)]))
+        reading = Reading(facts=[Fact("org_type", choice, ctx.text)])
+        if ctx.understanding.statements:  # "算技术服务机构，资产300万": the rest of the message is recorded too
+            others = self.free_reading(ctx)
+            _merge(reading, [f for f in others.facts if f.key != "org_type"], replace=False)
+            reading.problems += [p for p in others.problems if p[0] != "org_type"]
+        return self._apply(ctx, reading)
 
     def _keep_said(self, ctx: Context) -> None:
         said: list[str] = ctx.state.slots.setdefault("said", [])

@@ -227,3 +227,17 @@ def test_what_the_organisation_was_before_a_change_is_not_held_against_it(store:
     assert "通知列出的五类是" in turn.text and "“有限公司”" in turn.text
     assert "事业单位”" not in turn.text and "直接给结论" not in turn.text
     assert chat.state().slots["profile"] == {}
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (("我们是一家建筑公司，独立法人，成立5年，想自测一下", "是的，算技术服务机构，资产300万"),
+     {"org_type": "tech_service", "total_assets_wan": 300}),  # the type confirmed, and the rest recorded
+    (("我们是分公司，想自测一下", "继续，我们资产有500万，成立10年"),
+     {"total_assets_wan": 500, "years_operating": 10}),  # going on after a knock-out, with facts
+])
+def test_facts_with_a_choice_are_recorded_too(store: Store, turns: tuple[str, ...],
+                                              expected: dict[str, object]) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run(*turns)
+    profile = chat.state().slots["profile"]
+    assert {k: profile.get(k) for k in expected} == expected
