@@ -153,6 +153,7 @@ def test_traditional_characters_are_read_like_simplified_ones() -> None:
     "我单位为事业单位法人，机构类型为科研院所，成立时间为2014年6月，请帮我们自测",
     "我们是科研院所资产总额1.5亿元独立法人成立二十年了自测",  # voice input: 自测 ends the run-on statement
     "我们是科研院所，独立法人，自侧一下",  # a typo of 自测
+    "再测一次，我们现在服务人员有20个人了",  # a re-run
 ])
 def test_a_request_to_self_check_after_facts_is_a_command(text: str) -> None:
     assert "selfcheck_start" in [a.intent for a in read(text).acts]
