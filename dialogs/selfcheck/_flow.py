@@ -834,6 +834,7 @@ class SelfCheckFlow:
         result = evaluate(profile, self.model.indicators)
         save_result(ctx.session, ctx.user_id, profile, result, ctx.now)
         ctx.state.reset_flow()
+        ctx.state.memory.pop("facts", None)  # taken into the result: a re-run's 沿用 starts from it, not from them
         ctx.sources.extend(i.clause for i in result.items if i.status == "fail")
         return verdict_replies(result, profile)
 

@@ -241,3 +241,11 @@ def test_facts_with_a_choice_are_recorded_too(store: Store, turns: tuple[str, ..
     chat.run(*turns)
     profile = chat.state().slots["profile"]
     assert {k: profile.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("沿用上次的答案", 500), ("重新填写", 500)])
+def test_a_fact_said_with_a_rerun_is_kept_whichever_is_chosen(store: Store, choice: str, expected: int) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("我想自测", "否", "直接给结论")
+    chat.run("重新自测，我们资产现在是500万了", choice)
+    assert chat.state().slots["profile"]["total_assets_wan"] == expected
