@@ -52,12 +52,12 @@ _FILLER = re.compile(r"^(?:嗯|啊|呃|额|哦|那个|然后|就是|另外|还�
 _FOUNDED = re.compile(r"^(?:我们|我司|本单位|我单位|咱们|我们单位)?[^，,。给跟与和帮替对向为]{0,12}?"
                       r"(?:成立|注册|创办|创立|组建|设立|登记)(?:的|起来的)$")
 # "主要提供技术服务和培训服务", "服务功能有信息、融资服务": the functions offered, said in passing. A verb of offering,
-# then function names joined by 、/和/及; "做"/"搞" only before two or more ("搞技术服务十二年了" is the type)
+# then two or more function names joined by 、/和/及 ("提供技术服务" alone may say the type), or any after 服务功能
 _OFFER = re.compile(r"(?P<verb>提供|开展|从事|主营|负责|承担|(?:服务)?功能(?:上)?|业务(?:上)?|做|搞)"
                     r"(?:了|的|着)?(?:有|是|包括|包含|涵盖|为|主要是|主要有|主要)?")
 _FUNCTION_LIST = re.compile(r"(?:(?:信息|技术|创业|培训|融资)(?:服务)?(?:[、，,和及与跟\s]|以及|还有|等)*)+")
 _DENIED_OFFER = re.compile(r"[不没未无]|暂时?$")
-_STRONG_OFFER = re.compile(r"提供|开展|功能|业务|主营|负责|承担")
+_STRONG_OFFER = re.compile(r"(?:服务)?功能")  # one function alone ("提供技术服务") may be the type: only as a function
 _NOT_FUNCTION = re.compile(r"机构|中心|公司|企业|单位|平台|系统|网站|热线|类|这一|人员|活动|能力|资质|项目库|"
                            r"专家库|评价")
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)

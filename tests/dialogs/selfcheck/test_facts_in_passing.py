@@ -125,6 +125,8 @@ def test_a_unit_under_a_kind_is_not_of_that_kind(model: FlowModel, text: str, ex
     ("我们做培训和融资服务", ["training", "financing"]),
     ("我们不提供融资服务，主要做培训服务和技术服务", ["tech", "training"]),  # the denied one is not offered
     ("我们主要做技术服务", None),  # the type (技术服务机构), not a list of functions
+    ("我们提供技术服务", None),
+    ("服务功能是培训服务", ["training"]),
     ("我们提供技术服务机构认证", None),
     ("我们开展技术服务活动3次", None),
     ("提供信息服务系统", None),
