@@ -308,9 +308,10 @@ class SelfCheckFlow:
                     f"按{format_number(part)}/{format_number(whole)}计算", "percent")
 
     def _corrected_answer(self, ctx: Context, today: date) -> list[Fact]:
-        """"不对，是195万" without naming the item: the latest answer a figure of that kind fits."""
+        """"不对，是195万": the item named in the message, else the latest answer a figure of that kind fits."""
         text = self._after_correction(ctx.text)
-        for key in reversed(ctx.state.history):
+        named = self._named_key(ctx, text)  # "资产我前面说错了，应该是105万": the item named, however it was recorded
+        for key in [*([named] if named else []), *reversed(ctx.state.history)]:
             if self.model.questions[key].type in ("number", "integer", "percent"):
                 reading = read_answer(self.model, text, key, (key,), today, self.extract)
                 if reading.facts and reading.facts[0].key == key:
@@ -401,9 +402,9 @@ class SelfCheckFlow:
             sources = {f.source for f in corrections}
             reading.facts = [f for f in reading.facts if f.source not in sources]
         _merge(reading, corrections, replace=True)
+        _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
         if word == "correction" and not reading.facts:  # "不对，是195万": the last answer it fits
             _merge(reading, self._corrected_answer(ctx, today), replace=True)
-        _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
         self._keep_parts(ctx, parts_in(model, clauses, key, self._allowed(ctx)))
         reading.facts = [self._as_share(f, reading, draft.profile, ctx.text) for f in reading.facts]
         yes_no = None

@@ -249,3 +249,17 @@ def test_a_fact_said_with_a_rerun_is_kept_whichever_is_chosen(store: Store, choi
     chat.run("我想自测", "否", "直接给结论")
     chat.run("重新自测，我们资产现在是500万了", choice)
     assert chat.state().slots["profile"]["total_assets_wan"] == expected
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (("我们资产150万，科研院所，独立法人，想自测", "5年", "资产我前面说错了，应该是105万"),
+     {"total_assets_wan": 105, "years_operating": 5}),  # the item named, though it was said in passing
+    (("我们有固定场所，独立法人，科研院所，想自测", "5年", "200万", "是", "是", "30家", "25家", "90%",
+      "其实我们场地还没落实，前面说错了"), {"fixed_premises": False, "smes_served_year_before": 25}),
+])
+def test_a_correction_goes_to_the_fact_it_names(store: Store, turns: tuple[str, ...],
+                                                expected: dict[str, object]) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run(*turns)
+    profile = chat.state().slots["profile"]
+    assert {k: profile.get(k) for k in expected} == expected
