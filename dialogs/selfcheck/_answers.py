@@ -40,6 +40,8 @@ _PERIOD_OF = re.compile(r"\s?(?:的)?(?:发展|工作|服务|行动|战略|建�
 # it is how long ("成立近两年")
 _PERIOD_BEFORE = re.compile(r"[\u4e00-\u9fff]{0,4}(?:最近|近|过去|这|前|头|未来|今后|连续)\s?$")
 _OPERATED = re.compile(r"成立|创立|创办|注册|运营|经营|营业|开业|干了|做了|办了|搞了|开了|有")
+# right after a count of 家: the service organisations gathered ("6家服务机构入驻", "等6家专业服务机构")
+_ORGS_AFTER = re.compile(r"\s?(?:专业|第三方|社会化|中介)?(?:服务机构|中介机构|合作机构)")
 _RESPECTIVELY = re.compile(r"分别|依次")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CALENDAR_YEAR = re.compile(r"(?<!\d)(20\d\d)\s?年(?:度)?(?![\d一二三四五六七八九十]{1,2}月)")
@@ -184,6 +186,8 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
                 and _labels_figure(ent, entities, text):
             continue  # "2024年、2025年服务企业数分别为…": the years name the items, they are no founding
         key = respective.get(ent.start) or _keyword_key(model, named, lo, hi, ent, allowed)
+        if key is None and ent.unit == "家" and "aggregated_orgs" in allowed and _ORGS_AFTER.match(text, ent.end):
+            key = "aggregated_orgs"  # "集聚了律所、会计所等6家服务机构": the keyword is in another clause
         if key is None and previous is not None and _compatible(model.questions[previous], ent, strict_unit=False) \
                 and _convert(model.questions[previous], ent, text, today):
             key = previous  # "资产120万，不对，是150万"

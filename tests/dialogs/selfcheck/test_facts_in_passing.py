@@ -149,6 +149,7 @@ def test_a_plan_or_period_in_years_is_no_operating_time(model: FlowModel, text: 
     ("2024年、2025年服务企业数分别为38家、45家", {"smes_served_last_year": 45, "smes_served_year_before": 38}),
     ("满意度和公益服务比例分别是95%和30%", {"satisfaction_pct": 95, "public_welfare_pct": 30}),
     ("2025年成立的，去年服务了30家", {"smes_served_last_year": 30, "years_operating": 0.93}),  # a founding year
+    ("集聚了律所、会计所等6家服务机构", {"aggregated_orgs": 6}),  # the count named by what follows it
 ])
 def test_figures_of_named_years_and_respectively(model: FlowModel, text: str, expected: dict[str, Any]) -> None:
     reading = read_answer(model, text, None, model.full_plan(), TODAY)
