@@ -22,6 +22,7 @@ _STRIP = " \t\r\n。．.！!？?～~，,、；;…：:\"'“”‘’（）()"
 # "几家" asks, "十几家" and "好几家" say
 _JI_BLOCKERS = "十好这那没零百千万0-9"  # "20几家" says
 _REQUEST_BLOCKERS = "检监预推观探"  # "检测一下" is not "测一下"
+_HEADING = re.compile(r"[:：]")  # "自测：单位名称：…": the request heads what follows
 _PROCESS = re.compile("流程|步骤|环节|程序|手续")
 _INDEFINITE = re.compile(r"(?:没|没有|不|无)[\u4e00-\u9fff]{0,4}?(?:什么|啥)")
 # 能不能, 是不是, 有没有: asks whatever follows ("能不能报要交什么材料" is no indefinite 不…什么)
@@ -79,6 +80,7 @@ class ActVocabulary:
     deny: frozenset[str]
     requests: tuple[tuple[str, re.Pattern[str]], ...]
     requests_exact: Mapping[str, str]
+    requests_end: tuple[tuple[str, str], ...]  # (word, intent): a request when it ends a statement
     polite: re.Pattern[str]
     courtesy: re.Pattern[str]
     courtesy_intents: frozenset[str]
@@ -153,8 +155,13 @@ class ActVocabulary:
 
     def request(self, clause: str) -> str | None:
         """The intent a statement asks to be carried out ("想测一下" → selfcheck_start, "自测" alone), if any."""
-        exact = self.requests_exact.get(self.bare(clause))
-        return exact or next((intent for intent, words in self.requests if words.search(clause)), None)
+        bare = self.bare(clause)
+        exact = self.requests_exact.get(bare) or self.requests_exact.get(_HEADING.split(bare, maxsplit=1)[0])
+        found = exact or next((intent for intent, words in self.requests if words.search(clause)), None)
+        if found is not None or self.asks(clause):
+            return found
+        return next((intent for word, intent in self.requests_end if bare.endswith(word)
+                     and not bare[:-len(word)].endswith(tuple(_REQUEST_BLOCKERS))), None)
 
     def states_rule(self, clause: str) -> bool:
         """A statement about the rule ("技术服务3次活动的要求"), not about the user's case."""
@@ -290,6 +297,7 @@ def load_vocabulary(path: Path) -> ActVocabulary:
         deny=frozenset(w.lower() for w in _words(root, "deny")),
         requests=_requests(_mapping(root.get("requests"), "requests")),
         requests_exact=_requests_exact(_mapping(root.get("request_exact"), "request_exact")),
+        requests_end=_requests_end(_mapping(root.get("request_end"), "request_end")),
         polite=re.compile(rf"^(?:(?:{_any_of(_words(root, 'polite')).pattern})[，,：:、\s!！]*)+"),
         courtesy=_courtesy(_words(root, "courtesy")),
         courtesy_intents=frozenset(_words(root, "courtesy_intents")),
@@ -374,11 +382,18 @@ def _requests_exact(raw: Mapping[str, Any]) -> dict[str, str]:
     return {w.lower(): str(intent) for intent in raw for w in _words(raw, str(intent), "request_exact.")}
 
 
+def _requests_end(raw: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The words that request when they end a statement, longest first."""
+    pairs = [("".join(w.split()).lower(), str(intent))
+             for intent in raw for w in _words(raw, str(intent), "request_end.")]
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+
 def _requests(raw: Mapping[str, Any]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     out = []
     for intent in raw:
         words = _any_of(_words(raw, str(intent), "requests.")).pattern
-        out.append((str(intent), re.compile(rf"(?<![{_REQUEST_BLOCKERS}])(?:{words})")))
+        out.append((str(intent), re.compile(rf"(?<![{_REQUEST_BLOCKERS}])(?:{words})", re.IGNORECASE)))
     return tuple(out)
 
 

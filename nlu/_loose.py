@@ -91,10 +91,10 @@ SHARE_PERSONS = ("人", "名", "位", "个", "员工", "职工", "同事", "成�
 
 # Approximations: 大概/大约/约/差不多/将近/近… before the figure, 左右/上下/出头/开外 after it (not part of the span).
 # 约 and 近 alone are not approximations inside words (签约3家, 最近3年); 近 before a duration is a period (近三年).
-# Some also say which way the true value lies: ``below`` (将近/接近/近/不到/不足… "将近20家" is under 20) or
+# Some also say which way the true value lies: ``below`` (将近/接近/快/不到/不足… "将近20家" is under 20) or
 # ``least`` (至少/超过/不止… "超过20家" is 20 or more).
 APPROX_BEFORE = re.compile(
-    r"(?:(?P<below>将近|接近|不到|不足|不满|未满|没到|没有到|少于|低于|不超过|最多|顶多|至多)"
+    r"(?:(?P<below>将近|接近|不到|不足|不满|未满|没到|没有到|少于|低于|不超过|最多|顶多|至多|(?<![加赶尽飞很越凉爽痛愉勤])快(?:要|到)?)"
     r"|(?P<least>至少|起码|最少|超过|不止|多于|高于|不低于|不少于)"
     r"|大概|大约|约莫|大致|大体|估计|估摸|差不多"
     r"|(?<![签合预节契公制相履违解特邀毁立如践和条婚誓隐])约|(?P<near>(?<![最附邻靠亲贴将接])近))"

@@ -27,11 +27,24 @@ _FOUNDING_WORDS = ("成立", "创立", "创办", "注册", "开始运营", "建�
 _YUAN_WORDS = ("万", "亿", "元", "千", "块")
 _MIN_YUAN_AS_PLAIN = 100_000  # a bare number this large, asked in 万元, is read as 元 ("1200000")
 _ONE = re.compile(r"(?<![第每])一(?:家|个|位|名|人次|人|次|场)")
-_AROUND_BEFORE = re.compile(r"(?:将近|接近|还不到|不到|不足|不满|低于|最多|至少|超过|不止|大概|大约|约|差不多|近|小)$")
+_AROUND_BEFORE = re.compile(r"(?:将近|接近|快要|快到|快|还不到|不到|不足|不满|低于|最多|至少|超过|不止|"
+                            r"大概|大约|约|差不多|近|小)$")
 _AROUND_AFTER = re.compile(r"以上|以下|出头|左右|上下|不到|都不到|开外")
 # before a head count, words that make it people served, trained or qualified, not the staff ("培训了200人")
 _NOT_STAFF = re.compile(r"培训|学员|参训|参加|参会|接待|来访|服务了|服务过|帮助|帮扶|带动|就业|吸纳|招聘|其中|"
                         r"本科|大专|研究生|硕士|博士|职称|中级|高级|专家|老师|客户|企业")
+# after a duration, what makes it the span of a plan or a period ("三年发展规划", "五年计划", "三年内")
+_PERIOD_OF = re.compile(r"\s?(?:的)?(?:发展|工作|服务|行动|战略|建设|中长期|滚动)?"
+                        r"(?:规划|计划|目标|行动|战略|愿景|合同|协议|任期|期内|内|以内|之内)")
+# before a duration, what makes it a period looked back on ("近两年", "最近三年", "过去两年"); after a founding word
+# it is how long ("成立近两年")
+_PERIOD_BEFORE = re.compile(r"[\u4e00-\u9fff]{0,4}(?:最近|近|过去|这|前|头|未来|今后|连续)\s?$")
+_OPERATED = re.compile(r"成立|创立|创办|注册|运营|经营|营业|开业|干了|做了|办了|搞了|开了|有")
+# right after a count of 家: the service organisations gathered ("6家服务机构入驻", "等6家专业服务机构")
+_ORGS_AFTER = re.compile(r"\s?(?:专业|第三方|社会化|中介)?(?:服务机构|中介机构|合作机构)")
+_RESPECTIVELY = re.compile(r"分别|依次")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_CALENDAR_YEAR = re.compile(r"(?<!\d)(20\d\d)\s?年(?:度)?(?![\d一二三四五六七八九十]{1,2}月)")
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -131,10 +144,11 @@ def read_bool(model: FlowModel, text: str) -> bool | None:
 
 def read_choice(model: FlowModel, question: Question, text: str) -> str | None:
     """The enum choice named by its label or a known synonym (the longest match wins)."""
-    cleaned = clean(text)
+    cleaned = clean(text).lower()  # "Research Institute" as "researchinstitute"
     best: tuple[int, str] | None = None
     for key, label in question.choices.items():
         for word in (label, *model.org_type_synonyms.get(key, ())):
+            word = "".join(word.split()).lower()
             if word in cleaned and (best is None or len(word) > best[0]):
                 best = (len(word), key)
     return best[1] if best else None
@@ -162,11 +176,18 @@ def _first_clause(text: str, entities: list[Entity]) -> str:
 def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: str | None,
                   allowed: Collection[str], today: date, reading: Reading) -> None:
     previous: str | None = None
+    named = _years_as_words(text, today)
+    respective = _respectively(model, named, entities, allowed)
     for ent in entities:
         lo, hi = _clause_bounds(text, ent)
-        if _rate(ent, entities, hi) or text.startswith("年度", ent.end):
+        if _rate(ent, entities, hi) or text.startswith("年度", ent.end) or _period_of(ent, text):
             continue  # "一年搞了3次银企对接": how often, not how long; "申报2022年度…": the round
-        key = _keyword_key(model, text, lo, hi, ent, allowed)
+        if ent.entity == "date" and named[ent.start:ent.end] != text[ent.start:ent.end] \
+                and _labels_figure(ent, entities, text):
+            continue  # "2024年、2025年服务企业数分别为…": the years name the items, they are no founding
+        key = respective.get(ent.start) or _keyword_key(model, named, lo, hi, ent, allowed)
+        if key is None and ent.unit == "家" and "aggregated_orgs" in allowed and _ORGS_AFTER.match(text, ent.end):
+            key = "aggregated_orgs"  # "集聚了律所、会计所等6家服务机构": the keyword is in another clause
         if key is None and previous is not None and _compatible(model.questions[previous], ent, strict_unit=False) \
                 and _convert(model.questions[previous], ent, text, today):
             key = previous  # "资产120万，不对，是150万"
@@ -211,6 +232,67 @@ def _alone(text: str, lo: int, hi: int, ent: Entity) -> bool:
     start = max(text.rfind(" ", lo, ent.start) + 1, lo)
     end = min((i for i in (text.find(" ", ent.end, hi),) if i >= 0), default=hi)
     return any(len((text[a:ent.start] + text[ent.end:b]).strip(" 的了吧")) <= 1 for a, b in ((lo, hi), (start, end)))
+
+
+def _respectively(model: FlowModel, text: str, entities: list[Entity], allowed: Collection[str]) -> dict[int, str]:
+    """"去年、前年分别为52家、41家": the items named before 分别 take the figures after it in their order (by the
+    entity's start), when there are as many of each and each figure fits its item."""
+    out: dict[int, str] = {}
+    for mark in _RESPECTIVELY.finditer(text):
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, mark.start())), default=0)
+        end = next((m.start() for m in _SENTENCE_END.finditer(text, mark.end())), len(text))
+        keys = _named_in_order(model, text[start:mark.start()], allowed)
+        figures = [e for e in entities if mark.end() <= e.start < end]
+        if len(keys) < 2 or len(keys) != len(figures) \
+                or not all(_compatible(model.questions[k], e) for k, e in zip(keys, figures, strict=True)):
+            continue
+        out.update({e.start: k for k, e in zip(keys, figures, strict=True)})
+    return out
+
+
+def _named_in_order(model: FlowModel, text: str, allowed: Collection[str]) -> list[str]:
+    """The items whose keywords occur in ``text``, by where they first occur; a keyword inside another item's
+    longer keyword does not count."""
+    spans: list[tuple[int, int, str]] = []
+    for key in allowed:
+        question = model.questions.get(key)
+        words = question.keywords if question else ()
+        found = [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), text)]
+        if found:
+            spans.append((*min(found), key))
+    kept = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0]
+                                        for o in spans)]
+    return [key for _, _, key in sorted(kept)]
+
+
+def _labels_figure(year: Entity, entities: list[Entity], text: str) -> bool:
+    """A figure follows the year in its sentence ("2025年服务了60家"): the year says which year the figure is of."""
+    return any(e.entity != "date" and e.start >= year.end and not _SENTENCE_END.search(text, year.end, e.start)
+               for e in entities)
+
+
+def _years_as_words(text: str, today: date) -> str:
+    """"2025年服务了60家" said in 2026 is 去年 (上一年), "2024年" 前年: the calendar year written as the word the
+    items are named by, the text padded to its length (not a founding: "2025年成立", "成立于2025年")."""
+    words = {today.year - 1: "去年", today.year - 2: "前年"}
+
+    def word(match: re.Match[str]) -> str:
+        said = words.get(int(match.group(1)))
+        around = text[max(0, match.start() - 4):match.start()] + "|" + text[match.end():match.end() + 4]
+        if said is None or any(w in around for w in _FOUNDING_WORDS):
+            return match.group(0)
+        return said + " " * (len(match.group(0)) - len(said))
+
+    return _CALENDAR_YEAR.sub(word, text)
+
+
+def _period_of(ent: Entity, text: str) -> bool:
+    """"三年发展规划", "五年计划", "三年内", "近两年": a duration that is the span of a plan or a period, not how
+    long the organisation has operated ("成立近两年" is)."""
+    if ent.entity != "duration":
+        return False
+    before = _PERIOD_BEFORE.search(text, max(0, ent.start - 6), ent.start)
+    return _PERIOD_OF.match(text, ent.end) is not None or (before is not None and not _OPERATED.search(before.group()))
 
 
 def _rate(ent: Entity, entities: list[Entity], hi: int) -> bool:

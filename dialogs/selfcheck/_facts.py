@@ -13,11 +13,11 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from dialogs.selfcheck._answers import Fact, read_bool
+from dialogs.selfcheck._answers import Fact, read_bool, read_functions
 from dialogs.selfcheck._flowmodel import FlowModel, Question, clean
 from knowledge import owned
 
-__all__ = ["YesNo", "facts_in", "org_description", "parts_in", "read_yes_no"]
+__all__ = ["YesNo", "facts_in", "functions_in", "org_description", "parts_in", "read_yes_no"]
 
 _SUBCLAUSE = re.compile(r"[，,。；;！!？?\n、]|但是|但|不过|而且|并且|可是|只是")
 # "我们是一家建筑公司": a self-description naming a kind of organisation (个 before 人 is not a measure: 个人独资企业)
@@ -35,7 +35,8 @@ _NOT_A = re.compile(r"(?:不是|并非|不属于|并不是|而非)[\u4e00-\u9fff
                     r"(?:分公司|办事处|分支|代表处|内设|下属|科室|挂靠|分部|营业部)")
 _SELF_WORDS = frozenset({"我们", "我司", "本单位", "我单位", "咱们", "我们单位"})
 # what may follow the type's name in a self-description ("技术服务机构吧"), not "技术服务活动是3次"
-_TYPE_REST = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:机构|单位|企业|公司|中心|平台|类|一类|这一类|这类))?"
+_TYPE_REST = re.compile(r"(?:[\u4e00-\u9fff]{0,8}?(?:机构|单位|企业|公司|中心|平台|类别|类型|性质|范畴|类|一类|这一类|"
+                        r"这类))?"
                         r"(?:的|吧|啊|呀|哈|呢)?")
 _BUSINESS = re.compile(r"(?:我们|我司|本单位)?(?:主要|专门|就是)?(?:做|从事|搞|提供|开展)")
 _YEARS_OF = re.compile(r"(?:[0-9]+|[一二三四五六七八九十两]+)(?:多)?年(?:多)?了?")
@@ -47,6 +48,24 @@ _SELF_MARK = re.compile(r"(?:是|属于|属|算是|算|系)")
 _LABELLED = re.compile(r"(?:[\u4e00-\u9fff]{0,4}(?:类型|类别|性质))(?:为|是|属于|属|：|:)?\s*")
 # voice-input fillers between two facts ("…技术服务机构嗯有独立法人资格然后成立是…")
 _FILLER = re.compile(r"^(?:嗯|啊|呃|额|哦|那个|然后|就是|另外|还有|也|都|是|为|系)+")
+# "我们前年成立的" / "今年3月刚注册的" before the type's name: when the organisation was founded, said of itself
+_FOUNDED = re.compile(r"^(?:我们|我司|本单位|我单位|咱们|我们单位)?[^，,。给跟与和帮替对向为]{0,12}?"
+                      r"(?:成立|注册|创办|创立|组建|设立|登记)(?:的|起来的)$")
+# "主要提供技术服务和培训服务", "服务功能有信息、融资服务": the functions offered, said in passing. A verb of offering,
+# then two or more function names joined by 、/和/及 ("提供技术服务" alone may say the type), or any after 服务功能
+_OFFER = re.compile(r"(?P<verb>提供|开展|从事|主营|负责|承担|(?:服务)?功能(?:上)?|业务(?:上)?|做|搞)"
+                    r"(?:了|的|着)?(?:有|是|包括|包含|涵盖|为|主要是|主要有|主要)?")
+_FUNCTION_LIST = re.compile(r"(?:(?:信息|技术|创业|培训|融资)(?:服务)?(?:[、，,和及与跟\s]|以及|还有|等)*)+")
+_DENIED_OFFER = re.compile(r"[不没未无]|暂时?$")
+_STRONG_OFFER = re.compile(r"(?:服务)?功能")  # one function alone ("提供技术服务") may be the type: only as a function
+_NOT_FUNCTION = re.compile(r"机构|中心|公司|企业|单位|平台|系统|网站|热线|类|这一|人员|活动|能力|资质|项目库|"
+                           r"专家库|评价")
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+# "we are a", "our organisation is an", "as a": an English self-description before the type's name
+_EN_SELF = re.compile(r"\b(?:we are|we're|i am from|i'm from|i work for|this is|our \w+ is|as)\b"
+                      r"(?!.*\b(?:not|no|never|with|of|for|to|from|by|under|serving|serve|like)\b)(?!.*n't)"
+                      r"[a-z ,-]{0,60}$")
+_EN_ARTICLE = re.compile(r"(?:(?:yes|yeah|ok|okay),? )?(?:an? |the )?")
 # "我们是给科研院所做配套的": a relation to the kind, not being it ("科技局下属的技术服务中心" is one)
 _RELATION = re.compile(r"给|跟|与|和|帮|替|对|向|为|服务于|合作|配套|挂靠")
 # "科研院所下属的检测中心": a unit under the kind named, not the kind itself
@@ -95,7 +114,7 @@ def _mentions(words: Sequence[str], text: str) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     """One regex for ``any(w in text for w in words)`` (none: it finds nothing)."""
-    return re.compile("|".join(map(re.escape, words)) or "(?!)")
+    return re.compile("|".join(map(re.escape, words)) or "(?!)", re.IGNORECASE)
 
 
 def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = (),
@@ -162,7 +181,9 @@ def _unsure(model: FlowModel, question: Question, pieces: Sequence[str], at: int
 def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allowed: Collection[str]) -> list[Fact]:
     """Yes/no facts stated in passing ("独立法人", "有固定场所") and the organisation type ("我们是科研院所"), for
     every item but the pending one (its answer is read by ``read_yes_no``)."""
-    facts: list[Fact] = []
+    functions = model.functions_key
+    offered = functions_in(model, "，".join(clauses)) if pending != functions and functions in allowed else None
+    facts = [Fact(functions, offered, "，".join(clauses))] if offered is not None else []
     if not any(model.fact_words.search(c) or _bare_keyword(model, c) or _together(model, c) for c in clauses):
         return facts  # no word that states a fact: most answers ("是", "120万")
     for key in allowed:
@@ -179,6 +200,22 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
             facts.append(Fact(key, value, clause, parts.note if parts else ""))
     org = _org_type(model, clauses) if pending != "org_type" and "org_type" in allowed else None
     return [*facts, org] if org is not None else facts
+
+
+def functions_in(model: FlowModel, text: str) -> list[str] | None:
+    """The service functions the user says they offer ("主要提供技术服务和培训服务"), in the notice's order; None when
+    none is said that way."""
+    found: set[str] = set()
+    for offer in _OFFER.finditer(text):
+        listed = _FUNCTION_LIST.match(text, offer.end())
+        if _DENIED_OFFER.search(text, max(0, offer.start() - 3), offer.start()):
+            continue  # "我们不提供融资服务"
+        if listed is None or "服务" not in listed.group() or _NOT_FUNCTION.match(text, listed.end()):
+            continue
+        keys = read_functions(model, listed.group())
+        if len(keys) >= 2 or (keys and _STRONG_OFFER.match(offer.group("verb"))):
+            found.update(keys)
+    return [fn.key for fn in model.indicators.functions if fn.key in found] or None
 
 
 def _together(model: FlowModel, clause: str) -> bool:
@@ -209,6 +246,9 @@ def parts_in(model: FlowModel, clauses: Sequence[str], pending: str | None,
 def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
     """"我们是科研院所" / "属于技术服务机构" / "科研院所" alone: one of the five named as what the user is."""
     for clause in clauses:
+        english = _english_type(model, clause)
+        if english is not None:
+            return Fact("org_type", english, clause)
         text = clean(clause)
         found = _choice_word(model, text)
         if found is None or found[0] == "other":
@@ -225,6 +265,20 @@ def _org_type(model: FlowModel, clauses: Sequence[str]) -> Fact | None:
     return None
 
 
+def _english_type(model: FlowModel, clause: str) -> str | None:
+    """"We are a research institute", "our company is a technology service provider", or the type alone."""
+    text = " ".join(clause.lower().replace("’", "'").split()).strip(" .,;!")
+    if _LATIN.search(text) is None:
+        return None
+    for key, words in model.org_type_synonyms.items():
+        for word in sorted((w for w in words if _LATIN.search(w)), key=len, reverse=True):
+            found = re.search(rf"\b{re.escape(word)}s?\b", text)
+            if found and key != "other" and (_EN_SELF.search(text[:found.start()]) or
+                                               _EN_ARTICLE.fullmatch(text[:found.start()])):
+                return key
+    return None
+
+
 def _goes_on(model: FlowModel, rest: str) -> bool:
     """Said without punctuation, the type is followed by another fact ("我们是昌都的科研院所有独立法人成立八年了…")."""
     head = _TYPE_REST.match(rest)
@@ -236,6 +290,8 @@ def _goes_on(model: FlowModel, rest: str) -> bool:
 
 def _describes_self(prefix: str) -> bool:
     """"我们是日喀则市一家" or "做线上双创服务的" before the type's name: the user says what they are."""
+    if _FOUNDED.match(prefix):
+        return True
     mark = _SELF_MARK.search(prefix) or _BUSINESS.match(prefix)
     return mark is not None and len(prefix) - mark.end() <= 12 and not _RELATION.search(prefix[mark.end():])
 
@@ -245,7 +301,7 @@ def _choice_word(model: FlowModel, text: str) -> tuple[str, str] | None:
     best: tuple[str, str] | None = None
     for key, label in question.choices.items():
         for word in (label, *model.org_type_synonyms.get(key, ())):
-            if word in text and (best is None or len(word) > len(best[1])):
+            if _LATIN.search(word) is None and word in text and (best is None or len(word) > len(best[1])):
                 best = (key, word)
     return best
 

@@ -325,9 +325,10 @@ class SelfCheckFlow:
                     f"按{format_number(part)}/{format_number(whole)}计算", "percent")
 
     def _corrected_answer(self, ctx: Context, today: date) -> list[Fact]:
-        """"不对，是195万" without naming the item: the latest answer a figure of that kind fits."""
+        """"不对，是195万": the item named in the message, else the latest answer a figure of that kind fits."""
         text = self._after_correction(ctx.text)
-        for key in reversed(ctx.state.history):
+        named = self._named_key(ctx, text)  # "资产我前面说错了，应该是105万": the item named, however it was recorded
+        for key in [*([named] if named else []), *reversed(ctx.state.history)]:
             if self.model.questions[key].type in ("number", "integer", "percent"):
                 reading = read_answer(self.model, text, key, (key,), today, self.extract)
                 if reading.facts and reading.facts[0].key == key:
@@ -418,9 +419,9 @@ class SelfCheckFlow:
             sources = {f.source for f in corrections}
             reading.facts = [f for f in reading.facts if f.source not in sources]
         _merge(reading, corrections, replace=True)
+        _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
         if word == "correction" and not reading.facts:  # "不对，是195万": the last answer it fits
             _merge(reading, self._corrected_answer(ctx, today), replace=True)
-        _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
         self._keep_parts(ctx, parts_in(model, clauses, key, self._allowed(ctx)))
         reading.facts = [self._as_share(f, reading, draft.profile, ctx.text) for f in reading.facts]
         yes_no = None
@@ -576,7 +577,8 @@ class SelfCheckFlow:
         if word == "back":
             return self._back(ctx)
         if self.model.word("go_on", ctx.text) or word in ("skip", "unknown"):
-            return self.advance(ctx)
+            reading = self._read(ctx, "", None)[0] if word is None else Reading()
+            return self._apply(ctx, reading) if reading.facts or reading.problems else self.advance(ctx)
         if not ctx.understanding.statements:
             return self._questions_only(ctx) if ctx.understanding.questions else [self._knocked_reply(ctx)]
         reading, _ = self._read(ctx, "", None)
@@ -656,7 +658,12 @@ class SelfCheckFlow:
                 return [self._ask_type(ctx, str(ctx.state.slots.get("type_said", "")))]
             return None
         ctx.state.slots.pop("type_said", None)
-        return self._apply(ctx, Reading(facts=[Fact("org_type", choice, ctx.text)]))
+        reading = Reading(facts=[Fact("org_type", choice, ctx.text)])
+        if ctx.understanding.statements:  # "算技术服务机构，资产300万": the rest of the message is recorded too
+            others = self.free_reading(ctx)
+            _merge(reading, [f for f in others.facts if f.key != "org_type"], replace=False)
+            reading.problems += [p for p in others.problems if p[0] != "org_type"]
+        return self._apply(ctx, reading)
 
     def _keep_said(self, ctx: Context) -> None:
         said: list[str] = ctx.state.slots.setdefault("said", [])
@@ -708,6 +715,8 @@ class SelfCheckFlow:
                 problems.append(reason)
                 continue
             value = list(value) if isinstance(value, tuple) else value
+            if fact.key == self.model.functions_key and pending != fact.key:  # "我们还提供融资服务": one more
+                value = self._more_functions(draft.profile.get(fact.key) or [], value)
             corrected = fact.key != pending and fact.key in draft.profile and draft.profile[fact.key] != value
             self._record(draft, fact.key, value)
             shown.append({"key": fact.key, "label": question.label, "note": fact.note, "corrected": corrected,
@@ -715,6 +724,10 @@ class SelfCheckFlow:
         gaps = self._gaps(draft.profile, [s["key"] for s in shown], ctx.sources)
         feedback = Reply(render(T + "recorded", facts=shown, gaps=gaps, problems=problems))
         return feedback, {s["key"] for s in shown}
+
+    def _more_functions(self, known: list[str], said: list[str]) -> list[str]:
+        """Functions said in passing add to those recorded, in the notice's order."""
+        return [fn.key for fn in self.model.indicators.functions if fn.key in {*known, *said}]
 
     def _record(self, draft: Draft, key: str, value: Any) -> None:
         draft.profile[key] = value
@@ -841,6 +854,7 @@ class SelfCheckFlow:
         result = evaluate(profile, self.model.indicators)
         save_result(ctx.session, ctx.user_id, profile, result, ctx.now)
         ctx.state.reset_flow()
+        ctx.state.memory.pop("facts", None)  # taken into the result: a re-run's 沿用 starts from it, not from them
         ctx.sources.extend(i.clause for i in result.items if i.status == "fail")
         return verdict_replies(result, profile)
 

@@ -56,6 +56,7 @@ class Question:
 
     def states(self, clause: str) -> bool:
         """The clause states this yes/no fact, or denies it, in passing."""
+        clause = clause.lower()  # English words are written in lower case ("Independent legal person")
         for phrase in self.not_says:
             clause = clause.replace(phrase, "")
         return any(w in clause for w in (*self.says, *self.denies)) or \
@@ -155,7 +156,7 @@ class FlowModel:
         words = {w for q in self.questions.values() for w in (*q.says, *q.denies)}
         words |= {w for names in self.org_type_synonyms.values() for w in names}
         words |= set(self.questions["org_type"].choices.values()) | set(_ORG_NOUNS)
-        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
 
     def word(self, name: str, text: str) -> str | None:
         """The control word ``name`` in ``text`` (traditional characters read as simplified: 剛才說過了)."""

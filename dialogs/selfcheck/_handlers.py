@@ -5,7 +5,7 @@ from __future__ import annotations
 from dialogs._context import Context
 from dialogs._registry import intent_handler, observer, register_flow
 from dialogs._types import Button, Reply
-from dialogs.selfcheck._flow import FLOW, local_today
+from dialogs.selfcheck._flow import CHOOSE, FLOW, local_today
 from dialogs.selfcheck._present import check_value
 from dialogs.selfcheck._records import knowledge_version, latest_result
 from dialogs.selfcheck._rules import VERDICT_LABELS, evaluate
@@ -31,7 +31,8 @@ def remember_facts(ctx: Context) -> None:
     self-check does not ask for them again. A self-check started by this very message has read them already."""
     understanding = ctx.understanding
     said = understanding.own_entities or (understanding.statements and FLOW.model.fact_words.search(ctx.text))
-    if ctx.state.flow is not None or not said:
+    choosing = ctx.state.flow == FLOW.name and ctx.state.step == CHOOSE  # "重新自测，我们资产现在是500万了"
+    if (ctx.state.flow is not None and not choosing) or not said:
         return  # a plain question ("资产要多少") says nothing of the organisation
     FLOW.note_description(ctx, ctx.state.memory)
     facts = FLOW.free_reading(ctx).facts

@@ -180,9 +180,17 @@ def test_traditional_characters_are_read_like_simplified_ones() -> None:
     "我们是中介机构，客户满意度百分之九十五，服务人员十二个人，帮我自测",
     "我中心为独立事业法人，属中小企业服务机构，2010年挂牌成立，现申请自测",
     "我单位为事业单位法人，机构类型为科研院所，成立时间为2014年6月，请帮我们自测",
+    "我们是科研院所资产总额1.5亿元独立法人成立二十年了自测",  # voice input: 自测 ends the run-on statement
+    "我们是科研院所，独立法人，自侧一下",  # a typo of 自测
+    "再测一次，我们现在服务人员有20个人了",  # a re-run
 ])
 def test_a_request_to_self_check_after_facts_is_a_command(text: str) -> None:
     assert "selfcheck_start" in [a.intent for a in read(text).acts]
+
+
+@pytest.mark.parametrize("text", ["怎么自测", "我们检测测", "资产怎么算才能通过自测"])
+def test_self_check_at_the_end_of_a_question_is_no_command(text: str) -> None:
+    assert not [a for a in read(text).acts if a.kind == "command"]
 
 
 @pytest.mark.parametrize(("text", "own"), [
@@ -214,3 +222,20 @@ def test_this_after_a_statement_looks_back_to_the_message_not_the_last_topic(tex
 ])
 def test_a_subject_or_a_courtesy_before_one_question_is_not_a_question_of_its_own(text: str, intent: str) -> None:
     assert [a.intent for a in read(text).questions] == [intent]
+
+
+def test_a_request_heading_a_form_of_fields_is_a_command() -> None:
+    acts = read("自测：单位性质：技术服务机构；资产总额：260万元").acts
+    assert "selfcheck_start" in [a.intent for a in acts if a.kind == "command"]
+
+
+@pytest.mark.parametrize("text", [
+    "We are a research institute, independent legal person, founded in 2015. self-check",
+    "I'd like to check whether we can apply. We are a research institute.",
+])
+def test_an_english_request_to_self_check_is_a_command(text: str) -> None:
+    assert "selfcheck_start" in [a.intent for a in read(text).acts if a.kind == "command"]
+
+
+def test_an_english_question_about_the_self_check_is_no_command() -> None:
+    assert not [a for a in read("Can you explain the self-check?").acts if a.kind == "command"]

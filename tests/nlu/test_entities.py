@@ -437,6 +437,8 @@ BELOW: list[tuple[str, str, float | int, str, str | None]] = [
     ("满意度近九成", "percent", 90, "九成", None),
     ("满意度低于80%", "percent", 80, "80%", None),
     ("將近20家", "count", 20, "20家", "家"),
+    ("成立快五年了", "duration", 5, "五年", None),  # 快 before a figure: almost, not yet
+    ("资产快要200万了", "money", 2_000_000, "200万", None),
 ]
 
 

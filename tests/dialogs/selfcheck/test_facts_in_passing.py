@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dialogs.selfcheck._answers import read_answer
-from dialogs.selfcheck._facts import facts_in, parts_in, read_yes_no, subclauses
+from dialogs.selfcheck._facts import facts_in, functions_in, parts_in, read_yes_no, subclauses
 from dialogs.selfcheck._flowmodel import FlowModel, load_flow, parse_flow
 from knowledge import KNOWLEDGE_DIR, KnowledgeError, read_yaml
 
@@ -34,6 +34,10 @@ def passing(model: FlowModel, text: str, pending: str | None = None) -> dict[str
     ("嗯那个我们是日喀则的技术服务机构嗯有独立法人资格", "tech_service"),  # voice input with fillers
     ("我们是互联网创业服务平台", "internet_platform"),  # not 服务平台 (an SME service agency)
     ("做双创服务平台的", "internet_platform"),
+    ("我们前年成立的技术服务机构", "tech_service"),  # when it was founded, then the type
+    ("我们今年3月刚注册的科研院所", "research_institute"),
+    ("属于科研院所类别", "research_institute"),  # the type, then the word for type
+    ("我们是科研单位", "research_institute"),
 ])
 def test_the_type_is_read_however_it_is_introduced(model: FlowModel, text: str, expected: str) -> None:
     assert passing(model, text).get("org_type") == expected
@@ -112,3 +116,71 @@ def test_a_malformed_together_is_refused(key: str, together: object) -> None:
 ])
 def test_a_unit_under_a_kind_is_not_of_that_kind(model: FlowModel, text: str, expected: str | None) -> None:
     assert passing(model, text).get("org_type") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("主要提供技术服务和培训服务", ["tech", "training"]),
+    ("我们主要开展信息服务、培训服务和融资服务", ["info", "training", "financing"]),
+    ("服务功能有信息、融资服务", ["info", "financing"]),
+    ("我们做培训和融资服务", ["training", "financing"]),
+    ("我们不提供融资服务，主要做培训服务和技术服务", ["tech", "training"]),  # the denied one is not offered
+    ("我们主要做技术服务", None),  # the type (技术服务机构), not a list of functions
+    ("我们提供技术服务", None),
+    ("服务功能是培训服务", ["training"]),
+    ("我们提供技术服务机构认证", None),
+    ("我们开展技术服务活动3次", None),
+    ("提供信息服务系统", None),
+])
+def test_the_functions_offered_said_in_passing(model: FlowModel, text: str, expected: list[str] | None) -> None:
+    assert functions_in(model, text) == expected
+
+
+@pytest.mark.parametrize("text", ["我们也有三年发展规划", "有五年计划", "三年内服务了100家",
+                                  "近两年分别服务了45家和38家"])
+def test_a_plan_or_period_in_years_is_no_operating_time(model: FlowModel, text: str) -> None:
+    reading = read_answer(model, text, None, model.full_plan(), TODAY)
+    assert "years_operating" not in {f.key for f in reading.facts}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2025年服务了60家企业，2024年服务了45家", {"smes_served_last_year": 60, "smes_served_year_before": 45}),
+    ("2024年度服务企业35家，2025年度服务企业48家", {"smes_served_last_year": 48, "smes_served_year_before": 35}),
+    ("去年、前年服务企业分别为52家、41家", {"smes_served_last_year": 52, "smes_served_year_before": 41}),
+    ("2024年、2025年服务企业数分别为38家、45家", {"smes_served_last_year": 45, "smes_served_year_before": 38}),
+    ("满意度和公益服务比例分别是95%和30%", {"satisfaction_pct": 95, "public_welfare_pct": 30}),
+    ("2025年成立的，去年服务了30家", {"smes_served_last_year": 30, "years_operating": 0.93}),  # a founding year
+    ("集聚了律所、会计所等6家服务机构", {"aggregated_orgs": 6}),  # the count named by what follows it
+])
+def test_figures_of_named_years_and_respectively(model: FlowModel, text: str, expected: dict[str, Any]) -> None:
+    reading = read_answer(model, text, None, model.full_plan(), TODAY)
+    got = {f.key: f.value for f in reading.facts}
+    assert {k: got.get(k) for k in expected} == expected
+    assert set(got) == set(expected)
+
+
+def test_a_year_alone_still_answers_the_founding(model: FlowModel) -> None:
+    reading = read_answer(model, "2025年", "years_operating", model.full_plan(), TODAY)
+    assert [f.key for f in reading.facts] == ["years_operating"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("客户满意度调查平均分是96分", None),  # the users' satisfaction, not the training's evaluation
+    ("每期培训都做学员满意度调查", True),
+])
+def test_a_satisfaction_survey_is_the_training_evaluation_only_of_training(model: FlowModel, text: str,
+                                                                        expected: bool | None) -> None:
+    assert passing(model, text).get("training_evaluation") is expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("We are a research institute", {"org_type": "research_institute"}),
+    ("Our company is a technology service provider", {"org_type": "tech_service"}),
+    ("we are an independent legal entity and a technology service agency",
+     {"org_type": "tech_service", "legal_person": True}),
+    ("We work with a research institute", {}),  # a relation, not what they are
+    ("We are not a research institute", {}),
+    ("We are a branch office", {"legal_person": False}),
+])
+def test_facts_said_in_english(model: FlowModel, text: str, expected: dict[str, Any]) -> None:
+    got = passing(model, text)
+    assert {k: got.get(k) for k in ("org_type", "legal_person") if k in got} == expected

@@ -227,3 +227,39 @@ def test_what_the_organisation_was_before_a_change_is_not_held_against_it(store:
     assert "通知列出的五类是" in turn.text and "“有限公司”" in turn.text
     assert "事业单位”" not in turn.text and "直接给结论" not in turn.text
     assert chat.state().slots["profile"] == {}
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (("我们是一家建筑公司，独立法人，成立5年，想自测一下", "是的，算技术服务机构，资产300万"),
+     {"org_type": "tech_service", "total_assets_wan": 300}),  # the type confirmed, and the rest recorded
+    (("我们是分公司，想自测一下", "继续，我们资产有500万，成立10年"),
+     {"total_assets_wan": 500, "years_operating": 10}),  # going on after a knock-out, with facts
+])
+def test_facts_with_a_choice_are_recorded_too(store: Store, turns: tuple[str, ...],
+                                              expected: dict[str, object]) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run(*turns)
+    profile = chat.state().slots["profile"]
+    assert {k: profile.get(k) for k in expected} == expected
+
+
+@pytest.mark.parametrize(("choice", "expected"), [("沿用上次的答案", 500), ("重新填写", 500)])
+def test_a_fact_said_with_a_rerun_is_kept_whichever_is_chosen(store: Store, choice: str, expected: int) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run("我想自测", "否", "直接给结论")
+    chat.run("重新自测，我们资产现在是500万了", choice)
+    assert chat.state().slots["profile"]["total_assets_wan"] == expected
+
+
+@pytest.mark.parametrize(("turns", "expected"), [
+    (("我们资产150万，科研院所，独立法人，想自测", "5年", "资产我前面说错了，应该是105万"),
+     {"total_assets_wan": 105, "years_operating": 5}),  # the item named, though it was said in passing
+    (("我们有固定场所，独立法人，科研院所，想自测", "5年", "200万", "是", "是", "30家", "25家", "90%",
+      "其实我们场地还没落实，前面说错了"), {"fixed_premises": False, "smes_served_year_before": 25}),
+])
+def test_a_correction_goes_to_the_fact_it_names(store: Store, turns: tuple[str, ...],
+                                                expected: dict[str, object]) -> None:
+    chat = Chat(store, parser=parse)
+    chat.run(*turns)
+    profile = chat.state().slots["profile"]
+    assert {k: profile.get(k) for k in expected} == expected
