@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import calendar
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -163,7 +164,17 @@ class Applicant:
     def asked(self, text: str) -> str | None:
         """The question in a reply, recognised by its wording."""
         found = [k for k, q in self.model.questions.items() if q.prompt in text]
+        if not found:  # "您之前提到线下方面符合要求；请问线上也具备吗？": the rest of an item said in part before
+            found = [k for k, q in self.model.questions.items() if q.parts and q.key in self.profile_parts(text)]
         return max(found, key=lambda k: len(self.model.questions[k].prompt)) if found else None
+
+    def profile_parts(self, text: str) -> set[str]:
+        """The items whose parts a reply names as said before and still asked."""
+        said = re.search(r"您之前提到(.+?)方面符合要求；请问(.+?)也具备吗", text)
+        if said is None:
+            return set()
+        return {k for k, q in self.model.questions.items()
+                if any(p[0] in said.group(1) for p in q.parts) and any(p[0] in said.group(2) for p in q.parts)}
 
     def answer(self, reply_text: str) -> str:
         if "请核对您的回答" in reply_text:

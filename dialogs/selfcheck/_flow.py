@@ -232,12 +232,22 @@ class SelfCheckFlow:
         said = draft.slots.get("type_said")
         if key == "org_type" and said and key not in draft.profile:  # described before: confirmed first
             return self._ask_type(ctx, str(said), intro=intro)
-        question = self.model.questions[key]
+        question = self._rest_of(draft, self.model.questions[key])
         current = show_value(self.model, question, draft.profile[key]) if key in draft.profile else ""
         index = plan.index(key) + 1 if key in plan else len(plan)
         selected = tuple(self.model.function_name(k) for k in draft.selecting)
         return question_reply(self.model, question, index, len(plan), intro=intro, current=current, hint=hint,
                               selected=selected)
+
+    @staticmethod
+    def _rest_of(draft: Draft, question: Question) -> Question:
+        """An item that names two things, one of them said in passing before ("科研院所，主要负责人诚信守法"): only the
+        other is asked ("您之前提到负责人已具备；请问管理团队也具备吗？")."""
+        known = draft.slots.get("parts", {}).get(question.key) or []
+        missing = [words[0] for words in question.parts if words[0] not in known]
+        if not known or not missing or question.key in draft.profile:
+            return question
+        return replace(question, prompt=render(T + "parts_known", affirmed=known, missing=missing))
 
     def advance(self, ctx: Context, *, intro: str = "") -> list[Reply]:
         """Ask the first question of the plan not yet answered nor skipped; the summary when none is left."""

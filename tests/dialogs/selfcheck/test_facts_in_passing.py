@@ -54,7 +54,7 @@ def test_yes_no_facts_in_passing(model: FlowModel, text: str, expected: dict[str
 
 
 @pytest.mark.parametrize(("text", "key", "affirmed"), [
-    ("我们负责人也没有任何不良记录", "leadership_sound", ["负责人"]),
+    ("我们负责人也没有任何不良记录", "leadership_sound", ["主要负责人"]),
     ("团队很健全", "leadership_sound", ["管理团队"]),
     ("有专家库", "tech_expert_pool", ["专家库"]),
 ])
