@@ -19,6 +19,7 @@ from dialogs.qa import CAN_WE_WITH_FIGURES
 from dialogs.roles import (
     KIND_VERDICT,
     RECOMMENDING,
+    asked_instead,
     continues_can_we,
     introduces_role,
     kind_verdict,
@@ -179,7 +180,8 @@ class Assistant:
             ctx.parsed = replace(first, intent=act.intent or FALLBACK_INTENT, confidence=act.confidence,
                                  entities=act.entities if len(acts) > 1 else first.entities)
             self._about(ctx, act)
-            replies += self.answer_intent(ctx)
+            seen = {r.text for r in replies}  # two questions that come to one answer get it once
+            replies += [r for r in self.answer_intent(ctx) if r.text not in seen]
             fallback = fallback and ctx.fallback
         ctx.parts = tuple((a.intent or FALLBACK_INTENT, a.confidence, a.text) for a in acts) if len(acts) > 1 else ()
         ctx.fallback = fallback
@@ -228,7 +230,8 @@ def _implied(text: str, parsed: ParseResult, memory: dict[str, Any]) -> list[Act
         return [Act("question", text, 0, KIND_VERDICT, 1.0)]
     if introduces_role(text, parsed.intent, parsed.lang):
         return [Act("question", text, 0, RECOMMENDING, 1.0)]
-    return []
+    asked = asked_instead(Act("question", text, 0, parsed.intent, parsed.confidence), text, memory, parsed.lang)
+    return [asked] if asked is not None else []  # "推荐截止时间", said without asking
 
 
 def _with_selfcheck(acts: list[Act]) -> list[Act]:

@@ -21,7 +21,9 @@ from knowledge import (
     Answer,
     FigureCheck,
     Judgement,
+    RoleAsk,
     RoleFound,
+    ask_answer,
     can_apply_answer,
     knowledge_base,
     org_data,
@@ -30,7 +32,7 @@ from knowledge import (
 )
 from nlu import FALLBACK_INTENT, Act, detect_language, parse, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "changed_at",
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "changed_at",
            "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
            "remember_role", "role_question", "speaks_for_recommender", "tailored_answer"]
 
@@ -48,6 +50,7 @@ STEP_KEY = "recommend_step"  # the step of its own work a recommending body was 
 RECOMMENDING = "recommendation"  # the intent whose answers tell a body whether and how it recommends
 _GENERAL = frozenset({FALLBACK_INTENT, "process_overview"})  # "辖区企业怎么办": no subject of its own
 _INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})
+_QUESTION_KINDS = frozenset({"answer", "open"})  # intents of a question on the notice (intents.yml kind)
 # "你好我是县工信局的想问下…": a greeting said before the question
 _GREETINGS = frozenset({FALLBACK_INTENT, "greet", "help"})
 
@@ -208,6 +211,10 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
     if _continues_recommending(text, memory) or _asks_how_after(intent, text, memory, lang):
         intent = RECOMMENDING
     speaker = _speaker(intent, found, memory) or _unlisted(intent, found, text, lang)
+    ask = org_data().roles.asked(text, lang) if intent == RECOMMENDING else None
+    if ask is not None and (ask.recommender or ask.step) and \
+            (speaker.role.recommender if speaker is not None else ask.anyone and bool(ask.recommender)):
+        return _asked(ask, speaker, text, memory, lang)
     if speaker is None:
         return None
     step = _asked_step(intent, text, speaker, memory, lang)
@@ -216,6 +223,18 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
     answer = role_answer(_about_recommending(intent, text, speaker, lang), speaker, lang=lang)
     _walked(memory, speaker, intent, text, lang, answered=answer is not None)
     return answer
+
+
+def _asked(ask: RoleAsk, speaker: RoleFound | None, text: str, memory: dict[str, Any], lang: str) -> Answer:
+    """A question on the recommendation with an answer of its own ("可以推荐几家", "测评有没有标准") or answered as a
+    step of the work ("推荐了以后呢"); the step it is about is remembered for the next "然后呢"."""
+    if not ask.recommender and speaker is not None:
+        return _step(speaker, ask.step, text, memory, lang)
+    if ask.step:
+        memory[STEP_KEY] = ask.step
+    else:
+        memory.pop(STEP_KEY, None)
+    return ask_answer(ask, speaker, lang=lang)
 
 
 def _remember_kind(memory: dict[str, Any], judgements: tuple[Judgement, ...]) -> None:
@@ -299,14 +318,31 @@ def role_question(act: Act, text: str, in_flow: bool, memory: dict[str, Any]) ->
     greeting ("你好我是县工信局的想问下…我们要怎么报上去"); or how its area's enterprises go about it, whatever the
     NLU read ("那园区企业要报怎么办"). Unchanged: a request for the self-check ("帮我们辖区的平台自测一下"), a
     message naming a kind of organisation, any act during a flow."""
-    if act.kind != "question" or in_flow or act.intent == RECOMMENDING:
+    if act.kind != "question" or in_flow:
         return act
     lang = detect_language(text)
+    asked = asked_instead(act, text, memory, lang)
+    if asked is not None or act.intent == RECOMMENDING:
+        return asked or act
     body = _body_of(text, memory, lang)
     if body is None or vocabulary().request(text) is not None or _names_kind_besides(text, body.word, lang):
         return act
+    ask = org_data().roles.asked(act.text, lang)
+    if ask is not None and (ask.recommender or ask.step) and body.role.recommender:
+        return replace(act, intent=RECOMMENDING)  # "我们自己能申报吗", read uncertainly: the body's own answer
     vague = act.intent == "selfcheck_start" or (act.intent in _GREETINGS and bool(body.word) and _asks(text))
     return replace(act, intent=RECOMMENDING) if vague or org_data().roles.steps(lang).asks_for_area(text) else act
+
+
+def asked_instead(act: Act, text: str, memory: dict[str, Any], lang: str) -> Act | None:
+    """A question read as one on the recommendation that asks what another intent answers ("我们是拉萨市经信局，
+    推荐截止是哪天": the deadline), as that intent; the body the message states is remembered, as its answer
+    would have. None for any other act."""
+    ask = org_data().roles.asked(act.text, lang) if act.intent == RECOMMENDING else None
+    if ask is None or not ask.intent:
+        return None
+    remember_role(memory, text, lang)
+    return replace(act, intent=ask.intent)
 
 
 def _body_of(text: str, memory: dict[str, Any], lang: str) -> RoleFound | None:
@@ -320,10 +356,12 @@ def _body_of(text: str, memory: dict[str, Any], lang: str) -> RoleFound | None:
 
 def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
     """A statement that only says whom the user speaks for ("我们是县里的开发区"), read by the NLU as nothing in
-    particular (a self-check request, out of scope): a body that is not an applicant nor a kind of applicant,
-    answered as a question on its part in the recommendation."""
+    particular (a self-check request, out of scope) or, a statement asking nothing, as a question on the notice
+    ("我们是自治区级园区": the background): a body that is not an applicant nor a kind of applicant, answered as a
+    question on its part in the recommendation."""
     found = org_data().roles.find(text, lang)
-    return intent in _INTRODUCTION and found is not None and found.stated and not found.role.applicant \
+    read = intent in _INTRODUCTION or knowledge_base().kind(intent) in _QUESTION_KINDS
+    return read and found is not None and found.stated and not found.role.applicant \
         and not _names_kind_besides(text, found.word, lang)
 
 

@@ -176,7 +176,8 @@ class KindData:
     def asks_to_recommend(self, clause: str, lang: str = "zh") -> bool:
         """The clause, the kinds it names aside, asks whether it can be recommended: "能推荐吗", "can we recommend
         it"."""
-        return self.words(lang).recommend.equals(self._rest(clause, lang))
+        rest = self._rest(clause, lang)  # "能推荐分公司吗": "能推荐 吗", the kind's place left as a space
+        return self.words(lang).recommend.equals(rest if lang == "en" else "".join(rest.split()))
 
     def _rest(self, clause: str, lang: str) -> str:
         """The clause without the kinds it names, what it applies for and a word referring to the kind."""

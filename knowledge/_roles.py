@@ -72,6 +72,26 @@ class RoleAnswer:
 
 
 @dataclass(frozen=True)
+class RoleAsk:
+    """A question on the recommendation the general answer does not answer (roles.yml ``asks``), asked with one
+    of its words: answered as ``intent`` usually is ("推荐截止是哪天"), or for a recommending body (and for a user
+    who said nothing of whom they speak for, when ``anyone``) with ``recommender`` or as step ``step`` of its work
+    ("推荐了以后呢": the review after the last)."""
+
+    key: str
+    words: Phrases
+    en: Phrases
+    intent: str = ""
+    recommender: str = ""
+    anyone: bool = False
+    sources: tuple[str, ...] = ()
+    step: int = 0  # the step of the work the answer is about; without a template, answered as that step
+
+    def said(self, text: str, lang: str = "zh") -> bool:
+        return (self.en if lang == "en" else self.words).any_in(text)
+
+
+@dataclass(frozen=True)
 class RoleFound:
     """A body named in a message; ``stated``: the user says they speak for it ("我们是拉萨市经信局"); ``via``:
     named as the one to go through ("找经信局推荐")."""
@@ -153,6 +173,11 @@ class RoleData:
     zh: RoleWords
     en: RoleWords
     unlisted: str  # the body answered for when the asker names none of this file's (steps.unlisted)
+    asks: tuple[RoleAsk, ...] = ()
+
+    def asked(self, text: str, lang: str = "zh") -> RoleAsk | None:
+        """The question on the recommendation ``text`` asks that has an answer of its own (the first of ``asks``)."""
+        return next((ask for ask in self.asks if ask.said(text, lang)), None)
 
     def steps(self, lang: str = "zh") -> StepWords:
         return (self.en if lang == "en" else self.zh).steps
@@ -191,7 +216,8 @@ class RoleData:
             role = self.roles[role.lower_role]
         # "我在…经信局工作", "那曲市工信局这边", or the message opens with the body's name ("山南市工信局，我们…",
         # "…管委会想推荐")
-        opens = start <= MAX_PLACE and (_OPENING.match(after) or _WANTS.match(after)) is not None \
+        opening = _OPENING_EN if words.separators == ENGLISH_SEPARATORS else _OPENING
+        opens = start <= MAX_PLACE and (opening.match(after) or _WANTS.match(after)) is not None \
             and not cues.via_words.any_in(text[:start])
         says_self = cues.self_after.starts(after) or opens
         via = cues.via_words.any_in(before) and not says_self
@@ -200,7 +226,10 @@ class RoleData:
 
 
 MAX_PLACE = 8  # characters of place name before a body that opens a message ("山南市", "拉萨经济技术开发区" is a word)
-_OPENING = re.compile(r"\s*[，,：:。！!]")
+# the name is followed by a mark, a space (voice input: "拉萨市经信局 推荐咋弄"), "的" ("山南市经信局的，想问…")
+# or nothing (the whole message is the name: "日喀则经信局")
+_OPENING = re.compile(r"的?(?:\s*[，,：:。！!；;]|\s+|$)")
+_OPENING_EN = re.compile(r"\s*[，,：:。！!]")  # English words are spaced: only a mark ends the name
 _WANTS = re.compile(r"\s*(?:想|打算|准备|计划|希望|拟)")  # "曲水县工业园区管委会想推荐园区里的企业": the body speaks
 
 
@@ -309,10 +338,34 @@ def _step_words(data: dict[str, Any], english: bool, count: int) -> StepWords:
                                   "can_recommend", "introduces")})
 
 
+def _ask(key: str, raw: Any, refs: set[str], templates: set[str], intents: set[str], steps: int) -> RoleAsk:
+    path = f"asks.{key}"
+    raw = as_map(raw, FILE, path)
+    intent = text_of(raw, "intent", FILE, path, required=False)
+    step = raw.get("step", 0)
+    if not isinstance(step, int) or isinstance(step, bool) or not 0 <= step <= steps + 1:
+        raise KnowledgeError(FILE, f"{path}.step", f"应为 0 至 {steps + 1} 之间的整数（推荐工作的第几步）")
+    template = text_of(raw, "recommender", FILE, path, required=not intent and not step)
+    if intent and intent not in intents:
+        raise KnowledgeError(FILE, f"{path}.intent", f"“{intent}”不是 intents.yml 中的意图")
+    for name in (template, english_template(template)) if template else ():
+        if f"{name}.j2" not in templates:
+            raise KnowledgeError(FILE, f"{path}.recommender", f"模板 templates/{name}.j2 不存在")
+    sources = words_of(raw.get("sources"), FILE, f"{path}.sources") if template else ()
+    for i, ref in enumerate(sources):
+        if ref not in refs:
+            raise KnowledgeError(FILE, f"{path}.sources[{i}]", f"条款“{ref}”不是 clauses.yml 中的标题")
+    en = as_map(raw.get("en"), FILE, f"{path}.en")
+    return RoleAsk(key=key, words=Phrases(words_of(raw.get("words"), FILE, f"{path}.words")),
+                   en=Phrases(words_of(en.get("words"), FILE, f"{path}.en.words"), True), intent=intent,
+                   recommender=template, anyone=flag_of(raw, "anyone", FILE, path), sources=sources, step=step)
+
+
 def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templates: set[str],
-               answered: set[str], steps: int) -> RoleData:
+               answered: set[str], steps: int, intents: set[str] | None = None) -> RoleData:
     """roles.yml (``data``), checked against the clauses, the notice's recommenders, the templates, the
-    intents that have answers and the number of steps of the recommending bodies' work (``steps``)."""
+    intents that have answers, the number of steps of the recommending bodies' work (``steps``) and the intents
+    an ask may be answered as (``intents``; default: those that have answers)."""
     data = as_map(data, FILE, "-")
     raw_roles = as_map(data.get("roles"), FILE, "roles")
     roles = {checked_key(k, FILE, f"roles.{k}"): _role(k, v) for k, v in raw_roles.items()}
@@ -325,5 +378,7 @@ def load_roles(data: Any, refs: set[str], recommenders: tuple[str, ...], templat
     unlisted = text_of(as_map(data.get("steps"), FILE, "steps"), "unlisted", FILE, "steps")
     if unlisted not in roles or roles[unlisted].recommender or roles[unlisted].applicant:
         raise KnowledgeError(FILE, "steps.unlisted", f"“{unlisted}”不是本文件中的非推荐单位")
+    asks = tuple(_ask(str(key), raw, refs, templates, answered if intents is None else intents, steps)
+                 for key, raw in as_map(data.get("asks", {}), FILE, "asks").items())
     return RoleData(roles=roles, answers=answers, zh=_role_words(data, raw_roles, roles, english=False, steps=steps),
-                    en=_role_words(data, raw_roles, roles, english=True, steps=steps), unlisted=unlisted)
+                    en=_role_words(data, raw_roles, roles, english=True, steps=steps), unlisted=unlisted, asks=asks)
