@@ -14,6 +14,7 @@ from knowledge import (
     KNOWLEDGE_DIR,
     Judgement,
     KnowledgeError,
+    ask_answer,
     can_apply_answer,
     org_data,
     role_answer,
@@ -563,3 +564,44 @@ def test_a_recommender_is_told_where_recommending_stands_in_the_approval_process
     clauses = [answer.text.find(f"四、申报审批流程（{n}）") for n in "一二三"]
     assert -1 not in clauses and clauses == sorted(clauses)
     assert "自治区级（含）以上园区管委会" in answer.text
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("日喀则经信局", "city_bureau"),  # the whole message is the name
+    ("山南市经信局的，想问推荐表是什么", "city_bureau"),
+    ("拉萨市经信局 推荐工作第一步干嘛", "city_bureau"),  # voice input: a space, no mark
+    ("拉萨经开区管委会", "park_committee"),
+    ("我区是自治区级经济技术开发区，请问推荐程序", "park_committee"),  # 公文: 我区 is the zone, not a district
+])
+def test_a_body_named_at_the_opening_speaks_for_itself(text: str, key: str) -> None:
+    found = org_data().roles.find(text)
+    assert found is not None and found.stated and found.role.key == key
+
+
+@pytest.mark.parametrize("text", ["拉萨市经信局的电话是多少", "我们是园区运营公司，能推荐入驻企业吗"])
+def test_a_body_named_otherwise_is_not_the_user(text: str) -> None:
+    found = org_data().roles.find(text)
+    assert found is None or not found.stated
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("推荐截止是哪天", "deadline"), ("可以推荐几家平台", "quota"), ("推荐几家有限制吗", "quota"),
+    ("我们自己能申报吗", "own_apply"), ("测评有没有标准", "assessment"), ("推荐了以后还要做什么", "after"),
+    ("我们要推荐几个平台 第一步干什么", None),  # says it will recommend some: not how many it may
+])
+def test_questions_on_the_recommendation_with_answers_of_their_own(text: str, key: str | None) -> None:
+    ask = org_data().roles.asked(text)
+    assert (ask.key if ask is not None else None) == key
+
+
+def test_a_recommender_is_told_the_notice_sets_no_quota() -> None:
+    found = org_data().roles.find("我们是山南市经信局")
+    ask = org_data().roles.asked("可以推荐几家平台")
+    assert found is not None and ask is not None
+    answer = ask_answer(ask, found)
+    assert answer.text.startswith("贵局可以推荐几家示范平台，通知没有规定推荐数量") and "联系" not in answer.text
+
+
+def test_can_we_recommend_a_kind_named_inside_the_question() -> None:
+    assert org_data().kinds.asks_to_recommend("能推荐分公司吗")
+    assert org_data().kinds.asks_to_recommend("可以推荐分公司吗")
