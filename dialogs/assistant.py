@@ -24,6 +24,7 @@ from dialogs.roles import (
     introduces_role,
     kind_verdict,
     names_kind,
+    restated_level,
     role_question,
 )
 from dialogs.state import DialogState
@@ -228,7 +229,7 @@ def _implied(text: str, parsed: ParseResult, memory: dict[str, Any]) -> list[Act
     做检测的"); alone, whom the user speaks for ("我们是县里的开发区")."""
     if continues_can_we(text, memory):
         return [Act("question", text, 0, KIND_VERDICT, 1.0)]
-    if introduces_role(text, parsed.intent, parsed.lang):
+    if introduces_role(text, parsed.intent, parsed.lang) or restated_level(text, memory, parsed.lang):
         return [Act("question", text, 0, RECOMMENDING, 1.0)]
     asked = asked_instead(Act("question", text, 0, parsed.intent, parsed.confidence), text, memory, parsed.lang)
     return [asked] if asked is not None else []  # "推荐截止时间", said without asking

@@ -34,7 +34,7 @@ from nlu import FALLBACK_INTENT, Act, detect_language, parse, vocabulary
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "changed_at",
            "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
-           "remember_role", "role_question", "speaks_for_recommender", "tailored_answer"]
+           "remember_role", "restated_level", "role_question", "speaks_for_recommender", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -321,6 +321,8 @@ def role_question(act: Act, text: str, in_flow: bool, memory: dict[str, Any]) ->
     if act.kind != "question" or in_flow:
         return act
     lang = detect_language(text)
+    if restated_level(text, memory, lang):
+        return replace(act, intent=RECOMMENDING)
     asked = asked_instead(act, text, memory, lang)
     if asked is not None or act.intent == RECOMMENDING:
         return asked or act
@@ -332,6 +334,17 @@ def role_question(act: Act, text: str, in_flow: bool, memory: dict[str, Any]) ->
         return replace(act, intent=RECOMMENDING)  # "我们自己能申报吗", read uncertainly: the body's own answer
     vague = act.intent == "selfcheck_start" or (act.intent in _GREETINGS and bool(body.word) and _asks(text))
     return replace(act, intent=RECOMMENDING) if vague or org_data().roles.steps(lang).asks_for_area(text) else act
+
+
+def restated_level(text: str, memory: dict[str, Any], lang: str = "zh") -> bool:
+    """A message that only says the level of the body the user speaks for ("是市级的" after "我们是园区管委会",
+    "我们是国家级的" after "我们是经开区"): the body remembered becomes the one of that level (a park below
+    autonomous-region level is no recommender), and the message asks about its part as an introduction does."""
+    role = org_data().roles.level_said(text, memory.get(ROLE_KEY) or "", lang)
+    if role is None:
+        return False
+    memory[ROLE_KEY] = role.key
+    return True
 
 
 def asked_instead(act: Act, text: str, memory: dict[str, Any], lang: str) -> Act | None:

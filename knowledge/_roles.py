@@ -53,6 +53,7 @@ class Role:
     receiver: bool = False  # the body recommendations are sent to (named as where to send, never the asker)
     lower_role: str = ""
     lower_words: tuple[str, ...] = ()
+    upper_words: tuple[str, ...] = ()  # its own level ("国家级" of a park), said in a clause of its own
     caveat: str = ""
     hint: str = ""
     en: RoleWording = RoleWording()
@@ -164,6 +165,7 @@ class RoleWords:
     lower: dict[str, Phrases]
     separators: str
     steps: StepWords
+    level_fillers: Phrases  # what a clause that only says a level may say besides (none in English)
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,22 @@ class RoleData:
             return None
         return RoleFound(self.roles[self.unlisted], "", stated=True)
 
+    def level_said(self, clause: str, key: str, lang: str = "zh") -> Role | None:
+        """The body of ``key`` (a recommender or its lower level) at the level a clause that says only a level
+        gives ("是市级的" after a park: a park below autonomous-region level; "我们是国家级的": the park
+        committee); None when the clause says more, or no level of it (or is English)."""
+        top = next((r for r in self.roles.values() if r.recommender and key in (r.key, r.lower_role)), None)
+        words = self.en if lang == "en" else self.zh
+        if top is None or not words.level_fillers.words:
+            return None
+        levels = ((self.roles[top.key], Phrases(top.upper_words)), (self.roles[top.lower_role], words.lower[top.key]))
+        rest = words.cues.lower_except.removed_from(clause)
+        for role, level in levels:
+            residue = words.level_fillers.removed_from(level.removed_from(rest))
+            if level.any_in(rest) and not residue.strip(SEPARATORS + "？?"):
+                return role
+        return None
+
     def find(self, text: str, lang: str = "zh") -> RoleFound | None:
         """The body named in ``text`` (its lower-level counterpart when so qualified): the first the user speaks
         for ("我们是拉萨市经信局，县经信局报上来的平台怎么处理"), else the longest named; None when that name is only
@@ -214,6 +232,8 @@ class RoleData:
         around = cues.lower_except.removed_from(f"{before}{word}{rest}")  # "区级园区管委会": 区级 is 自治区级
         if role.lower_role and lower is not None and lower.any_in(around):
             role = self.roles[role.lower_role]
+        elif role.lower_role:  # "我们是园区管委会，不过是市里批的": the level in a clause of its own after it
+            role = self._level_after(text, start + len(word) + len(rest), role, words) or role
         # "我在…经信局工作", "那曲市工信局这边", or the message opens with the body's name ("山南市工信局，我们…",
         # "…管委会想推荐")
         opening = _OPENING_EN if words.separators == ENGLISH_SEPARATORS else _OPENING
@@ -223,6 +243,12 @@ class RoleData:
         via = cues.via_words.any_in(before) and not says_self
         own = cues.self_words.any_in(before) and not via and not cues.contrast_words.any_in(before)
         return RoleFound(role, word, says_self or own, via)
+
+
+    def _level_after(self, text: str, end: int, role: Role, words: RoleWords) -> Role | None:
+        lang = "en" if words is self.en else "zh"
+        clauses = re.split(f"[{re.escape(words.separators)}]", text[end:])
+        return next((r for r in (self.level_said(c, role.key, lang) for c in clauses if c.strip()) if r), None)
 
 
 MAX_PLACE = 8  # characters of place name before a body that opens a message ("山南市", "拉萨经济技术开发区" is a word)
@@ -250,6 +276,7 @@ def _role(key: str, raw: Any) -> Role:
                 applicant=flag_of(raw, "applicant", FILE, path), receiver=flag_of(raw, "receiver", FILE, path),
                 lower_role=lower_role,
                 lower_words=words_of(raw.get("lower_words"), FILE, f"{path}.lower_words") if lower_role else (),
+                upper_words=words_of(raw["upper_words"], FILE, f"{path}.upper_words") if "upper_words" in raw else (),
                 caveat=caveat, hint=hint,
                 en=RoleWording(name=english("name"), you=english("you"), hint=english("hint", bool(hint)),
                                caveat=english("caveat", bool(caveat))))
@@ -314,7 +341,8 @@ def _role_words(data: dict[str, Any], raw_roles: dict[str, Any], roles: dict[str
              for key, role in roles.items() if role.lower_role}
     return RoleWords(index=word_index(entries, FILE, "roles", english=english, suffix=f"{at}words"), cues=cues,
                      lower=lower, separators=ENGLISH_SEPARATORS if english else SEPARATORS,
-                     steps=_step_words(data, english, steps))
+                     steps=_step_words(data, english, steps),
+                     level_fillers=phrases(None if english else data.get("level_fillers"), "level_fillers", False))
 
 
 def _step_words(data: dict[str, Any], english: bool, count: int) -> StepWords:

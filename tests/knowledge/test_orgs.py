@@ -605,3 +605,20 @@ def test_a_recommender_is_told_the_notice_sets_no_quota() -> None:
 def test_can_we_recommend_a_kind_named_inside_the_question() -> None:
     assert org_data().kinds.asks_to_recommend("能推荐分公司吗")
     assert org_data().kinds.asks_to_recommend("可以推荐分公司吗")
+
+
+@pytest.mark.parametrize(("clause", "key", "level"), [
+    ("是市级的", "park_committee", "county_park"), ("我们是县级的", "park_committee", "county_park"),
+    ("我们是国家级的", "park_committee", "park_committee"), ("我们是国家级的", "county_park", "park_committee"),
+    ("县里的", "city_bureau", "county_bureau"),
+    ("是市级园区吗", "park_committee", None),  # asks, does not say
+    ("市级认定有吗", "park_committee", None), ("是市级的", "association", None),
+])
+def test_a_clause_that_only_says_a_level(clause: str, key: str, level: str | None) -> None:
+    role = org_data().roles.level_said(clause, key)
+    assert (role.key if role is not None else None) == level
+
+
+def test_the_level_said_in_a_clause_after_the_body() -> None:
+    found = org_data().roles.find("我们是园区管委会，不过是市里批的")
+    assert found is not None and found.stated and found.role.key == "county_park"
