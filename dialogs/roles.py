@@ -30,7 +30,7 @@ from knowledge import (
     role_answer,
     step_answer,
 )
-from nlu import FALLBACK_INTENT, Act, detect_language, parse, vocabulary
+from nlu import FALLBACK_INTENT, Act, detect_language, normalize, parse, vocabulary
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "changed_at",
            "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
@@ -53,6 +53,11 @@ _INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})
 _QUESTION_KINDS = frozenset({"answer", "open"})  # intents of a question on the notice (intents.yml kind)
 # "你好我是县工信局的想问下…": a greeting said before the question
 _GREETINGS = frozenset({FALLBACK_INTENT, "greet", "help"})
+
+
+def _find(text: str, lang: str) -> RoleFound | None:
+    """The body named in ``text``, read in simplified characters ("拉萨市經信局" is 拉萨市经信局)."""
+    return org_data().roles.find(normalize(text) if lang == "zh" else text, lang)
 
 
 def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | None = None) -> tuple[Act, ...]:
@@ -171,7 +176,7 @@ def _not_ours(judgements: tuple[Judgement, ...], text: str, memory: dict[str, An
     organisation in its area, not about its own ("我们是那曲市经信局 有家分公司想报 能推荐吗")."""
     if not any(j.own for j in judgements):
         return judgements
-    found = org_data().roles.find(text, lang)
+    found = _find(text, lang)
     role = found.role if found is not None and found.stated else org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     if role is None or role.applicant:
         return judgements
@@ -185,7 +190,7 @@ def names_kind(text: str) -> bool:
 
 def remember_role(memory: dict[str, Any], text: str, lang: str = "zh") -> RoleFound | None:
     """The body named in ``text``; when the user says they speak for it, it becomes ``memory["role"]``."""
-    found = org_data().roles.find(text, lang)
+    found = _find(text, lang)
     if found is not None and found.stated:
         memory[ROLE_KEY] = found.role.key
     return found
@@ -360,7 +365,7 @@ def asked_instead(act: Act, text: str, memory: dict[str, Any], lang: str) -> Act
 
 def _body_of(text: str, memory: dict[str, Any], lang: str) -> RoleFound | None:
     """The body, not an applicant, the user speaks for: stated in ``text``, else remembered (no word)."""
-    found = org_data().roles.find(text, lang)
+    found = _find(text, lang)
     if found is None or not found.stated:
         role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
         found = RoleFound(role, "", stated=True) if role is not None else None
@@ -372,7 +377,7 @@ def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
     particular (a self-check request, out of scope) or, a statement asking nothing, as a question on the notice
     ("我们是自治区级园区": the background): a body that is not an applicant nor a kind of applicant, answered as a
     question on its part in the recommendation."""
-    found = org_data().roles.find(text, lang)
+    found = _find(text, lang)
     read = intent in _INTRODUCTION or knowledge_base().kind(intent) in _QUESTION_KINDS
     return read and found is not None and found.stated and not found.role.applicant \
         and not _names_kind_besides(text, found.word, lang)
