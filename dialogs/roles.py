@@ -385,8 +385,10 @@ def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
 
 def _names_kind_besides(text: str, body: str, lang: str) -> bool:
     """The message names a kind of organisation other than the body's own name ("我们是县工信局下属的事业单位"; not
-    "管委会" in "我们是浪卡子县的工业园区管委会", which is the body)."""
-    return bool(org_data().kinds.judge(text.replace(body, "，") if body else text, lang))
+    "管委会" in "我们是浪卡子县的工业园区管委会", which is the body, nor a kind whose name is a body's: "We are a
+    national-level development zone management committee")."""
+    judged = org_data().kinds.judge(text.replace(body, "，") if body else text, lang)
+    return any(_find(j.word, lang) is None for j in judged)  # "管委会" names a kind and a body: the body
 
 
 def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:

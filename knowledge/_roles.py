@@ -236,11 +236,12 @@ class RoleData:
             role = self._level_after(text, start + len(word) + len(rest), role, words) or role
         # "我在…经信局工作", "那曲市工信局这边", or the message opens with the body's name ("山南市工信局，我们…",
         # "…管委会想推荐")
-        opening = _OPENING_EN if words.separators == ENGLISH_SEPARATORS else _OPENING
+        opening = _OPENING_EN if words.separators == ENGLISH_SEPARATORS else _OPENING  # (see below)
         opens = start <= MAX_PLACE and (opening.match(after) or _WANTS.match(after)) is not None \
             and not cues.via_words.any_in(text[:start])
         says_self = cues.self_after.starts(after) or opens
-        via = cues.via_words.any_in(before) and not says_self
+        english = words.separators == ENGLISH_SEPARATORS  # "I'm with the …", "I work in the …": the speaker's
+        via = cues.via_words.any_in(cues.self_words.removed_from(before) if english else before) and not says_self
         own = cues.self_words.any_in(before) and not via and not cues.contrast_words.any_in(before)
         return RoleFound(role, word, says_self or own, via)
 
