@@ -270,8 +270,8 @@ def _asked_step(intent: str, text: str, speaker: RoleFound, memory: dict[str, An
     if named and isinstance(memory.get(STEP_KEY), int) and not _answered_for(intent, speaker) \
             and knowledge_base().kind(intent) != "open":
         return named  # walking the work: "测完填啥", "填完交给谁"; not "申请材料要几份", what the notice leaves open
-    at = named or memory.get(STEP_KEY)  # "要盖章吗" right after the form was told about
-    return words.form if at == words.form and words.asks_seal(text) else None
+    at = named or memory.get(STEP_KEY)  # "要盖章吗" right after the form was told about; "推荐要本局盖章吗"
+    return words.form if words.asks_seal(text) and (at == words.form or words.recommends(text)) else None
 
 
 def _answered_for(intent: str, speaker: RoleFound) -> bool:
@@ -335,6 +335,8 @@ def role_question(act: Act, text: str, in_flow: bool, memory: dict[str, Any]) ->
     if body is None or vocabulary().request(text) is not None or _names_kind_besides(text, body.word, lang):
         return act
     ask = org_data().roles.asked(act.text, lang)
+    if ask is not None and ask.intent and body.role.recommender:
+        return replace(act, intent=ask.intent)  # "那申报单位需要交什么给我们": the materials
     if ask is not None and (ask.recommender or ask.step) and body.role.recommender:
         return replace(act, intent=RECOMMENDING)  # "我们自己能申报吗", read uncertainly: the body's own answer
     vague = act.intent == "selfcheck_start" or (act.intent in _GREETINGS and bool(body.word) and _asks(text))

@@ -622,3 +622,16 @@ def test_a_clause_that_only_says_a_level(clause: str, key: str, level: str | Non
 def test_the_level_said_in_a_clause_after_the_body() -> None:
     found = org_data().roles.find("我们是园区管委会，不过是市里批的")
     assert found is not None and found.stated and found.role.key == "county_park"
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("那申报单位需要交什么给我们", "materials"), ("辖区外的平台能推荐吗", "scope"), ("推荐的平台必须在园区内吗", "scope"),
+    ("同一家平台能同时由园区推荐吗", "scope"),
+])
+def test_more_questions_on_the_recommendation(text: str, key: str) -> None:
+    ask = org_data().roles.asked(text)
+    assert ask is not None and ask.key == key
+
+
+def test_a_platform_s_assets_name_no_kind() -> None:
+    assert not judge("有家平台资产80万，能推荐吗") and judge("台资企业能报吗")
