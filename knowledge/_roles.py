@@ -51,6 +51,7 @@ class Role:
     recommender: bool
     applicant: bool = False
     receiver: bool = False  # the body recommendations are sent to (named as where to send, never the asker)
+    stated_only: bool = False  # found only when the user speaks for it ("我们是推荐单位"; not "推荐单位是谁")
     lower_role: str = ""
     lower_words: tuple[str, ...] = ()
     upper_words: tuple[str, ...] = ()  # its own level ("国家级" of a park), said in a clause of its own
@@ -197,7 +198,8 @@ class RoleData:
         """The body of ``key`` (a recommender or its lower level) at the level a clause that says only a level
         gives ("是市级的" after a park: a park below autonomous-region level; "我们是国家级的": the park
         committee); None when the clause says more, or no level of it (or is English)."""
-        top = next((r for r in self.roles.values() if r.recommender and key in (r.key, r.lower_role)), None)
+        top = next((r for r in self.roles.values() if r.recommender and r.lower_role and key in (r.key, r.lower_role)),
+                   None)
         words = self.en if lang == "en" else self.zh
         if top is None or not words.level_fillers.words:
             return None
@@ -243,6 +245,8 @@ class RoleData:
         english = words.separators == ENGLISH_SEPARATORS  # "I'm with the …", "I work in the …": the speaker's
         via = cues.via_words.any_in(cues.self_words.removed_from(before) if english else before) and not says_self
         own = cues.self_words.any_in(before) and not via and not cues.contrast_words.any_in(before)
+        if role.stated_only and not (says_self or own):
+            return None
         return RoleFound(role, word, says_self or own, via)
 
 
@@ -275,6 +279,7 @@ def _role(key: str, raw: Any) -> Role:
     return Role(key=key, name=text_of(raw, "name", FILE, path), you=text_of(raw, "you", FILE, path),
                 words=words_of(raw.get("words"), FILE, f"{path}.words"), recommender=recommender,
                 applicant=flag_of(raw, "applicant", FILE, path), receiver=flag_of(raw, "receiver", FILE, path),
+                stated_only=flag_of(raw, "stated_only", FILE, path),
                 lower_role=lower_role,
                 lower_words=words_of(raw.get("lower_words"), FILE, f"{path}.lower_words") if lower_role else (),
                 upper_words=words_of(raw["upper_words"], FILE, f"{path}.upper_words") if "upper_words" in raw else (),
@@ -287,7 +292,7 @@ def _check_roles(raw: dict[str, Any], roles: dict[str, Role], recommenders: tupl
     """Each recommender names a body of the notice (every one of them) and a lower role that is not one."""
     named = []
     for key, role in roles.items():
-        if not role.recommender:
+        if not role.recommender or role.stated_only:  # (a recommender that has not said which: no notice name)
             continue
         notice_name = text_of(raw[key], "notice_name", FILE, f"roles.{key}")
         if notice_name not in recommenders:

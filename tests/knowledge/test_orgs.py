@@ -625,8 +625,8 @@ def test_the_level_said_in_a_clause_after_the_body() -> None:
 
 
 @pytest.mark.parametrize(("text", "key"), [
-    ("那申报单位需要交什么给我们", "materials"), ("辖区外的平台能推荐吗", "scope"), ("推荐的平台必须在园区内吗", "scope"),
-    ("同一家平台能同时由园区推荐吗", "scope"),
+    ("那申报单位需要交什么给我们", "materials"), ("辖区外的平台能推荐吗", "scope"),
+    ("推荐的平台必须在园区内吗", "scope"), ("同一家平台能同时由园区推荐吗", "scope"),
 ])
 def test_more_questions_on_the_recommendation(text: str, key: str) -> None:
     ask = org_data().roles.asked(text)
@@ -635,3 +635,9 @@ def test_more_questions_on_the_recommendation(text: str, key: str) -> None:
 
 def test_a_platform_s_assets_name_no_kind() -> None:
     assert not judge("有家平台资产80万，能推荐吗") and judge("台资企业能报吗")
+
+
+def test_a_user_who_says_they_are_a_recommending_body() -> None:
+    found = org_data().roles.find("作为推荐单位我们需要做什么")
+    assert found is not None and found.stated and found.role.recommender
+    assert org_data().roles.find("推荐单位是谁") is None  # only mentioned: the applicant's answer
