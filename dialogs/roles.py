@@ -34,7 +34,8 @@ from nlu import FALLBACK_INTENT, Act, detect_language, normalize, parse, vocabul
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "changed_at",
            "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
-           "remember_role", "restated_level", "role_question", "speaks_for_recommender", "tailored_answer"]
+           "remember_role", "restated_level", "role_question", "speaks_for_body", "speaks_for_recommender",
+           "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -372,6 +373,15 @@ def _body_of(text: str, memory: dict[str, Any], lang: str) -> RoleFound | None:
         role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
         found = RoleFound(role, "", stated=True) if role is not None else None
     return found if found is not None and not found.role.applicant else None
+
+
+def speaks_for_body(text: str) -> bool:
+    """The message says whom the user speaks for, a body that does not apply ("我们是拉萨市经信局，不是申报单位";
+    not "我们是县工信局下属的事业单位", an applicant of a kind): no answer to a question of the self-check."""
+    lang = detect_language(text)
+    found = _find(text, lang)
+    return found is not None and found.stated and not found.role.applicant \
+        and not _names_kind_besides(text, found.word, lang)
 
 
 def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
