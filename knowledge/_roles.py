@@ -260,7 +260,10 @@ MAX_PLACE = 8  # characters of place name before a body that opens a message ("�
 # the name is followed by a mark, a space (voice input: "拉萨市经信局 推荐咋弄"), "的" ("山南市经信局的，想问…")
 # or nothing (the whole message is the name: "日喀则经信局")
 _OPENING = re.compile(r"的?(?:\s*[，,：:。！!；;]|\s+|$)")
-_OPENING_EN = re.compile(r"\s*[，,：:。！!]")  # English words are spaced: only a mark ends the name
+# English words are spaced: a mark ends the name, or "here", after the place it is of ("The EIT bureau of Nyingchi
+# here.")
+_OPENING_EN = re.compile(r"(?:\s+of\s+[A-Za-z'-]+(?:\s+(?:city|prefecture|county))?)?\s*(?:[，,：:。！!.]|here\b)",
+                         re.IGNORECASE)
 _WANTS = re.compile(r"\s*(?:想|打算|准备|计划|希望|拟)")  # "曲水县工业园区管委会想推荐园区里的企业": the body speaks
 
 
