@@ -115,6 +115,7 @@ class Cues:
     lower_except: Phrases
     lower_until: Phrases  # a level word after these is of what the body speaks of ("要推荐一家县里的平台")
     contrast_words: Phrases  # before the body: the user sets themselves against it ("我们自己填还是经信局填")
+    other_self: Phrases  # after a body opening the message: the user says what they are ("拉萨经开区 我们是一家公司")
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ class RoleData:
 
     def _found_at(self, text: str, word: str, start: int, key: str, words: RoleWords) -> RoleFound | None:
         after, cues = text[start + len(word):], words.cues
-        if cues.place_after.starts(after):
+        if cues.place_after.starts(after.lstrip()):  # "高新区 企业能报吗": voice input, a space before it
             return None
         before, rest = clause_around(text, start, start + len(word), words.separators)
         rest = cues.lower_until.cut_at(rest)
@@ -240,7 +241,7 @@ class RoleData:
         # "…管委会想推荐")
         opening = _OPENING_EN if words.separators == ENGLISH_SEPARATORS else _OPENING  # (see below)
         opens = start <= MAX_PLACE and (opening.match(after) or _WANTS.match(after)) is not None \
-            and not cues.via_words.any_in(text[:start])
+            and not cues.via_words.any_in(text[:start]) and not cues.other_self.any_in(after)
         says_self = cues.self_after.starts(after) or opens
         english = words.separators == ENGLISH_SEPARATORS  # "I'm with the …", "I work in the …": the speaker's
         via = cues.via_words.any_in(cues.self_words.removed_from(before) if english else before) and not says_self
@@ -342,9 +343,10 @@ def _role_words(data: dict[str, Any], raw_roles: dict[str, Any], roles: dict[str
     def own(key: str) -> dict[str, Any]:
         return as_map(raw_roles[key].get("en"), FILE, f"roles.{key}.en") if english else raw_roles[key]
 
-    cues = Cues(**{name: phrases(top.get(name), f"{at}{name}", required=not english or name != "lower_except")
+    cues = Cues(**{name: phrases(top.get(name), f"{at}{name}",
+                                 required=not english or name not in ("lower_except", "other_self"))
                    for name in ("self_words", "via_words", "self_after", "place_after", "lower_except",
-                                "lower_until", "contrast_words")})
+                                "lower_until", "contrast_words", "other_self")})
     entries = {key: words_of(own(key).get("words"), FILE, f"roles.{key}.{at}words") for key in roles}
     lower = {key: phrases(own(key).get("lower_words"), f"roles.{key}.{at}lower_words")
              for key, role in roles.items() if role.lower_role}

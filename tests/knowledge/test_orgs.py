@@ -641,3 +641,10 @@ def test_a_user_who_says_they_are_a_recommending_body() -> None:
     found = org_data().roles.find("作为推荐单位我们需要做什么")
     assert found is not None and found.stated and found.role.recommender
     assert org_data().roles.find("推荐单位是谁") is None  # only mentioned: the applicant's answer
+
+
+@pytest.mark.parametrize("text", ["高新区 企业能报吗", "经开区 的企业能申报吗", "拉萨市经信局，我们公司想申报",
+                                  "拉萨经开区 我们是一家技术服务公司 能报吗"])
+def test_a_body_opening_the_message_may_be_where_the_user_is(text: str) -> None:
+    found = org_data().roles.find(text)
+    assert found is None or not found.stated
