@@ -7,6 +7,11 @@ body walks its own work step by step ("第一步做什么", "然后呢"): the st
 ``memory["recommend_step"]``. The organisation of the last can-we answer is ``memory["kind"]``, so that a what-if
 follow-up ("那如果是合伙制的呢") is judged on it with the new facts.
 
+A question on the recommendation that the general answer does not answer (roles.yml ``asks``: the deadline, how
+many may be recommended, whether the body may apply itself, how to assess, what follows, what the notice leaves
+open) is answered as its intent or with an answer of its own. A message that only says the body's level ("是市级的")
+sets the level of the body remembered.
+
 English messages are read with the English words of the data and answered in English (``lang="en"``); the role
 remembered is the same key in either language.
 """
