@@ -36,10 +36,12 @@ def unlisted_document(text: str) -> str | None:
     return None if listed else doc
 
 
-def unlisted_answer(doc: str) -> tuple[str, str]:
-    """The reply and its clause."""
+def unlisted_answer(doc: str, *, recommender: bool = False) -> tuple[str, str]:
+    """The reply and its clause; ``recommender``: the asker speaks for a recommending body (not sent to one)."""
     kb = knowledge_base()
     applicant = [m for m in kb.materials if m.filled_by == "applicant"]
     other = kb.material(OTHER_MATERIAL)
     clause = f"{other.clause.rsplit('第', 1)[0]}"
-    return render("answers/material_unlisted", count=len(applicant), doc=doc, other=other, clause=clause), clause
+    confirm_with = kb.variables["process"]["recommendation"]["submit_to"] if recommender else "推荐单位"
+    return render("answers/material_unlisted", count=len(applicant), doc=doc, other=other, clause=clause,
+                  confirm_with=confirm_with), clause

@@ -19,10 +19,12 @@ from dialogs.qa import CAN_WE_WITH_FIGURES
 from dialogs.roles import (
     KIND_VERDICT,
     RECOMMENDING,
+    asked_instead,
     continues_can_we,
     introduces_role,
     kind_verdict,
     names_kind,
+    restated_level,
     role_question,
 )
 from dialogs.state import DialogState
@@ -192,7 +194,8 @@ class Assistant:
                                  entities=act.entities if len(acts) > 1 else first.entities)
             self._about(ctx, act)
             ctx.asked = act.text if len(acts) > 1 else ""
-            replies += self.answer_intent(ctx)
+            seen = {r.text for r in replies}  # two questions that come to one answer get it once
+            replies += [r for r in self.answer_intent(ctx) if r.text not in seen]
             fallback = fallback and ctx.fallback
         ctx.asked = ""
         ctx.parts = tuple((a.intent or FALLBACK_INTENT, a.confidence, a.text) for a in acts) if len(acts) > 1 else ()
@@ -257,9 +260,10 @@ def _implied(text: str, parsed: ParseResult, memory: dict[str, Any]) -> list[Act
     做检测的"); alone, whom the user speaks for ("我们是县里的开发区")."""
     if continues_can_we(text, memory):
         return [Act("question", text, 0, KIND_VERDICT, 1.0)]
-    if introduces_role(text, parsed.intent, parsed.lang):
+    if introduces_role(text, parsed.intent, parsed.lang) or restated_level(text, memory, parsed.lang):
         return [Act("question", text, 0, RECOMMENDING, 1.0)]
-    return []
+    asked = asked_instead(Act("question", text, 0, parsed.intent, parsed.confidence), text, memory, parsed.lang)
+    return [asked] if asked is not None else []  # "推荐截止时间", said without asking
 
 
 def _with_selfcheck(acts: list[Act]) -> list[Act]:

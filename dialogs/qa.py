@@ -82,7 +82,7 @@ def answer_question(ctx: Context) -> list[Reply]:
                    recommender=speaks_for_recommender(ctx.state.memory))
     doc = unlisted_document(ctx.text) if answer.fallback and ctx.parsed.lang == "zh" else None
     if doc is not None:  # "要不要纳税证明": not in the notice's list, said plainly
-        text, clause = unlisted_answer(doc)
+        text, clause = unlisted_answer(doc, recommender=speaks_for_recommender(ctx.state.memory))
         ctx.sources.append(clause)
         return [Reply(text)]
     ctx.sources.extend(answer.sources)

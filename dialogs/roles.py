@@ -7,6 +7,11 @@ body walks its own work step by step ("第一步做什么", "然后呢"): the st
 ``memory["recommend_step"]``. The organisation of the last can-we answer is ``memory["kind"]``, so that a what-if
 follow-up ("那如果是合伙制的呢") is judged on it with the new facts.
 
+A question on the recommendation that the general answer does not answer (roles.yml ``asks``: the deadline, how
+many may be recommended, whether the body may apply itself, how to assess, what follows, what the notice leaves
+open) is answered as its intent or with an answer of its own. A message that only says the body's level ("是市级的")
+sets the level of the body remembered.
+
 English messages are read with the English words of the data and answered in English (``lang="en"``); the role
 remembered is the same key in either language.
 """
@@ -21,18 +26,21 @@ from knowledge import (
     Answer,
     FigureCheck,
     Judgement,
+    RoleAsk,
     RoleFound,
+    ask_answer,
     can_apply_answer,
     knowledge_base,
     org_data,
     role_answer,
     step_answer,
 )
-from nlu import FALLBACK_INTENT, Act, detect_language, parse, vocabulary
+from nlu import FALLBACK_INTENT, Act, detect_language, normalize, parse, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asks_kind", "changed_at",
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "changed_at",
            "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
-           "remember_role", "role_question", "speaks_for_recommender", "tailored_answer"]
+           "remember_role", "restated_level", "role_question", "speaks_for_body", "speaks_for_recommender",
+           "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -50,8 +58,14 @@ STEP_KEY = "recommend_step"  # the step of its own work a recommending body was 
 RECOMMENDING = "recommendation"  # the intent whose answers tell a body whether and how it recommends
 _GENERAL = frozenset({FALLBACK_INTENT, "process_overview"})  # "辖区企业怎么办": no subject of its own
 _INTRODUCTION = frozenset({FALLBACK_INTENT, "selfcheck_start"})
+_QUESTION_KINDS = frozenset({"answer", "open"})  # intents of a question on the notice (intents.yml kind)
 # "你好我是县工信局的想问下…": a greeting said before the question
 _GREETINGS = frozenset({FALLBACK_INTENT, "greet", "help"})
+
+
+def _find(text: str, lang: str) -> RoleFound | None:
+    """The body named in ``text``, read in simplified characters ("拉萨市經信局" is 拉萨市经信局)."""
+    return org_data().roles.find(normalize(text) if lang == "zh" else text, lang)
 
 
 def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | None = None) -> tuple[Act, ...]:
@@ -176,7 +190,7 @@ def _not_ours(judgements: tuple[Judgement, ...], text: str, memory: dict[str, An
     organisation in its area, not about its own ("我们是那曲市经信局 有家分公司想报 能推荐吗")."""
     if not any(j.own for j in judgements):
         return judgements
-    found = org_data().roles.find(text, lang)
+    found = _find(text, lang)
     role = found.role if found is not None and found.stated else org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     if role is None or role.applicant:
         return judgements
@@ -190,7 +204,7 @@ def names_kind(text: str) -> bool:
 
 def remember_role(memory: dict[str, Any], text: str, lang: str = "zh") -> RoleFound | None:
     """The body named in ``text``; when the user says they speak for it, it becomes ``memory["role"]``."""
-    found = org_data().roles.find(text, lang)
+    found = _find(text, lang)
     if found is not None and found.stated:
         memory[ROLE_KEY] = found.role.key
     return found
@@ -217,6 +231,10 @@ def tailored_answer(intent: str, text: str, memory: dict[str, Any], lang: str = 
     if _continues_recommending(text, memory) or _asks_how_after(intent, text, memory, lang):
         intent = RECOMMENDING
     speaker = _speaker(intent, found, memory) or _unlisted(intent, found, text, lang)
+    ask = org_data().roles.asked(text, lang) if intent == RECOMMENDING else None
+    if ask is not None and (ask.recommender or ask.step) and \
+            (speaker.role.recommender if speaker is not None else ask.anyone and bool(ask.recommender)):
+        return _asked(ask, speaker, text, memory, lang)
     if speaker is None:
         return None
     step = _asked_step(intent, text, speaker, memory, lang)
@@ -241,6 +259,18 @@ def _introduces(judgement: Judgement) -> bool:
     """"我们是集团的子公司": the user's own organisation, of a kind that is no listed type, gets its verdict (not
     the list of the five); "我们是科研院所，独立法人" introduces a listed type, answered as usual."""
     return judgement.own and not judgement.kind.listed
+
+
+def _asked(ask: RoleAsk, speaker: RoleFound | None, text: str, memory: dict[str, Any], lang: str) -> Answer:
+    """A question on the recommendation with an answer of its own ("可以推荐几家", "测评有没有标准") or answered as a
+    step of the work ("推荐了以后呢"); the step it is about is remembered for the next "然后呢"."""
+    if not ask.recommender and speaker is not None:
+        return _step(speaker, ask.step, text, memory, lang)
+    if ask.step:
+        memory[STEP_KEY] = ask.step
+    else:
+        memory.pop(STEP_KEY, None)
+    return ask_answer(ask, speaker, lang=lang)
 
 
 def _remember_kind(memory: dict[str, Any], judgements: tuple[Judgement, ...]) -> None:
@@ -271,8 +301,8 @@ def _asked_step(intent: str, text: str, speaker: RoleFound, memory: dict[str, An
     if named and isinstance(memory.get(STEP_KEY), int) and not _answered_for(intent, speaker) \
             and knowledge_base().kind(intent) != "open":
         return named  # walking the work: "测完填啥", "填完交给谁"; not "申请材料要几份", what the notice leaves open
-    at = named or memory.get(STEP_KEY)  # "要盖章吗" right after the form was told about
-    return words.form if at == words.form and words.asks_seal(text) else None
+    at = named or memory.get(STEP_KEY)  # "要盖章吗" right after the form was told about; "推荐要本局盖章吗"
+    return words.form if words.asks_seal(text) and (at == words.form or words.recommends(text)) else None
 
 
 def _answered_for(intent: str, speaker: RoleFound) -> bool:
@@ -324,38 +354,83 @@ def role_question(act: Act, text: str, in_flow: bool, memory: dict[str, Any]) ->
     greeting ("你好我是县工信局的想问下…我们要怎么报上去"); or how its area's enterprises go about it, whatever the
     NLU read ("那园区企业要报怎么办"). Unchanged: a request for the self-check ("帮我们辖区的平台自测一下"), a
     message naming a kind of organisation, any act during a flow."""
-    if act.kind != "question" or in_flow or act.intent == RECOMMENDING:
+    if act.kind != "question" or in_flow:
         return act
     lang = detect_language(text)
+    if restated_level(text, memory, lang):
+        return replace(act, intent=RECOMMENDING)
+    asked = asked_instead(act, text, memory, lang)
+    if asked is not None or act.intent == RECOMMENDING:
+        return asked or act
     body = _body_of(text, memory, lang)
     if body is None or vocabulary().request(text) is not None or _names_kind_besides(text, body.word, lang):
         return act
+    ask = org_data().roles.asked(act.text, lang)
+    if ask is not None and ask.intent and body.role.recommender:
+        return replace(act, intent=ask.intent)  # "那申报单位需要交什么给我们": the materials
+    if ask is not None and (ask.recommender or ask.step) and body.role.recommender:
+        return replace(act, intent=RECOMMENDING)  # "我们自己能申报吗", read uncertainly: the body's own answer
     vague = act.intent == "selfcheck_start" or (act.intent in _GREETINGS and bool(body.word) and _asks(text))
     return replace(act, intent=RECOMMENDING) if vague or org_data().roles.steps(lang).asks_for_area(text) else act
 
 
+def restated_level(text: str, memory: dict[str, Any], lang: str = "zh") -> bool:
+    """A message that only says the level of the body the user speaks for ("是市级的" after "我们是园区管委会",
+    "我们是国家级的" after "我们是经开区"): the body remembered becomes the one of that level (a park below
+    autonomous-region level is no recommender), and the message asks about its part as an introduction does."""
+    role = org_data().roles.level_said(text, memory.get(ROLE_KEY) or "", lang)
+    if role is None:
+        return False
+    memory[ROLE_KEY] = role.key
+    return True
+
+
+def asked_instead(act: Act, text: str, memory: dict[str, Any], lang: str) -> Act | None:
+    """A question read as one on the recommendation that asks what another intent answers ("我们是拉萨市经信局，
+    推荐截止是哪天": the deadline), as that intent; the body the message states is remembered, as its answer
+    would have. None for any other act."""
+    ask = org_data().roles.asked(act.text, lang) if act.intent == RECOMMENDING else None
+    if ask is None or not ask.intent:
+        return None
+    remember_role(memory, text, lang)
+    return replace(act, intent=ask.intent)
+
+
 def _body_of(text: str, memory: dict[str, Any], lang: str) -> RoleFound | None:
     """The body, not an applicant, the user speaks for: stated in ``text``, else remembered (no word)."""
-    found = org_data().roles.find(text, lang)
+    found = _find(text, lang)
     if found is None or not found.stated:
         role = org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
         found = RoleFound(role, "", stated=True) if role is not None else None
     return found if found is not None and not found.role.applicant else None
 
 
+def speaks_for_body(text: str) -> bool:
+    """The message says whom the user speaks for, a body that does not apply ("我们是拉萨市经信局，不是申报单位";
+    not "我们是县工信局下属的事业单位", an applicant of a kind): no answer to a question of the self-check."""
+    lang = detect_language(text)
+    found = _find(text, lang)
+    return found is not None and found.stated and not found.role.applicant \
+        and not _names_kind_besides(text, found.word, lang)
+
+
 def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:
     """A statement that only says whom the user speaks for ("我们是县里的开发区"), read by the NLU as nothing in
-    particular (a self-check request, out of scope): a body that is not an applicant nor a kind of applicant,
-    answered as a question on its part in the recommendation."""
-    found = org_data().roles.find(text, lang)
-    return intent in _INTRODUCTION and found is not None and found.stated and not found.role.applicant \
+    particular (a self-check request, out of scope) or, a statement asking nothing, as a question on the notice
+    ("我们是自治区级园区": the background): a body that is not an applicant nor a kind of applicant, answered as a
+    question on its part in the recommendation."""
+    found = _find(text, lang)
+    read = intent in _INTRODUCTION or knowledge_base().kind(intent) in _QUESTION_KINDS
+    return read and found is not None and found.stated and not found.role.applicant \
         and not _names_kind_besides(text, found.word, lang)
 
 
 def _names_kind_besides(text: str, body: str, lang: str) -> bool:
     """The message names a kind of organisation other than the body's own name ("我们是县工信局下属的事业单位"; not
-    "管委会" in "我们是浪卡子县的工业园区管委会", which is the body)."""
-    return bool(org_data().kinds.judge(text.replace(body, "，") if body else text, lang))
+    "管委会" in "我们是浪卡子县的工业园区管委会", which is the body, nor a kind whose name is a body's: "We are a
+    national-level development zone management committee")."""
+    judged = org_data().kinds.judge(text.replace(body, "，") if body else text, lang)
+    return any(_find(j.word, lang) is None for j in judged)  # "管委会" names a kind and a body: the body
 
 
 def _continues_recommending(text: str, memory: dict[str, Any]) -> bool:

@@ -9,8 +9,8 @@ from knowledge._answers import Answer, compose, has_answer
 from knowledge._figures import FigureCheck
 from knowledge._kb import AnswerSpec, Clause, KnowledgeBase, Material, Threshold, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, load_file, read_yaml
-from knowledge._org_answers import can_apply_answer, role_answer, step_answer
-from knowledge._orgs import Judgement, OrgData, OrgKind, Role, RoleFound, load_org_data, org_data, owned
+from knowledge._org_answers import ask_answer, can_apply_answer, role_answer, step_answer
+from knowledge._orgs import Judgement, OrgData, OrgKind, Role, RoleAsk, RoleFound, load_org_data, org_data, owned
 from knowledge._settings import env_number
 from knowledge._templates import format_number, render
 from knowledge._validation import Summary, load_knowledge, validate
@@ -40,6 +40,7 @@ __all__ = [
     "OrgData",
     "OrgKind",
     "Role",
+    "RoleAsk",
     "RoleFound",
     "ShenbaoError",
     "StorageBusyError",
@@ -49,6 +50,7 @@ __all__ = [
     "UserInputError",
     "age_basis",
     "age_in_years",
+    "ask_answer",
     "can_apply_answer",
     "compose",
     "env_number",

@@ -12,7 +12,7 @@ from typing import Any
 from knowledge._answers import Answer
 from knowledge._figures import FigureCheck
 from knowledge._kb import KnowledgeBase, english_template, knowledge_base
-from knowledge._orgs import Judgement, OrgData, OrgKind, RoleFound, org_data
+from knowledge._orgs import Judgement, OrgData, OrgKind, RoleAsk, RoleFound, org_data
 from knowledge.errors import KnowledgeError
 
 CAN_APPLY_TEMPLATE = "answers/can_apply"
@@ -81,6 +81,20 @@ def role_answer(intent: str, found: RoleFound, *, lang: str = "zh", kb: Knowledg
     return _answer(intent, body, spec.sources, lang)
 
 
+def ask_answer(ask: RoleAsk, found: RoleFound | None, *, lang: str = "zh", kb: KnowledgeBase | None = None) -> Answer:
+    """The answer of a question on the recommendation with an answer of its own (roles.yml ``asks``: how many may
+    be recommended, whether a recommending body may apply itself), for the body found (``None``: asked by a user
+    who said nothing of whom they speak for, called 推荐单位)."""
+    kb = kb or knowledge_base()
+    if found is None:
+        subject, role, stated = ("a recommending body" if lang == "en" else "推荐单位"), None, False
+    else:
+        wording = found.role.en if lang == "en" else found.role
+        subject, role, stated = (wording.you if found.stated else wording.name), found.role, found.stated
+    body = _render(kb, ask.recommender, lang, role=role, stated=stated, subject=subject)
+    return _answer(STEP_INTENT, body, ask.sources, lang)
+
+
 def step_answer(found: RoleFound, step: int, *, seal: bool = False, lang: str = "zh",
                 kb: KnowledgeBase | None = None) -> Answer:
     """Step ``step`` (1-based) of a recommending body's own work (process.yml recommendation.steps), and what
@@ -118,7 +132,7 @@ def check_org_answers(kb: KnowledgeBase, orgs: OrgData) -> int:
                     _checked(template, f"answers.{intent}", role_answer, intent,
                              RoleFound(role, role.words[0], stated), lang=lang, kb=kb, orgs=orgs)
                     count += 1
-        count += _check_steps(kb, orgs, lang)
+        count += _check_steps(kb, orgs, lang) + _check_asks(kb, orgs, lang)
     return count
 
 
@@ -140,6 +154,17 @@ def _check_steps(kb: KnowledgeBase, orgs: OrgData, lang: str) -> int:
                 _checked(_named(STEP_TEMPLATE, lang), f"steps[{step}]", step_answer,
                          RoleFound(role, role.words[0], stated), step, seal=seal, lang=lang, kb=kb)
                 count += 1
+    return count
+
+
+def _check_asks(kb: KnowledgeBase, orgs: OrgData, lang: str) -> int:
+    """Every answer of its own of a question on the recommendation, for each recommender (and for no one)."""
+    count = 0
+    for ask in (a for a in orgs.roles.asks if a.recommender):  # (one answered as a step: see _check_steps)
+        for found in (None, *(RoleFound(r, r.words[0], stated) for r in orgs.roles.roles.values() if r.recommender
+                              for stated in (False, True))):
+            _checked(_named(ask.recommender, lang), f"asks.{ask.key}", ask_answer, ask, found, lang=lang, kb=kb)
+            count += 1
     return count
 
 

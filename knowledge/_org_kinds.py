@@ -181,7 +181,8 @@ class KindData:
     def asks_to_recommend(self, clause: str, lang: str = "zh") -> bool:
         """The clause, the kinds it names aside, asks whether it can be recommended: "能推荐吗", "can we recommend
         it"."""
-        return self.words(lang).recommend.equals(self._rest(clause, lang))
+        rest = self._rest(clause, lang)  # "能推荐分公司吗": "能推荐 吗", the kind's place left as a space
+        return self.words(lang).recommend.equals(rest if lang == "en" else "".join(rest.split()))
 
     def _rest(self, clause: str, lang: str) -> str:
         """The clause without the kinds it names, what it applies for and a word referring to the kind."""
@@ -342,7 +343,9 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
     head = top.get("head", "last")
     if head not in HEADS:
         raise KnowledgeError(FILE, f"{at}head", f"应为 {', '.join(HEADS)} 之一")
-    return KindWords(index=word_index(entries, FILE, "kinds", english=english, suffix=f"{at}words"),
+    index = word_index(entries, FILE, "kinds", english=english, suffix=f"{at}words")
+    typos = () if english else (*_typos(top.get("typos")), *_not_kinds(top.get("not_kinds"), index))
+    return KindWords(index=index,
                      affirm=phrases(legal.get("affirm"), "legal_person.affirm"),
                      deny=phrases(legal.get("deny"), "legal_person.deny"),
                      coordinators=phrases(top.get("coordinators"), "coordinators"),
@@ -350,7 +353,7 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      recommend=phrases(top.get("recommend_alone"), "recommend_alone"),
                      asked_of=phrases(top.get("asked_of"), "asked_of"),
                      what_now=phrases(top.get("what_now"), "what_now"),
-                     head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")),
+                     head_first=head == "first", english=english, typos=typos,
                      became=_optional(top, "became", at), refers=_optional(top, "refers", at))
 
 
@@ -367,6 +370,20 @@ def _typos(raw: Any) -> tuple[tuple[str, str], ...]:
         if not isinstance(wrong, str) or not isinstance(right, str) or len(wrong) != len(right) or wrong == right:
             raise KnowledgeError(FILE, f"typos.{wrong}", "错字与正确写法应为等长、不同的字符串")
     return tuple(typos.items())
+
+
+def _not_kinds(raw: Any, index: Index) -> tuple[tuple[str, str], ...]:
+    """``not_kinds``: words that hold a kind's word but name no kind ("平台资产" holds 台资), each read with that
+    word blanked out (the same length: offsets stay right)."""
+    pairs = []
+    for i, phrase in enumerate(words_of(raw, FILE, "not_kinds") if raw is not None else ()):
+        blanked = phrase
+        for word, start, _ in index.found(phrase):
+            blanked = blanked[:start] + " " * len(word) + blanked[start + len(word):]
+        if blanked == phrase:
+            raise KnowledgeError(FILE, f"not_kinds[{i}]", "不含任何单位类型的说法")
+        pairs.append((phrase, blanked))
+    return tuple(pairs)
 
 
 def load_kinds(directory: Path, refs: set[str], types: dict[str, str], en_types: dict[str, str]) -> KindData:

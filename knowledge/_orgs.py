@@ -10,10 +10,11 @@ from pathlib import Path
 from knowledge._kb import KnowledgeBase, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, read_yaml
 from knowledge._org_kinds import Judgement, KindData, OrgKind, load_kinds, owned
-from knowledge._roles import Role, RoleAnswer, RoleData, RoleFound, load_roles
+from knowledge._roles import Role, RoleAnswer, RoleAsk, RoleData, RoleFound, load_roles
 from knowledge.errors import KnowledgeError
 
-__all__ = ["Judgement", "OrgData", "OrgKind", "Role", "RoleAnswer", "RoleFound", "load_org_data", "org_data", "owned"]
+__all__ = ["Judgement", "OrgData", "OrgKind", "Role", "RoleAnswer", "RoleAsk", "RoleFound", "load_org_data", "org_data",
+           "owned"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def load_org_data(directory: Path, kb: KnowledgeBase) -> OrgData:
     kinds = load_kinds(directory, refs, _listed_types(directory), kb.variables["en"]["org_types"])
     roles = load_roles(read_yaml(directory / "roles.yml"), refs, tuple(kb.variables["recommenders"]),
                        set(kb.environment.list_templates()), set(kb.answers),
-                       len(kb.variables["process"]["recommendation"]["steps"]))
+                       len(kb.variables["process"]["recommendation"]["steps"]), set(kb.intents))
     return OrgData(kinds=kinds, roles=roles)
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs._context import Context
 from dialogs._types import Button, Reply
-from dialogs.roles import asks_kind, changed_at, judged_kinds, own_listed_type
+from dialogs.roles import asks_kind, changed_at, judged_kinds, own_listed_type, speaks_for_body
 from dialogs.selfcheck._answers import (
     Extractor,
     Fact,
@@ -291,6 +291,8 @@ class SelfCheckFlow:
                 return confirmed
         if not ctx.understanding.statements:
             return self._questions_only(ctx)
+        if speaks_for_body(ctx.text):
+            return None  # "我们是拉萨市经信局，不是申报单位": its part in the recommendation, then the question again
         self._keep_said(ctx)
         if key == self.model.functions_key:
             chosen = self._functions_answer(ctx, self._after_correction(ctx.text) if word == "correction" else ctx.text)

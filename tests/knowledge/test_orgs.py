@@ -14,6 +14,7 @@ from knowledge import (
     KNOWLEDGE_DIR,
     Judgement,
     KnowledgeError,
+    ask_answer,
     can_apply_answer,
     org_data,
     role_answer,
@@ -403,8 +404,10 @@ def test_each_step_of_a_recommenders_work_and_what_follows(step: int, says: list
 
 
 def test_the_notice_is_silent_on_sealing_the_recommendation_form() -> None:
-    found = org_data().roles.find("那曲市经信局")
-    assert found is not None
+    # asked about, not for: a message that is only the body's name now introduces it ("日喀则经信局"), so the
+    # body is named inside a question here
+    found = org_data().roles.find("推荐表是那曲市经信局盖章吗")
+    assert found is not None and not found.stated
     answer = step_answer(found, 2, seal=True)
     assert answer.text.startswith("推荐表是否需要盖章，通知没有规定")
     assert "附件1" in answer.text and "地（市）经济和信息化局推荐工作的第2步" in answer.text
@@ -561,3 +564,87 @@ def test_a_recommender_is_told_where_recommending_stands_in_the_approval_process
     clauses = [answer.text.find(f"四、申报审批流程（{n}）") for n in "一二三"]
     assert -1 not in clauses and clauses == sorted(clauses)
     assert "自治区级（含）以上园区管委会" in answer.text
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("日喀则经信局", "city_bureau"),  # the whole message is the name
+    ("山南市经信局的，想问推荐表是什么", "city_bureau"),
+    ("拉萨市经信局 推荐工作第一步干嘛", "city_bureau"),  # voice input: a space, no mark
+    ("拉萨经开区管委会", "park_committee"),
+    ("我区是自治区级经济技术开发区，请问推荐程序", "park_committee"),  # 公文: 我区 is the zone, not a district
+])
+def test_a_body_named_at_the_opening_speaks_for_itself(text: str, key: str) -> None:
+    found = org_data().roles.find(text)
+    assert found is not None and found.stated and found.role.key == key
+
+
+@pytest.mark.parametrize("text", ["拉萨市经信局的电话是多少", "我们是园区运营公司，能推荐入驻企业吗"])
+def test_a_body_named_otherwise_is_not_the_user(text: str) -> None:
+    found = org_data().roles.find(text)
+    assert found is None or not found.stated
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("推荐截止是哪天", "deadline"), ("可以推荐几家平台", "quota"), ("推荐几家有限制吗", "quota"),
+    ("我们自己能申报吗", "own_apply"), ("测评有没有标准", "assessment"), ("推荐了以后还要做什么", "after"),
+    ("我们要推荐几个平台 第一步干什么", None),  # says it will recommend some: not how many it may
+])
+def test_questions_on_the_recommendation_with_answers_of_their_own(text: str, key: str | None) -> None:
+    ask = org_data().roles.asked(text)
+    assert (ask.key if ask is not None else None) == key
+
+
+def test_a_recommender_is_told_the_notice_sets_no_quota() -> None:
+    found = org_data().roles.find("我们是山南市经信局")
+    ask = org_data().roles.asked("可以推荐几家平台")
+    assert found is not None and ask is not None
+    answer = ask_answer(ask, found)
+    assert answer.text.startswith("贵局可以推荐几家示范平台，通知没有规定推荐数量") and "联系" not in answer.text
+
+
+def test_can_we_recommend_a_kind_named_inside_the_question() -> None:
+    assert org_data().kinds.asks_to_recommend("能推荐分公司吗")
+    assert org_data().kinds.asks_to_recommend("可以推荐分公司吗")
+
+
+@pytest.mark.parametrize(("clause", "key", "level"), [
+    ("是市级的", "park_committee", "county_park"), ("我们是县级的", "park_committee", "county_park"),
+    ("我们是国家级的", "park_committee", "park_committee"), ("我们是国家级的", "county_park", "park_committee"),
+    ("县里的", "city_bureau", "county_bureau"),
+    ("是市级园区吗", "park_committee", None),  # asks, does not say
+    ("市级认定有吗", "park_committee", None), ("是市级的", "association", None),
+])
+def test_a_clause_that_only_says_a_level(clause: str, key: str, level: str | None) -> None:
+    role = org_data().roles.level_said(clause, key)
+    assert (role.key if role is not None else None) == level
+
+
+def test_the_level_said_in_a_clause_after_the_body() -> None:
+    found = org_data().roles.find("我们是园区管委会，不过是市里批的")
+    assert found is not None and found.stated and found.role.key == "county_park"
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("那申报单位需要交什么给我们", "materials"), ("辖区外的平台能推荐吗", "scope"),
+    ("推荐的平台必须在园区内吗", "scope"), ("同一家平台能同时由园区推荐吗", "scope"),
+])
+def test_more_questions_on_the_recommendation(text: str, key: str) -> None:
+    ask = org_data().roles.asked(text)
+    assert ask is not None and ask.key == key
+
+
+def test_a_platform_s_assets_name_no_kind() -> None:
+    assert not judge("有家平台资产80万，能推荐吗") and judge("台资企业能报吗")
+
+
+def test_a_user_who_says_they_are_a_recommending_body() -> None:
+    found = org_data().roles.find("作为推荐单位我们需要做什么")
+    assert found is not None and found.stated and found.role.recommender
+    assert org_data().roles.find("推荐单位是谁") is None  # only mentioned: the applicant's answer
+
+
+@pytest.mark.parametrize("text", ["高新区 企业能报吗", "经开区 的企业能申报吗", "拉萨市经信局，我们公司想申报",
+                                  "拉萨经开区 我们是一家技术服务公司 能报吗"])
+def test_a_body_opening_the_message_may_be_where_the_user_is(text: str) -> None:
+    found = org_data().roles.find(text)
+    assert found is None or not found.stated
