@@ -555,6 +555,9 @@ def _enumerated(text: str, subjects: list[_Clause], question: _Clause, parsed: P
     """"人员、资产、场地都有什么要求", "资产，人员，满意度要多少", "运营年限、资产总额和服务人员有什么要求": subjects
     listed right before a question, each asked as the question's family asks; the question is read as it stands
     (two subjects joined by 和 in it, each)."""
+    run = _run_of_subjects(text, subjects, question, vocab)
+    if not run:
+        return []  # most questions list nothing before them: no second reading
     tail = _conjoined(text, question, parsed, parse, vocab)
     last = tail[0] if tail else _whole(text, question, parse, vocab)
     family = vocab.topic_family(last.intent) if last is not None else None
@@ -562,7 +565,7 @@ def _enumerated(text: str, subjects: list[_Clause], question: _Clause, parsed: P
         return []
     acts: list[Act] = []
     asked = {a.intent for a in tail} | {last.intent}
-    for clause in _run_of_subjects(text, subjects, question, vocab):
+    for clause in run:
         comma = not clause.text.endswith("、")  # "，" or a space: a surer reading, a short subject
         subject = vocab.plain(clause.text).strip("、，, ")
         reading = parse(family.ask.format(x=subject))
