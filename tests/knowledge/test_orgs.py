@@ -561,3 +561,23 @@ def test_a_recommender_is_told_where_recommending_stands_in_the_approval_process
     clauses = [answer.text.find(f"四、申报审批流程（{n}）") for n in "一二三"]
     assert -1 not in clauses and clauses == sorted(clauses)
     assert "自治区级（含）以上园区管委会" in answer.text
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("不是分公司是子公司", "subsidiary"),
+    ("我们是子公司不是分公司 能报吗", "subsidiary"),
+    ("我们不是事业单位，是民非，能报吗", "private_non_enterprise"),
+    ("分公司能报吗", "branch"),  # nothing else named: the kind denied alone is still the one asked about
+])
+def test_a_kind_the_organisation_is_said_not_to_be_is_not_judged(text: str, kind: str) -> None:
+    assert [j.kind.key for j in judge(text)] == [kind]
+
+
+def test_a_which_question_judges_every_kind_named() -> None:
+    """"…下面还有一个子公司，哪个能报": the unit the organisation has is compared too, not left out."""
+    judgements = judge("我们是一个事业单位，我们下面还有一个子公司，哪个能报")
+    assert [(j.kind.key, j.verdict) for j in judgements] == [("public_institution", "depends"), ("subsidiary", "can")]
+    assert [j.kind.key for j in judge("集团总部能报吗 我们下面有好几个子公司")] == ["group"]
+    assert [j.kind.key for j in judge("事业单位 民非 子公司 分别能不能报")] == [
+        "public_institution", "private_non_enterprise", "subsidiary"]
+    assert [j.kind.key for j in judge("集团下属子公司可以分别申报吗")] == ["subsidiary"]  # one kind describes the next
