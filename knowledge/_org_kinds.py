@@ -122,6 +122,8 @@ class KindWords:
     asked_of: Phrases  # 这个示范平台: what a can-we applies for, said after it ("能不能申报这个示范平台")
     what_now: Phrases  # 那怎么办: after a can-we answer, asks what the organisation of that answer can do
     why: Phrases  # 为什么: after a can-we answer, asks for its reason
+    confirm: Phrases  # 找谁确认: after a can-we answer, asks whom to confirm it with (the recommending bodies)
+    others: Phrases  # 帮朋友问, 他们是: the organisation is someone else's, whatever 我们 / 我是 the message says
     which: Phrases  # 哪个: the kinds named are compared, each answered ("我们是事业单位，下面还有个子公司，哪个能报")
     proof: Phrases  # 要什么证明: after a can-we answer, asks how the organisation proves it is a legal person
     head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
@@ -191,6 +193,10 @@ class KindData:
         """The clause, the kinds it names aside, is a bare can-we: "能不能申报", "办事处行不行", "branch office ok?"."""
         return self.words(lang).alone.equals(self._rest(clause, lang))
 
+    def asks_why(self, clause: str, lang: str = "zh") -> bool:
+        """The clause, the kinds it names aside, asks why: "分公司为啥不行", "why can't a branch office apply"."""
+        return self.words(lang).why.equals(self._rest(clause, lang))
+
     def asks_to_recommend(self, clause: str, lang: str = "zh") -> bool:
         """The clause, the kinds it names aside, asks whether it can be recommended: "能推荐吗", "can we recommend
         it"."""
@@ -237,7 +243,8 @@ class KindData:
         asked = _asked(_current(found, words.changed_at(text)), text, words)
         judgement = _one([(word, kind) for word, _, kind in asked], text, words)
         at = next(start for word, start, kind in found if kind is judgement.kind)
-        own = words.ours.any_in(text) and (words.english or not owned(text[:at]))  # not "我们还有个分公司，它能报吗"
+        own = words.ours.any_in(text) and not words.others.any_in(text) \
+            and (words.english or not owned(text[:at]))  # not "我们还有个分公司，它能报吗"
         return (replace(judgement, own=own),)
 
 
@@ -382,7 +389,8 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      asked_of=phrases(top.get("asked_of"), "asked_of"),
                      what_now=phrases(top.get("what_now"), "what_now"),
                      why=phrases(top.get("why"), "why"), proof=phrases(top.get("proof"), "proof"),
-                     which=phrases(top.get("which"), "which"),
+                     which=phrases(top.get("which"), "which"), confirm=phrases(top.get("confirm"), "confirm"),
+                     others=phrases(top.get("others"), "others"),
                      head_first=head == "first", english=english, typos=() if english else _typos(top.get("typos")),
                      became=_optional(top, "became", at), refers=_optional(top, "refers", at),
                      denied=_optional(top, "denied", at))

@@ -581,3 +581,20 @@ def test_a_which_question_judges_every_kind_named() -> None:
     assert [j.kind.key for j in judge("事业单位 民非 子公司 分别能不能报")] == [
         "public_institution", "private_non_enterprise", "subsidiary"]
     assert [j.kind.key for j in judge("集团下属子公司可以分别申报吗")] == ["subsidiary"]  # one kind describes the next
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("分公司为啥不行", True), ("为什么分公司不能报", False), ("分公司能报吗", False),
+])
+def test_a_why_about_a_kind_is_read_as_such(text: str, why: bool) -> None:
+    assert org_data().kinds.asks_why(text) is why
+
+
+@pytest.mark.parametrize("text", ["只能企业报吗", "非企业可以申报吗", "不是企业能报吗"])
+def test_whether_only_enterprises_apply_depends_on_the_two_tests(text: str) -> None:
+    assert [(j.kind.key, j.verdict) for j in judge(text)] == [("non_enterprise", "depends")]
+
+
+def test_a_friend_s_organisation_is_not_the_user_s() -> None:
+    assert not judge("我是帮朋友问的，他们是个民非，能报吗")[0].own
+    assert judge("我是个体户 能申请示范平台不")[0].own
