@@ -74,13 +74,17 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
     kinds = org_data().kinds
     clause = vocabulary().plain(act.text)  # "请问有申报资格吗"
     also = _with_condition(act, lang)  # "新成立的子公司能报吗": the kind's verdict and the condition's answer
-    bare = act.intent not in CAN_APPLY_INTENTS and (kinds.bare_can_we(clause, lang) or _describes_kind(act, lang) or (
-        kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)) or also)
+    why = kinds.asks_why(clause, lang) and bool(kinds.judge(clause, lang))  # "分公司为啥不行": its verdict and reason
+    bare = act.intent not in CAN_APPLY_INTENTS and (
+        kinds.bare_can_we(clause, lang) or _describes_kind(act, lang) or why or also
+        or (kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
     if bare and act.resolved and (act.intent or "").startswith("function_") and _ELLIPSIS.search(clause):
         bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
     again = follows_kind(clause, memory or {}, lang)
     if again and kinds.words(lang).proof.equals(clause.strip(_MARKS)):
         return (replace(act, intent=_PROOF),)  # "分公司能报吗" → "要什么证明": the legal person's certificates
+    if again and kinds.words(lang).confirm.equals(clause.strip(_MARKS)) and not speaks_for_recommender(memory or {}):
+        return (replace(act, intent=RECOMMENDING),)  # "…建议向推荐单位确认" → "那要怎么确认": who recommends
     asked = bare or again or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
         return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too
@@ -102,13 +106,14 @@ def _with_condition(act: Act, lang: str) -> bool:
 
 def follows_kind(text: str, memory: dict[str, Any], lang: str = "zh") -> bool:
     """Right after a can-we answer (``memory["kind"]``), a message that names no kind and only asks what now
-    ("那怎么办"), why ("为什么"), how to prove it ("要什么证明") or whether it can apply ("那能申报吗", said after
-    "我们是事业单位"): it is about the organisation of that answer."""
+    ("那怎么办"), why ("为什么"), how to prove it ("要什么证明"), whom to confirm it with ("那要怎么确认") or whether it
+    can apply ("那能申报吗", said after "我们是事业单位"): it is about the organisation of that answer."""
     kinds = org_data().kinds
     words, plain = kinds.words(lang), text.strip(_MARKS)
     if not isinstance(memory.get(KIND_KEY), str) or not plain or kinds.judge(plain, lang):
         return False
-    return any(w.equals(plain) for w in (words.what_now, words.why, words.proof)) or bare_can_we(plain)
+    return any(w.equals(plain) for w in (words.what_now, words.why, words.proof, words.confirm)) \
+        or bare_can_we(plain)
 
 
 def bare_can_we(text: str) -> bool:
