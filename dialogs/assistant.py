@@ -21,6 +21,7 @@ from dialogs.roles import (
     RECOMMENDING,
     asked_instead,
     continues_can_we,
+    introduces_kind,
     introduces_role,
     kind_verdict,
     names_kind,
@@ -257,8 +258,8 @@ def _with_said_figures(acts: list[Act], understanding: Understanding) -> list[Ac
 
 def _implied(text: str, parsed: ParseResult, memory: dict[str, Any]) -> list[Act]:
     """A statement that asks by being said: after a can-we answer, what it says of the organisation ("我们是独立法人，
-    做检测的"); alone, whom the user speaks for ("我们是县里的开发区")."""
-    if continues_can_we(text, memory):
+    做检测的"); alone, the user's own kind ("我们是民非") or whom the user speaks for ("我们是县里的开发区")."""
+    if continues_can_we(text, memory) or introduces_kind(text, parsed.intent, memory):
         return [Act("question", text, 0, KIND_VERDICT, 1.0)]
     if introduces_role(text, parsed.intent, parsed.lang) or restated_level(text, memory, parsed.lang):
         return [Act("question", text, 0, RECOMMENDING, 1.0)]

@@ -37,9 +37,10 @@ from knowledge import (
 )
 from nlu import FALLBACK_INTENT, Act, detect_language, normalize, parse, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "changed_at",
-           "continues_can_we", "introduces_role", "judged_kinds", "kind_verdict", "names_kind", "own_listed_type",
-           "remember_role", "restated_level", "role_question", "speaks_for_body", "speaks_for_recommender",
+__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "bare_can_we",
+           "changed_at", "continues_can_we", "follows_kind", "introduces_kind", "introduces_role", "judged_kinds",
+           "kind_verdict", "names_kind", "own_listed_type", "remember_role", "restated_level", "role_question",
+           "speaks_for_body", "speaks_for_recommender",
            "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
@@ -47,6 +48,11 @@ KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
 _WHAT_IF = re.compile(r"如果|要是|假如|假设|换成|\bwhat if\b|\bsuppos(?:e|ing)\b", re.IGNORECASE)
 ROLE_KEY = "role"
 _ELLIPSIS = re.compile(r"(?:呢|怎么样|咋样|如何)[?？。!！\s]*$")  # "那办事处呢"
+_INTRODUCING = 6  # characters besides the kind in a mere introduction ("我们是一家", "我单位是")
+# conditions that describe a kind asked about ("新成立的子公司能报吗"); not a shortfall ("没有场所的民非能报吗", which
+# asks about the premises)
+_DESCRIBING = frozenset({"condition_years"})
+_PROOF = "material_license"  # how an organisation proves it is a legal person: its certificate and licence
 _NO_LEGAL = "no_legal_person"  # the kind org_kinds.yml gives to "没有独立法人资格" said alone
 _MARKS = " 。.！!？?～~，,"
 _THEN = re.compile(r"\s*(?:然后|接着|再然后|接下来|之后)")  # "然后要附什么": asks for the step it names
@@ -81,11 +87,18 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
     lang = detect_language(text)
     kinds = org_data().kinds
     clause = vocabulary().plain(act.text)  # "请问有申报资格吗"
-    bare = act.intent not in CAN_APPLY_INTENTS and (kinds.bare_can_we(clause, lang) or _describes_kind(act, lang) or (
-        kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
+    also = _with_condition(act, lang)  # "新成立的子公司能报吗": the kind's verdict and the condition's answer
+    why = kinds.asks_why(clause, lang) and bool(kinds.judge(clause, lang))  # "分公司为啥不行": its verdict and reason
+    bare = act.intent not in CAN_APPLY_INTENTS and (
+        kinds.bare_can_we(clause, lang) or _describes_kind(act, lang) or why or also
+        or (kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
     if bare and act.resolved and (act.intent or "").startswith("function_") and _ELLIPSIS.search(clause):
         bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
-    again = kinds.words(lang).what_now.equals(clause.strip(_MARKS)) and isinstance((memory or {}).get(KIND_KEY), str)
+    again = follows_kind(clause, memory or {}, lang)
+    if again and kinds.words(lang).proof.equals(clause.strip(_MARKS)):
+        return (replace(act, intent=_PROOF),)  # "分公司能报吗" → "要什么证明": the legal person's certificates
+    if again and kinds.words(lang).confirm.equals(clause.strip(_MARKS)) and not speaks_for_recommender(memory or {}):
+        return (replace(act, intent=RECOMMENDING),)  # "…建议向推荐单位确认" → "那要怎么确认": who recommends
     asked = bare or again or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
         return (act,)  # "那要是以后成立个技术服务子公司呢" asks about that kind too
@@ -94,7 +107,36 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
         return (act,)
     verdict = replace(act, intent=KIND_VERDICT)
     starts = (bare or act.intent == "selfcheck_start") and judgements[0].own and not in_flow
-    return (verdict, replace(act, intent="selfcheck_start")) if starts else (verdict,)
+    if starts:
+        return verdict, replace(act, intent="selfcheck_start")
+    return (verdict, act) if also and not act.entities else (verdict,)  # a figure said: the verdict judges it
+
+
+def _with_condition(act: Act, lang: str) -> bool:
+    """A can-we on a kind described by its age ("新成立的子公司能报吗", "成立三年的事业单位能报吗"), read as a
+    question on the operating years: it gets both answers (with a figure, the verdict judges it)."""
+    return act.intent in _DESCRIBING and org_data().kinds.ends_can_we(act.text, lang)
+
+
+def follows_kind(text: str, memory: dict[str, Any], lang: str = "zh") -> bool:
+    """Right after a can-we answer (``memory["kind"]``), a message that names no kind and only asks what now
+    ("那怎么办"), why ("为什么"), how to prove it ("要什么证明"), whom to confirm it with ("那要怎么确认") or whether it
+    can apply ("那能申报吗", said after "我们是事业单位"): it is about the organisation of that answer."""
+    kinds = org_data().kinds
+    words, plain = kinds.words(lang), text.strip(_MARKS)
+    if not isinstance(memory.get(KIND_KEY), str) or not plain or kinds.judge(plain, lang):
+        return False
+    return any(w.equals(plain) for w in (words.what_now, words.why, words.proof, words.confirm)) \
+        or bare_can_we(plain)
+
+
+def bare_can_we(text: str) -> bool:
+    """Only a can-we that names no kind, about the user's own organisation or none ("可以申报吗", "那我们能报吗")."""
+    lang = detect_language(text)
+    kinds = org_data().kinds
+    plain = vocabulary().plain(text).strip(_MARKS).lstrip("那")
+    own = max((w for w in kinds.words(lang).ours.words if plain.startswith(w)), key=len, default="")
+    return not kinds.judge(plain, lang) and kinds.bare_can_we(plain[len(own):], lang)
 
 
 def _sentence_of(act: Act, text: str) -> str:
@@ -147,8 +189,8 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
     previous = memory.get(KIND_KEY)
     if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in (*CAN_APPLY_INTENTS, "selfcheck_start", None):
         return judgements
-    if not judgements and kinds.words(lang).what_now.equals(text.strip(_MARKS)):
-        return kinds.judge(previous, lang)  # "分公司能报吗" → "那怎么办": the verdict again, with its advice
+    if not judgements and follows_kind(vocabulary().plain(text), memory, lang):
+        return kinds.judge(previous, lang)  # "分公司能报吗" → "那怎么办", "为什么": the verdict again, with its reason
     if memory.get(TOPIC_KEY) not in CAN_APPLY_INTENTS:
         return judgements
     describes = bool(judgements) and _WHAT_IF.search(text) is not None and all(j.kind.listed for j in judgements)
@@ -187,13 +229,16 @@ def _recommends_another(text: str, memory: dict[str, Any], lang: str) -> bool:
 def _not_ours(judgements: tuple[Judgement, ...], text: str, memory: dict[str, Any],
               lang: str) -> tuple[Judgement, ...]:
     """A body that is no applicant (a 经信局, a 管委会: stated in the message or remembered) asks about an
-    organisation in its area, not about its own ("我们是那曲市经信局 有家分公司想报 能推荐吗")."""
+    organisation in its area, not about its own ("我们是那曲市经信局 有家分公司想报 能推荐吗"); a body stated that is
+    also a kind (管委会) is not the one asked about when another is named."""
     if not any(j.own for j in judgements):
         return judgements
     found = _find(text, lang)
     role = found.role if found is not None and found.stated else org_data().roles.roles.get(memory.get(ROLE_KEY) or "")
     if role is None or role.applicant:
         return judgements
+    if found is not None and found.stated and found.word:  # "我们是园区管委会 园区里有家分公司想报": the 分公司
+        judgements = org_data().kinds.judge(text.replace(found.word, "，"), lang) or judgements
     return tuple(replace(j, own=False) for j in judgements)
 
 
@@ -412,6 +457,17 @@ def speaks_for_body(text: str) -> bool:
     found = _find(text, lang)
     return found is not None and found.stated and not found.role.applicant \
         and not _names_kind_besides(text, found.word, lang)
+
+
+def introduces_kind(text: str, intent: str, memory: dict[str, Any]) -> bool:
+    """A statement of only the user's own kind ("我们是民非"), read by the NLU as a self-check request: it gets that
+    kind's verdict, as "我们是事业单位" does (not a listed type, nor a loose description to confirm)."""
+    lang = detect_language(text)
+    if intent not in _INTRODUCTION or vocabulary().request(text) is not None \
+            or len(org_data().kinds.without_kinds(text, lang).strip(_MARKS)) > _INTRODUCING:
+        return False
+    judgements = judged_kinds(text, memory, lang)
+    return len(judgements) == 1 and _introduces(judgements[0]) and not judgements[0].to_confirm
 
 
 def introduces_role(text: str, intent: str, lang: str = "zh") -> bool:

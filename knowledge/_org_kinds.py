@@ -29,6 +29,7 @@ FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
 _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
+_SEPARATED = re.compile(r"[\s,，、；;。.！!？?]")  # a clause break, in either width
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b", re.IGNORECASE)
 # a body the organisation is under, not its form ("基金会下面设立的研究院", "事业单位里的检测中心")
 _UNDER = re.compile(r"下属|下面|下设|旗下|所属|设立|举办|主管|挂靠|开办|内设|里的|里面的|内部的|\bunder\b|\bof\b"
@@ -120,11 +121,25 @@ class KindWords:
     recommend: Phrases  # 能推荐吗: the same, asked by a recommending body of an organisation in its area
     asked_of: Phrases  # 这个示范平台: what a can-we applies for, said after it ("能不能申报这个示范平台")
     what_now: Phrases  # 那怎么办: after a can-we answer, asks what the organisation of that answer can do
+    why: Phrases  # 为什么: after a can-we answer, asks for its reason
+    confirm: Phrases  # 找谁确认: after a can-we answer, asks whom to confirm it with (the recommending bodies)
+    others: Phrases  # 帮朋友问, 他们是: the organisation is someone else's, whatever 我们 / 我是 the message says
+    which: Phrases  # 哪个: the kinds named are compared, each answered ("我们是事业单位，下面还有个子公司，哪个能报")
+    proof: Phrases  # 要什么证明: after a can-we answer, asks how the organisation proves it is a legal person
     head_first: bool = False  # the organisation is named before what describes it ("a subsidiary of a SOE")
     english: bool = False
     typos: tuple[tuple[str, str], ...] = ()  # 事业单为 → 事业单位, read (and named) as the right word
     became: tuple[str, ...] = ()  # 改成, 现在是: the kinds named after it are what the organisation is now
     refers: tuple[str, ...] = ()  # 它, 那个: at the start of a can-we, the organisation named before (longest first)
+    denied: tuple[str, ...] = ()  # 不是: right before a kind, the organisation is not that kind ("不是分公司是子公司")
+
+    def denies(self, before: str) -> bool:
+        """``before`` (the text before a kind's name) ends by saying the organisation is not that kind."""
+        before = before.rstrip(_PUNCTUATION)
+        if self.english:
+            before = _ARTICLES.sub("", before[-20:]).rstrip()
+            return any(re.search(rf"\b{re.escape(w)}$", before, re.I) for w in self.denied)
+        return before.endswith(self.denied)
 
     def corrected(self, text: str) -> str:
         for wrong, right in self.typos:
@@ -178,6 +193,10 @@ class KindData:
         """The clause, the kinds it names aside, is a bare can-we: "能不能申报", "办事处行不行", "branch office ok?"."""
         return self.words(lang).alone.equals(self._rest(clause, lang))
 
+    def asks_why(self, clause: str, lang: str = "zh") -> bool:
+        """The clause, the kinds it names aside, asks why: "分公司为啥不行", "why can't a branch office apply"."""
+        return self.words(lang).why.equals(self._rest(clause, lang))
+
     def asks_to_recommend(self, clause: str, lang: str = "zh") -> bool:
         """The clause, the kinds it names aside, asks whether it can be recommended: "能推荐吗", "can we recommend
         it"."""
@@ -214,8 +233,9 @@ class KindData:
         """One judgement per organisation the message asks about (none when it names no kind)."""
         words = self.words(lang)
         text = words.corrected(text)
-        found = [(word, start, self.kinds[key]) for word, start, key in _named(words, text)]
-        if len(found) > 1 and all(words.coordinators.equals(_between(text, a, b)) for a, b in pairwise(found)):
+        found = _affirmed([(word, start, self.kinds[key]) for word, start, key in _named(words, text)], text, words)
+        if len(found) > 1 and (all(words.coordinators.equals(_between(text, a, b)) for a, b in pairwise(found))
+                               or _compared(found, text, words)):
             seen = dict.fromkeys(kind for _, _, kind in found)
             named = [next(w for w, _, k in found if k is kind) for kind in seen]
             return tuple(Judgement(w, kind, kind.verdict) for w, kind in zip(named, seen, strict=True))
@@ -224,7 +244,8 @@ class KindData:
         asked = _asked(_current(found, words.changed_at(text)), text, words)
         judgement = _one([(word, kind) for word, _, kind in asked], text, words)
         at = next(start for word, start, kind in found if kind is judgement.kind)
-        own = words.ours.any_in(text) and (words.english or not owned(text[:at]))  # not "我们还有个分公司，它能报吗"
+        own = words.ours.any_in(text) and not words.others.any_in(text) \
+            and (words.english or not owned(text[:at]))  # not "我们还有个分公司，它能报吗"
         return (replace(judgement, own=own),)
 
 
@@ -232,6 +253,13 @@ def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:
     """The kinds' words in ``text``, but a measure word after a number ("8个人" is eight people, not 个人)."""
     return [f for f in words.index.found(text)
             if not (f[0].startswith(_MEASURES) and f[1] > 0 and text[f[1] - 1] in _NUMERALS)]
+
+
+def _affirmed(found: list[tuple[str, int, OrgKind]], text: str, words: KindWords) -> list[tuple[str, int, OrgKind]]:
+    """Without the kinds the organisation is said not to be ("不是分公司，是子公司", "是子公司不是分公司"), when
+    another kind is named."""
+    kept = [f for f in found if not words.denies(text[:f[1]])]
+    return kept or found
 
 
 def _current(found: list[tuple[str, int, OrgKind]], at: int) -> list[tuple[str, int, OrgKind]]:
@@ -290,6 +318,16 @@ def _form(found: list[tuple[str, OrgKind]], head: str, text: str) -> OrgKind | N
         if not _UNDER.search(between):
             return kind
     return None
+
+
+def _compared(found: list[tuple[str, int, OrgKind]], text: str, words: KindWords) -> bool:
+    """The message asks which of the kinds named can apply ("我们是事业单位，下面还有个子公司，哪个能报", "事业单位 民非
+    子公司 分别能不能报"), each said in a clause of its own: not one kind describing the next ("集团下属子公司可以分别
+    申报吗" asks about the subsidiaries)."""
+    if not words.which.any_in(text):
+        return False
+    return all(_SEPARATED.search(text[a[1] + len(a[0]):b[1]]) or words.coordinators.equals(_between(text, a, b))
+               for a, b in pairwise(found))
 
 
 def _between(text: str, a: tuple[str, int, OrgKind], b: tuple[str, int, OrgKind]) -> str:
@@ -353,8 +391,12 @@ def _kind_words(data: dict[str, Any], english: bool) -> KindWords:
                      recommend=phrases(top.get("recommend_alone"), "recommend_alone"),
                      asked_of=phrases(top.get("asked_of"), "asked_of"),
                      what_now=phrases(top.get("what_now"), "what_now"),
+                     why=phrases(top.get("why"), "why"), proof=phrases(top.get("proof"), "proof"),
+                     which=phrases(top.get("which"), "which"), confirm=phrases(top.get("confirm"), "confirm"),
+                     others=phrases(top.get("others"), "others"),
                      head_first=head == "first", english=english, typos=typos,
-                     became=_optional(top, "became", at), refers=_optional(top, "refers", at))
+                     became=_optional(top, "became", at), refers=_optional(top, "refers", at),
+                     denied=_optional(top, "denied", at))
 
 
 def _optional(top: dict[str, Any], key: str, at: str) -> tuple[str, ...]:

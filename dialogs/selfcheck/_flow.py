@@ -18,7 +18,16 @@ from zoneinfo import ZoneInfo
 
 from dialogs._context import Context
 from dialogs._types import Button, Reply
-from dialogs.roles import asks_kind, changed_at, judged_kinds, own_listed_type, speaks_for_body
+from dialogs.roles import (
+    CAN_APPLY_INTENTS,
+    asks_kind,
+    bare_can_we,
+    changed_at,
+    judged_kinds,
+    names_kind,
+    own_listed_type,
+    speaks_for_body,
+)
 from dialogs.selfcheck._answers import (
     Extractor,
     Fact,
@@ -37,7 +46,7 @@ from dialogs.selfcheck._records import latest_result, save_result
 from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
 from knowledge import format_number, load_file, render
-from nlu import FALLBACK_INTENT, Entity, detect_language, extract_entities, vocabulary
+from nlu import FALLBACK_INTENT, Act, Entity, detect_language, extract_entities, vocabulary
 
 FLOW_NAME = "selfcheck"
 CHOOSE = "_choose"
@@ -380,8 +389,10 @@ class SelfCheckFlow:
     def _questions_only(self, ctx: Context) -> list[Reply] | None:
         """A message that only asks: can-we / what-is-missing gets the interim judgement; any other question is
         answered by its intent, and the form continues where it was."""
-        if any(self._asks_standing(ctx, act.intent or "") for act in ctx.understanding.questions):
-            return [self._interim_reply(ctx), *self.resume(ctx)]
+        if any(self._asks_standing(ctx, act) for act in ctx.understanding.questions) and not (
+                names_kind(ctx.understanding.text)
+                and asks_kind(ctx.understanding.questions, ctx.understanding.text, ctx.state.memory)):
+            return [self._interim_reply(ctx), *self.resume(ctx)]  # not "那我们总公司呢": that kind's verdict
         if ctx.parsed.intent == "selfcheck_start" and not ctx.understanding.questions:
             return self._not_understood(ctx)
         self._about_pending(ctx)
@@ -400,8 +411,10 @@ class SelfCheckFlow:
         if acts != understanding.acts:
             ctx.__dict__["understanding"] = replace(understanding, acts=acts)
 
-    def _asks_standing(self, ctx: Context, intent: str) -> bool:
-        if intent in STANDING_INTENTS:
+    def _asks_standing(self, ctx: Context, act: Act) -> bool:
+        """A can-we about the user's own organisation ("我们是不是不能报", a bare "可以申报吗") or a what-is-missing."""
+        intent = act.intent or ""
+        if intent in STANDING_INTENTS or (intent in CAN_APPLY_INTENTS and bare_can_we(act.text)):
             return True
         return intent == "materials_status" and not any(w in ctx.text for w in MATERIAL_WORDS)
 
@@ -554,7 +567,7 @@ class SelfCheckFlow:
             return []
         asked_kind = not ctx.understanding.own_entities \
             and asks_kind(ctx.understanding.questions, ctx.understanding.text, ctx.state.memory)
-        if not asked_kind and any(self._asks_standing(ctx, act.intent or "") for act in ctx.understanding.questions):
+        if not asked_kind and any(self._asks_standing(ctx, act) for act in ctx.understanding.questions):
             return [self._interim_reply(ctx)]  # not "我们是事业单位 检验检测中心 这种能报吧": that kind's verdict
         return ctx.assistant.answer_questions(ctx)
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from dialogs import Assistant, DialogState, Incoming, Store, Turn
-from dialogs.roles import remember_role, role_question, tailored_answer
+from dialogs.roles import bare_can_we, follows_kind, remember_role, role_question, tailored_answer
 from dialogs.store.models import Conversation, User
 from knowledge import compose
 from nlu import Act, IntentScore, ParseResult
@@ -413,3 +413,29 @@ def test_a_can_we_on_a_kind_judges_each_figure_given(shared_store: Store, text: 
     reply = Assistant(shared_store, clock=lambda: NOW).handle(Incoming("test", f"figures-{text}", text)).text
     assert all(word in reply for word in says), reply
     assert not any(word in reply for word in never), reply
+
+
+@pytest.mark.parametrize(("text", "follows"), [
+    ("为什么", True), ("为啥不行", True), ("要什么证明", True), ("那能申报吗", True), ("那我们还能报吗", True),
+    ("那怎么办", True), ("那民非呢", False), ("资产要多少", False),
+])
+def test_a_follow_up_on_the_last_can_we_names_no_kind(text: str, follows: bool) -> None:
+    """Right after a can-we answer, "为什么", "要什么证明" or a bare can-we are about its organisation; a message naming
+    another kind, or asking something else, is not."""
+    memory = {"kind": "分公司", "topic": "who_can_apply"}
+    assert follows_kind(text, memory) is follows
+    assert follows_kind(text, {}) is False  # no can-we answered before
+
+
+@pytest.mark.parametrize(("text", "bare"), [
+    ("可以申报吗", True), ("那我们能报吗", True), ("我单位能否申报", True), ("分公司能报吗", False),
+    ("资产要多少", False),
+])
+def test_a_bare_can_we_names_no_kind(text: str, bare: bool) -> None:
+    assert bare_can_we(text) is bare
+
+
+def test_why_after_a_verdict_gives_its_reason_again(shared_store: Store) -> None:
+    ask(shared_store, "why", "分公司能报吗", "who_can_apply")
+    text = ask(shared_store, "why", "为什么不行", "background").text
+    assert "分公司不能申报" in text and "独立法人" in text and CLAUSE in text, text

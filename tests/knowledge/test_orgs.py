@@ -648,3 +648,40 @@ def test_a_user_who_says_they_are_a_recommending_body() -> None:
 def test_a_body_opening_the_message_may_be_where_the_user_is(text: str) -> None:
     found = org_data().roles.find(text)
     assert found is None or not found.stated
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("不是分公司是子公司", "subsidiary"),
+    ("我们是子公司不是分公司 能报吗", "subsidiary"),
+    ("我们不是事业单位，是民非，能报吗", "private_non_enterprise"),
+    ("分公司能报吗", "branch"),  # nothing else named: the kind denied alone is still the one asked about
+])
+def test_a_kind_the_organisation_is_said_not_to_be_is_not_judged(text: str, kind: str) -> None:
+    assert [j.kind.key for j in judge(text)] == [kind]
+
+
+def test_a_which_question_judges_every_kind_named() -> None:
+    """"…下面还有一个子公司，哪个能报": the unit the organisation has is compared too, not left out."""
+    judgements = judge("我们是一个事业单位，我们下面还有一个子公司，哪个能报")
+    assert [(j.kind.key, j.verdict) for j in judgements] == [("public_institution", "depends"), ("subsidiary", "can")]
+    assert [j.kind.key for j in judge("集团总部能报吗 我们下面有好几个子公司")] == ["group"]
+    assert [j.kind.key for j in judge("事业单位 民非 子公司 分别能不能报")] == [
+        "public_institution", "private_non_enterprise", "subsidiary"]
+    assert [j.kind.key for j in judge("集团下属子公司可以分别申报吗")] == ["subsidiary"]  # one kind describes the next
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("分公司为啥不行", True), ("为什么分公司不能报", False), ("分公司能报吗", False),
+])
+def test_a_why_about_a_kind_is_read_as_such(text: str, why: bool) -> None:
+    assert org_data().kinds.asks_why(text) is why
+
+
+@pytest.mark.parametrize("text", ["只能企业报吗", "非企业可以申报吗", "不是企业能报吗"])
+def test_whether_only_enterprises_apply_depends_on_the_two_tests(text: str) -> None:
+    assert [(j.kind.key, j.verdict) for j in judge(text)] == [("non_enterprise", "depends")]
+
+
+def test_a_friend_s_organisation_is_not_the_user_s() -> None:
+    assert not judge("我是帮朋友问的，他们是个民非，能报吗")[0].own
+    assert judge("我是个体户 能申请示范平台不")[0].own
