@@ -1,0 +1,38 @@
+"""Remembered answers of pure methods over a message's text: within a turn the same text is read several times
+("我们是分公司，能报吗" — which kinds does it name? — is asked by the can-we answer, the role, the self-check).
+The data objects are frozen, so the answer for the same arguments never changes; each object keeps its own
+memory (another copy of the data, as ``kb check`` loads, answers from its own words)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Hashable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+__all__ = ["per_text"]
+
+LIMIT = 4096  # entries per method and object; the memory starts over when full
+S = TypeVar("S")
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def per_text(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
+    """``method`` remembered per object and arguments (strings, numbers: hashable and immutable); what it returns
+    must be immutable too (a tuple, a frozen dataclass, a str), as every caller shares it. ``judge("办事处行不行")``
+    is worked out once per object, then looked up."""
+    slot = f"_memo_{method.__name__}"
+
+    def remembered(self: S, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        memory: dict[Hashable, Any] | None = self.__dict__.get(slot)
+        if memory is None or len(memory) >= LIMIT:
+            memory = self.__dict__[slot] = {}  # frozen dataclasses too: their __dict__ is written directly
+        key = (args, tuple(kwargs.items())) if kwargs else args
+        try:
+            return memory[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = memory[key] = method(self, *args, **kwargs)
+            return value
+
+    functools.update_wrapper(remembered, method)
+    return remembered
