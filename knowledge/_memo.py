@@ -9,12 +9,26 @@ import functools
 from collections.abc import Callable, Hashable
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-__all__ = ["per_text"]
+__all__ = ["per_text", "remember"]
 
 LIMIT = 4096  # entries per method and object; the memory starts over when full
 S = TypeVar("S")
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+def remember(owner: object, name: str, key: Hashable, make: Callable[[], R]) -> R:
+    """What ``make()`` gives for ``key``, worked out once per ``owner`` (an object with a ``__dict__``, e.g. the
+    vocabulary) under ``name``: ``remember(vocab, "clauses", "资产要多少，运营要几年", cut)``."""
+    slot = f"_memo_{name}"
+    memory: dict[Hashable, Any] | None = owner.__dict__.get(slot)
+    if memory is None or len(memory) >= LIMIT:
+        memory = owner.__dict__[slot] = {}  # frozen dataclasses too: their __dict__ is written directly
+    try:
+        return memory[key]  # type: ignore[no-any-return]
+    except KeyError:
+        value = memory[key] = make()
+        return value
 
 
 def per_text(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:

@@ -88,7 +88,6 @@ class ActVocabulary:
     ordinals: Mapping[str, int]
     topics: tuple[Topic, ...]
 
-    @per_text
     def bare(self, text: str) -> str:
         """The clause without spaces and punctuation, lower-cased: what is compared with the word lists."""
         return "".join(text.split()).strip(_STRIP).lower()
@@ -125,7 +124,6 @@ class ActVocabulary:
         match = self.courtesy.match(text)
         return match.end() if match is not None and self.bare(text[match.end():]) else 0
 
-    @per_text
     def own(self, clause: str) -> bool:
         """The clause speaks of the user's own case ("我们…", "…够吗")."""
         return self.own_markers.search(clause) is not None
@@ -140,7 +138,6 @@ class ActVocabulary:
         return _RULE_BEFORE.search(clause[max(0, start - 4):start]) is not None \
             or (asked and _RULE_AFTER.match(clause[end:end + 4]) is not None)
 
-    @per_text
     def means(self, clause: str) -> bool:
         """The clause asks what the rule means ("意思是…吗", "是指…")."""
         return self.meaning_markers.search(clause) is not None
@@ -163,7 +160,6 @@ class ActVocabulary:
         """A statement about the rule ("技术服务3次活动的要求"), not about the user's case."""
         return self.rule_words.search(clause) is not None and not self.own(clause)
 
-    @per_text
     def corrects(self, clause: str) -> bool:
         return self.correction_words.search(clause) is not None
 
@@ -205,7 +201,6 @@ class ActVocabulary:
         bare = self.bare(text)
         return bare in self.next_steps or _AFTER.search(bare) is not None or bare.endswith(tuple(self.next_steps))
 
-    @per_text
     def has_pronoun(self, text: str) -> bool:
         return self.pronouns.search(text) is not None
 
