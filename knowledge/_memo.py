@@ -15,6 +15,7 @@ LIMIT = 4096  # entries per method and object; the memory starts over when full
 S = TypeVar("S")
 P = ParamSpec("P")
 R = TypeVar("R")
+_UNSEEN = object()  # not yet worked out (None and False are answers)
 
 
 def remember(owner: object, name: str, key: Hashable, make: Callable[[], R]) -> R:
@@ -24,11 +25,10 @@ def remember(owner: object, name: str, key: Hashable, make: Callable[[], R]) -> 
     memory: dict[Hashable, Any] | None = owner.__dict__.get(slot)
     if memory is None or len(memory) >= LIMIT:
         memory = owner.__dict__[slot] = {}  # frozen dataclasses too: their __dict__ is written directly
-    try:
-        return memory[key]  # type: ignore[no-any-return]
-    except KeyError:
+    value = memory.get(key, _UNSEEN)  # no KeyError raised: most texts of a turn are new
+    if value is _UNSEEN:
         value = memory[key] = make()
-        return value
+    return value  # type: ignore[no-any-return]
 
 
 def per_text(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P], R]:
@@ -42,11 +42,10 @@ def per_text(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, 
         if memory is None or len(memory) >= LIMIT:
             memory = self.__dict__[slot] = {}  # frozen dataclasses too: their __dict__ is written directly
         key = (args, tuple(kwargs.items())) if kwargs else args
-        try:
-            return memory[key]  # type: ignore[no-any-return]
-        except KeyError:
+        value = memory.get(key, _UNSEEN)
+        if value is _UNSEEN:
             value = memory[key] = method(self, *args, **kwargs)
-            return value
+        return value  # type: ignore[no-any-return]
 
     functools.update_wrapper(remembered, method)
     return remembered
