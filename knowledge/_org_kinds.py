@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge._loader import read_yaml
+from knowledge._memo import per_text
 from knowledge._words import (
     Index,
     Phrases,
@@ -146,6 +147,7 @@ class KindWords:
             text = text.replace(wrong, right)
         return text
 
+    @per_text
     def legal(self, text: str) -> bool | None:
         """What the message says of the organisation's legal personality (a denial first), if anything. In Chinese
         the clauses are marked off by "，" at both ends, however they were separated ("事业单位 独立法人 做科研的":
@@ -165,6 +167,7 @@ class KindWords:
             return clause
         return next((clause[len(w):] for w in self.refers if clause.startswith(w)), clause)
 
+    @per_text
     def changed_at(self, text: str) -> int:
         """Where ``text`` last says the organisation changed ("办事处改成子公司", "后来注册成有限公司了"), or -1."""
         if self.english:
@@ -189,6 +192,7 @@ class KindData:
     def words(self, lang: str) -> KindWords:
         return self.en if lang == "en" else self.zh
 
+    @per_text
     def bare_can_we(self, clause: str, lang: str = "zh") -> bool:
         """The clause, the kinds it names aside, is a bare can-we: "能不能申报", "办事处行不行", "branch office ok?"."""
         return self.words(lang).alone.equals(self._rest(clause, lang))
@@ -197,6 +201,7 @@ class KindData:
         """The clause, the kinds it names aside, asks why: "分公司为啥不行", "why can't a branch office apply"."""
         return self.words(lang).why.equals(self._rest(clause, lang))
 
+    @per_text
     def asks_to_recommend(self, clause: str, lang: str = "zh") -> bool:
         """The clause, the kinds it names aside, asks whether it can be recommended: "能推荐吗", "can we recommend
         it"."""
@@ -212,6 +217,7 @@ class KindData:
         rest = words.unreferred(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
         return rest.strip(_PUNCTUATION).lstrip("那")
 
+    @per_text
     def without_kinds(self, clause: str, lang: str = "zh") -> str:
         """The clause with the kinds it names left out ("街道办下属的中小企业服务中心能报吗" → "下属的能报吗")."""
         words = self.words(lang)
@@ -220,6 +226,7 @@ class KindData:
             rest = rest[:start] + rest[start + len(word):]
         return rest
 
+    @per_text
     def ends_can_we(self, clause: str, lang: str = "zh") -> bool:
         """The clause names a kind and ends with a bare can-we, whatever describes the kind before it ("企业内设的
         研发中心能报吗")."""
@@ -229,6 +236,7 @@ class KindData:
             return False
         return words.alone.ends(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
 
+    @per_text
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
         """One judgement per organisation the message asks about (none when it names no kind)."""
         words = self.words(lang)

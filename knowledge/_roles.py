@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from knowledge._kb import english_template
+from knowledge._memo import per_text
 from knowledge._words import (
     ENGLISH_SEPARATORS,
     SEPARATORS,
@@ -212,6 +213,7 @@ class RoleData:
                 return role
         return None
 
+    @per_text
     def find(self, text: str, lang: str = "zh") -> RoleFound | None:
         """The body named in ``text`` (its lower-level counterpart when so qualified): the first the user speaks
         for ("我们是拉萨市经信局，县经信局报上来的平台怎么处理"), else the longest named; None when that name is only

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from knowledge._memo import per_text
 from knowledge.errors import KnowledgeError
 
 __all__ = ["ACTS_FILE", "ActVocabulary", "Topic", "load_vocabulary", "topic_intents", "vocabulary"]
@@ -99,6 +100,7 @@ class ActVocabulary:
         """The clause without spaces and punctuation, lower-cased: what is compared with the word lists."""
         return "".join(text.split()).strip(_STRIP).lower()
 
+    @per_text
     def asks(self, clause: str) -> bool:
         bare = self.bare(clause)
         if not bare or bare in self.affirm or bare in self.deny:
@@ -113,11 +115,13 @@ class ActVocabulary:
         words = clause.strip().lower().split()
         return bool(first) and bool(words) and words[0].strip(_STRIP) in self.english_starts
 
+    @per_text
     def about_rule(self, clause: str, message: str) -> bool:
         """A question about what the rule says ("是指…吗", "怎么算"), or a message that does not speak of the
         user's own case ("满意度要80%以上吗"): a figure in it that restates a threshold is the rule's."""
         return self.rule_markers.search(clause) is not None or self.own_markers.search(message) is None
 
+    @per_text
     def plain(self, clause: str) -> str:
         """The question without the courtesies before it ("请问申报需要哪些材料" → "申报需要哪些材料")."""
         return self.polite.sub("", clause.strip()) or clause
@@ -153,6 +157,7 @@ class ActVocabulary:
         written = before.endswith(("写成", "写的是", "填成", "说成", "记成")) and after.startswith("了")  # "写成58了"
         return before.endswith(self.reject_before) or after.startswith(self.reject_after) or written
 
+    @per_text
     def request(self, clause: str) -> str | None:
         """The intent a statement asks to be carried out ("想测一下" → selfcheck_start, "自测" alone), if any."""
         bare = self.bare(clause)
@@ -163,6 +168,7 @@ class ActVocabulary:
         return next((intent for word, intent in self.requests_end if bare.endswith(word)
                      and not bare[:-len(word)].endswith(tuple(_REQUEST_BLOCKERS))), None)
 
+    @per_text
     def states_rule(self, clause: str) -> bool:
         """A statement about the rule ("技术服务3次活动的要求"), not about the user's case."""
         return self.rule_words.search(clause) is not None and not self.own(clause)

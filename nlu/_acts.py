@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from knowledge._memo import remember
 from nlu._actdata import ActVocabulary, Topic, vocabulary
 from nlu._normalize import normalize
 from nlu._types import FALLBACK_INTENT, Entity, ParseResult
@@ -235,7 +236,12 @@ def _retracted(acts: list[Act], vocab: ActVocabulary) -> list[Act]:
 
 def _clauses(text: str, vocab: ActVocabulary) -> list[_Clause]:
     """The clauses of the message with their offsets; a clause is a question when it says so. List markers
-    ("1." "（2）") end a sentence; a run-on question ("资产要多少运营要几年") is cut after its question word."""
+    ("1." "（2）") end a sentence; a run-on question ("资产要多少运营要几年") is cut after its question word.
+    Cut once per text ("资产要多少，运营要几年" is read the same whenever it is said)."""
+    return list(remember(vocab, "clauses", text, lambda: tuple(_cut(text, vocab))))
+
+
+def _cut(text: str, vocab: ActVocabulary) -> list[_Clause]:
     items = {m.start() + 1 for m in vocab.list_marker.finditer(text)}
     if items:  # the same length, so the offsets stay those of the message
         text = vocab.list_marker.sub(lambda m: "\n" + " " * (len(m.group(0)) - 1), text)

@@ -117,6 +117,13 @@ def _any_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, words)) or "(?!)", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=64)
+def _any_part(parts: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """One regex for any word of any part of an item ("专家库", "项目库", …): a piece names a part only if its
+    clause does."""
+    return _any_of(tuple(w for words in parts for w in words))
+
+
 def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = (),
                 bare: bool | None = None) -> YesNo:
     """The answer to ``question`` in the user's statement clauses. ``known``: the parts of the item affirmed in
@@ -143,8 +150,8 @@ def _speaks_of(question: Question, clause: str) -> bool:
 def _parts(model: FlowModel, question: Question, clauses: Sequence[str], known: Collection[str] = ()) -> YesNo | None:
     """Each thing the item names, by its words: 否 when one is denied, 是 when all are affirmed (or "都有"),
     None with the missing ones when some are affirmed and the others not mentioned."""
-    if not question.parts:
-        return None
+    if not question.parts or not any(_any_part(question.parts).search(c) for c in clauses):
+        return None  # no part named (most answers: "120万"): every part unsaid
     pieces = [s for c in clauses for s in subclauses(c)]
     said: list[bool | None] = []
     for words in question.parts:

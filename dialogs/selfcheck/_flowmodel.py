@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from dialogs.selfcheck._indicators import Indicators, load_indicators
 from knowledge import KNOWLEDGE_DIR, load_file, read_yaml
+from knowledge._memo import per_text
 from knowledge.errors import KnowledgeError
 from nlu import normalize
 
@@ -54,6 +55,7 @@ class Question:
     together: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
     not_says: tuple[str, ...] = ()  # phrases with a says word that state nothing of it ("挂牌成立" is a founding)
 
+    @per_text
     def states(self, clause: str) -> bool:
         """The clause states this yes/no fact, or denies it, in passing."""
         clause = clause.lower()  # English words are written in lower case ("Independent legal person")
@@ -158,6 +160,7 @@ class FlowModel:
         words |= set(self.questions["org_type"].choices.values()) | set(_ORG_NOUNS)
         return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
 
+    @per_text
     def word(self, name: str, text: str) -> str | None:
         """The control word ``name`` in ``text`` (traditional characters read as simplified: 剛才說過了)."""
         words = self.vocabulary[name]
