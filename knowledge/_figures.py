@@ -57,6 +57,7 @@ class FigureCheck:
     as_of: str = ""  # the day counted to and why: “2026年12月31日（申报截止日）” (AgeBasis.label)
     basis: AgeBasis | None = None  # that day and whether it is the deadline (for answers in other languages)
     start: str = ""  # the day counted from when the user gave a month or a year only: “2021年3月31日”
+    below: bool = False  # the user said less than ``value`` ("不到100万"), which is at most the minimum: it fails
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,15 @@ def check_figures(kb: KnowledgeBase, keys: Sequence[str], text: str, entities: I
             found = _value(kb.figure_rules[key], ent, today)
             if found is not None and ent in rule_figures and found[0] == kb.thresholds[key].minimum:
                 continue  # "培训600人次是线上线下合计吗": 600 is the rule's figure
+            below = bool(getattr(ent, "below", False))  # "不到100万": under the figure said
+            if found is not None and below and found[0] > kb.thresholds[key].minimum:
+                used.add(key)
+                continue  # "不到200万": at or over 100万 or not, the words do not say
             if found is not None:
                 used.add(key)
                 check = _compare(kb.thresholds[key], ent.text, found[0], ent.entity == "date", found[1])
+                if below and check.in_range:
+                    check = replace(check, passed=False, below=True)
                 checks.append(replace(check, start=_start_named(ent)) if check.from_date else check)
     return checks
 

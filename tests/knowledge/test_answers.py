@@ -298,3 +298,16 @@ def test_figures_said_without_punctuation_keep_their_own_words(question: str, ke
     answer = compose("conditions_overview", question, extract_entities(question), date(2026, 11, 26),
                      every_figure=True)
     assert [c.key for c in answer.checks] == keys
+
+
+@pytest.mark.parametrize(("question", "said", "value", "passed"), [
+    ("资产不到100万，能报吗", "100万", 1_000_000, False),  # under the minimum: fails, not "100万 meets it"
+    ("资产不足80万，能报吗", "80万", 800_000, False),
+    ("资产不到200万，能报吗", "200万", 2_000_000, None),  # over or under 100万: the words do not say
+])
+def test_a_figure_said_to_be_under_a_value_is_not_taken_as_it(question: str, said: str, value: int,
+                                                               passed: bool | None) -> None:
+    start = question.index(said)
+    figure = Entity("money", value, start, start + len(said), said, unit="元", below=True, approx=True)
+    answer = compose("condition_assets", question, [figure], date(2026, 11, 26))
+    assert [c.passed for c in answer.checks] == ([] if passed is None else [passed])
