@@ -60,9 +60,7 @@ def _own_figures(ctx: Context, whole: bool = False) -> tuple[Entity, ...]:
 
 def _known_legal(ctx: Context) -> bool | None:
     """Whether the user's organisation is a legal person, as answered in the running self-check or said before."""
-    profile = ctx.state.slots.get("profile") if ctx.state.flow == "selfcheck" else None
-    known = {**(ctx.state.memory.get("facts") or {}), **(profile if isinstance(profile, dict) else {})}
-    value = known.get("legal_person")
+    value = ctx.state.known_facts().get("legal_person")
     return value if isinstance(value, bool) else None
 
 

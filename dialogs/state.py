@@ -45,6 +45,12 @@ class DialogState:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
 
+    def known_facts(self) -> dict[str, Any]:
+        """What is known of the user's organisation: the facts said outside the self-check, overridden by the answers
+        of the self-check under way (its ``slots["profile"]``)."""
+        profile = self.slots.get("profile")
+        return {**(self.memory.get("facts") or {}), **(profile if isinstance(profile, dict) else {})}
+
     def keyboard_answered(self, keyboard: str) -> None:
         self.answered_keyboards = [*(k for k in self.answered_keyboards if k != keyboard), keyboard][-KEPT_KEYBOARDS:]
 

@@ -154,7 +154,7 @@ class SelfCheckFlow:
         if ctx.state.flow == self.name:
             self._keep_parts(ctx, parts_in(self.model, clauses, None, plan))
         _merge(reading, self._kind_type(ctx), replace=False)
-        known = {**(ctx.state.memory.get("facts") or {}), **Draft(ctx.state.slots).profile}
+        known = ctx.state.known_facts()
         reading.facts = [self._as_share(f, reading, known, ctx.text) for f in reading.facts]
         return reading
 
@@ -167,16 +167,17 @@ class SelfCheckFlow:
         if len(judgements) != 1 or judgements[0].verdict == "cannot" \
                 or not (judgements[0].own or not ctx.understanding.questions):
             return None  # "咱们下面还有个培训学校 那个能单独报不": another unit, asked about
-        choices = self.model.questions["org_type"].choices
-        label = judgements[0].kind.listed
-        return next((k for k, name in choices.items() if label and name == label), ""), judgements[0].word
+        return self._type_key(judgements[0].kind.listed), judgements[0].word
 
     def _kind_type(self, ctx: Context) -> list[Fact]:
         """The type the words of a kind give ("我们是做检测的子公司": 技术服务机构), as the can-we answer said."""
-        label = own_listed_type(ctx.text, ctx.state.memory)
-        choices = self.model.questions["org_type"].choices
-        key = next((k for k, name in choices.items() if label and name == label), None)
+        key = self._type_key(own_listed_type(ctx.text, ctx.state.memory))
         return [Fact("org_type", key, ctx.text)] if key else []
+
+    def _type_key(self, label: str | None) -> str:
+        """The choice of the type question named ``label`` (技术服务机构 → tech_service); "" for none."""
+        choices = self.model.questions["org_type"].choices
+        return next((k for k, name in choices.items() if label and name == label), "")
 
     def offer_choice(self, ctx: Context, when: str, verdict: str, count: int) -> list[Reply]:
         ctx.state.reset_flow()
