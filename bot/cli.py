@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from bot._redact import configured_secrets, install_redaction, redact, redacted_traceback
 from knowledge.errors import ShenbaoError, UserInputError
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -39,12 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def setup_logging() -> None:
+def setup_logging(secrets: Sequence[str] = ()) -> None:
+    """Log to stderr, with the configured secrets masked in every record (tracebacks included)."""
     level = os.environ.get("SHENBAO_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(level=getattr(logging, level, logging.INFO),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("httpx", "httpcore", "jieba", "alembic.runtime.migration"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    install_redaction(*secrets)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,17 +56,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    setup_logging()
+    secrets = configured_secrets(os.environ)
+    setup_logging(secrets)
     try:
         return int(args.func(args) or 0)
     except UserInputError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        print(f"错误：{redact(str(exc), secrets)}", file=sys.stderr)
         return 2
     except ShenbaoError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        print(f"错误：{redact(str(exc), secrets)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug: its traceback is shown, with the secrets masked
+        print(f"错误：程序内部出错（{type(exc).__name__}），详情如下。\n{redacted_traceback(exc, secrets)}",
+              file=sys.stderr, end="")
+        return 1
 
 
 if __name__ == "__main__":
