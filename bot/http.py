@@ -56,6 +56,7 @@ _STATUS_TEXT = {
     503: "服务暂时不可用，请稍后再试。",
 }
 
+SERVER_NAME = "shenbao"
 dumps = functools.partial(json.dumps, ensure_ascii=False)
 
 
@@ -103,6 +104,10 @@ async def read_json_object(request: web.Request) -> dict[str, Any]:
         raise ApiError(400, "请求内容不是有效的 UTF-8 文本。") from exc
     except json.JSONDecodeError as exc:
         raise ApiError(400, f"请求内容不是有效的 JSON：第{exc.lineno}行第{exc.colno}列附近有误。") from exc
+    except RecursionError as exc:
+        raise ApiError(400, "请求内容的 JSON 嵌套层数过多，无法处理。") from exc
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        raise ApiError(400, "请求内容中的数字位数过多，无法处理。") from exc
     if not isinstance(data, dict):
         raise ApiError(400, "请求内容应为 JSON 对象。")
     return data
@@ -185,8 +190,8 @@ def health_handler(nlu_name: Callable[[], str]) -> Callable[[web.Request], Await
 def telegram_handler(feed: TelegramFeed | None, secret: str | None) -> Callable[[web.Request],
                                                                                    Awaitable[web.Response]]:
     async def telegram_webhook(request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "")
-        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")  # bytes as sent
+        if not secret or not hmac.compare_digest(given, secret.encode()):
             raise ApiError(403, "Telegram webhook 密钥不正确。")
         if feed is None:
             raise ApiError(404, "本服务未启用 Telegram。")
@@ -204,6 +209,7 @@ def static_file(name: str, content_type: str) -> Callable[[web.Request], Awaitab
 
 
 async def security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    response.headers["Server"] = SERVER_NAME  # not aiohttp's default, which names its and Python's versions
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     if response.content_type == "text/html":
@@ -232,6 +238,7 @@ def create_app(assistant: Assistant, store: Store, *, runner: CoreRunner | None 
     app.router.add_get("/", static_file("index.html", "text/html; charset=utf-8"))
     app.router.add_get("/app.css", static_file("app.css", "text/css; charset=utf-8"))
     app.router.add_get("/app.js", static_file("app.js", "text/javascript; charset=utf-8"))
+    app.router.add_get("/favicon.ico", static_file("favicon.ico", "image/x-icon"))
     app.router.add_routes(list(extra_routes))
     app.on_response_prepare.append(security_headers)
     if own_runner:

@@ -108,3 +108,61 @@ async def test_a_malformed_telegram_update_is_refused_with_the_reason(store: Sto
     service.channel.runner.close()
     assert resp.status == 400 and "Telegram 更新" in body["error"], body
     assert service.app.update_queue.empty() and stored_users(store) == 0
+
+
+HOSTILE_JSON = [  # (body, what the Chinese error names): parsers blow up on these, the service must not
+    (b"[" * 50_000 + b"]" * 50_000, "嵌套"),
+    (b'{"sender": "u", "message": {"a": ' * 3_000 + b"1" + b"}" * 3_001, "嵌套"),
+    (b'{"sender": "u", "message": ' + b"9" * 5_000 + b"}", "数字"),
+    (b'{"sender": "u", "message": "hi", "n": -' + b"1" * 4_301 + b"}", "数字"),
+]
+
+
+@pytest.mark.parametrize(("body", "named"), HOSTILE_JSON)
+@pytest.mark.parametrize("path", ["/webhooks/rest/webhook", "/model/parse"])
+async def test_deep_nesting_and_huge_integers_get_a_400_without_a_traceback(
+        client: TestClient[Any, Any], store: Store, body: bytes, named: str, path: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    resp = await client.post(path, data=body, headers={"Content-Type": "application/json"})
+    data = await resp.json()
+    assert resp.status == 400 and named in data["error"], data
+    assert "Traceback" not in caplog.text and stored_users(store) == 0
+
+
+async def raw_post(port: int, path: str, headers: bytes, body: bytes) -> tuple[int, dict[str, Any]]:
+    """A request written byte by byte: HTTP clients refuse to send header values that are not UTF-8."""
+    import asyncio
+
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers
+                 + b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+                 + body)
+    await writer.drain()
+    raw = await reader.read()
+    writer.close()
+    head, _, payload = raw.partition(b"\r\n\r\n")
+    return int(head.split()[1]), json.loads(payload) if payload.startswith(b"{") else {}
+
+
+@pytest.mark.parametrize("given", [b"\xff\xfe", b"s3cr\xe9t", b"\xc3", b"s3cret\xc3\x28"])
+async def test_a_secret_header_that_is_not_utf8_is_refused_with_403(store: Store, given: bytes) -> None:
+    app = create_app(Assistant(store), store, webhook_secret="s3cret")
+    async with TestClient(TestServer(app, host="127.0.0.1")) as c:
+        assert c.port is not None
+        status, body = await raw_post(c.port, "/telegram/webhook",
+                                      b"X-Telegram-Bot-Api-Secret-Token: " + given + b"\r\n", b"{}")
+    assert status == 403 and "密钥" in body["error"], body
+
+
+@pytest.mark.parametrize("path", ["/", "/health", "/nowhere", "/favicon.ico"])
+async def test_responses_do_not_name_the_server_software(client: TestClient[Any, Any], path: str) -> None:
+    resp = await client.get(path)
+    server = resp.headers.get("Server", "")
+    assert "aiohttp" not in server.lower() and "python" not in server.lower(), server
+
+
+async def test_the_page_has_a_favicon(client: TestClient[Any, Any]) -> None:
+    resp = await client.get("/favicon.ico")
+    icon = await resp.read()
+    assert resp.status == 200 and resp.content_type == "image/x-icon"
+    assert icon[:4] == b"\x00\x00\x01\x00" and len(icon) > 100  # an ICO file with an image in it
