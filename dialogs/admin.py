@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dialogs._context import Context
+from dialogs._csv import safe_cell
 from dialogs._registry import intent_handler
 from dialogs._types import Attachment, Reply
 from dialogs.selfcheck import VERDICT_LABELS, load_indicators
@@ -96,10 +97,10 @@ def export_csv(session: Session) -> tuple[bytes, int]:
     writer.writerow([*EXPORT_COLUMNS, "verdict_label", "failed", "missing", *keys])
     for r in records:
         result = r.result if isinstance(r.result, dict) else {}
-        writer.writerow([_cell(getattr(r, c)) for c in EXPORT_COLUMNS]
-                        + [VERDICT_LABELS.get(r.verdict, r.verdict), _cell(result.get("failed")),
-                           _cell(result.get("missing"))]
-                        + [_cell((r.profile or {}).get(k)) for k in keys])
+        cells = ([_cell(getattr(r, c)) for c in EXPORT_COLUMNS]
+                 + [VERDICT_LABELS.get(r.verdict, r.verdict), _cell(result.get("failed")), _cell(result.get("missing"))]
+                 + [_cell((r.profile or {}).get(k)) for k in keys])
+        writer.writerow([safe_cell(c) for c in cells])
     return ("\ufeff" + out.getvalue()).encode("utf-8"), len(records)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from dialogs._csv import safe_cell
 from dialogs.selfcheck._cells import parse_cell
 from dialogs.selfcheck._indicators import Indicators, load_indicators
 from dialogs.selfcheck._rules import evaluate
@@ -128,7 +129,7 @@ def run_batch(data: bytes, out: TextIO, *, today: datetime.date | None = None,
             summary.errors += 1
         else:
             summary.verdicts[row["verdict"]] += 1
-        writer.writerow(row)
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
         if progress is not None:
             progress(number, len(rows))
     return summary

@@ -114,3 +114,21 @@ def test_stats_and_export_carry_the_self_check_results(bot: Assistant) -> None:
     assert [r["total_assets_wan"] for r in rows] == ["120", "80", ""]
     assert rows[1]["failed"] == "total_assets_wan" and rows[0]["legal_person"] == "是"
     assert "2002" not in turn.replies[-1].attachment.content.decode("utf-8-sig"), "no channel ids in the export"
+
+
+def test_export_cells_that_a_spreadsheet_would_run_are_neutralised(bot: Assistant) -> None:
+    from sqlalchemy import select
+
+    from dialogs.store import User
+    from dialogs.store.models import SelfCheckRecord
+
+    with bot.store.session() as s:
+        uid = s.scalars(select(User.id).where(User.external_id == "2002")).one()
+        s.add(SelfCheckRecord(user_id=uid, profile={"org_name": "=cmd|' /C calc'!A0", "total_assets_wan": -3},
+                              result={"failed": ["@SUM(1)"], "missing": []}, verdict="ineligible",
+                              knowledge_version="test", notice_year=2022, created_at=NOW))
+    turn = bot.handle(Incoming("telegram", "1001", "/export"))
+    assert turn.replies[-1].attachment is not None
+    [row] = csv.DictReader(io.StringIO(turn.replies[-1].attachment.content.decode("utf-8-sig")))
+    assert row["org_name"] == "'=cmd|' /C calc'!A0" and row["failed"] == "'@SUM(1)"
+    assert row["total_assets_wan"] == "-3"

@@ -129,3 +129,18 @@ def test_progress_is_reported_per_row() -> None:
     seen: list[tuple[int, int]] = []
     _run(data, progress=lambda done, total: seen.append((done, total)))
     assert seen[0] == (1, 300) and seen[-1] == (300, 300) and len(seen) == 300
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","点我")', "+1+cmd|' /C calc'!A0", "-2+3",
+                                  "@SUM(A1:A9)", "\t=1+1", "\r=1+1"])
+def test_result_cells_that_a_spreadsheet_would_run_are_neutralised(name: str) -> None:
+    table = io.StringIO()
+    csv.writer(table).writerows([["id", "name", "资产总额"], ["=1+2", name, "120万"]])
+    [row], _summary = _run(table.getvalue().encode())
+    assert row["name"] == "'" + name.strip() and row["id"] == "'=1+2"  # names are carried trimmed
+
+
+def test_plain_numbers_and_text_are_kept_as_they_are() -> None:
+    data = ("id,name," + ",".join(FULL_ROW) + "\n-5,西藏某检测中心," + ",".join(FULL_ROW.values()) + "\n").encode()
+    [row], _summary = _run(data)
+    assert (row["id"], row["name"], row["verdict"]) == ("-5", "西藏某检测中心", "eligible")
