@@ -4,6 +4,7 @@ channel library (the web outbox the page polls, and e-mail over SMTP). The Teleg
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import os
 import smtplib
@@ -116,9 +117,20 @@ def take_outbox(store: Store, sender: str, now: datetime, limit: int = 20) -> li
                  "created_at": r.created_at.isoformat()} for r in rows if r.id in mine]
 
 
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class EmailSender:
     """E-mail over SMTP (``SHENBAO_SMTP_URL`` = ``smtp://user:pass@host:587`` or ``smtps://…:465``;
-    ``?from=addr`` sets the sender). STARTTLS is used whenever the server offers it."""
+    ``?from=addr`` sets the sender). ``smtp://`` must upgrade with STARTTLS before anything is sent: a server
+    that does not offer it (or an attacker who strips it, to read the password) gets nothing. Only a relay on
+    the loopback interface without a login (``smtp://127.0.0.1:25``) may be spoken to in plain text."""
 
     channel = "email"
     rate_per_second: float | None = 5.0
@@ -136,6 +148,7 @@ class EmailSender:
         self.sender = query.get("from", [self.username if self.username and "@" in self.username
                                          else f"shenbao@{self.host}"])[0]
         self.timeout = timeout
+        self.plain_allowed = not (self.username or self.password) and _loopback(self.host)
 
     @classmethod
     def from_env(cls) -> EmailSender | None:
@@ -160,9 +173,9 @@ class EmailSender:
                       if self.ssl else smtplib.SMTP(self.host, self.port, timeout=self.timeout))
             with client:
                 client.ehlo()
-                if not self.ssl and client.has_extn("starttls"):
-                    client.starttls(context=ssl.create_default_context())
-                    client.ehlo()
+                if not (self.ssl or self._starttls(client) or self.plain_allowed):
+                    raise DeliveryError("SMTP 服务器未提供 STARTTLS，不以明文登录或发信；"
+                                        "请改用 smtps:// 或支持 STARTTLS 的服务器")
                 if self.username and self.password:
                     client.login(self.username, self.password)
                 client.send_message(msg)
@@ -170,3 +183,12 @@ class EmailSender:
             raise DeliveryBlocked("邮箱地址被拒收") from exc
         except (smtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"SMTP 发送失败：{type(exc).__name__}") from exc
+
+    @staticmethod
+    def _starttls(client: smtplib.SMTP) -> bool:
+        """Upgrade to TLS when the server offers it; True when the connection is now encrypted."""
+        if not client.has_extn("starttls"):
+            return False
+        client.starttls(context=ssl.create_default_context())
+        client.ehlo()
+        return True

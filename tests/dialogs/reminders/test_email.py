@@ -93,3 +93,52 @@ def test_an_address_in_a_plain_message_is_saved_for_e_mail_reminders(store: Stor
     with store.session() as s:
         sub = s.scalars(select(ReminderSubscription)).one()
     assert (sub.email, sub.active) == ("gesang@example.cn", True)
+
+
+class Logins:
+    """An authenticator that records every login attempt (a password sent) and accepts it."""
+
+    def __init__(self) -> None:
+        self.seen: list[bytes] = []
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult
+
+        self.seen.append(bytes(getattr(auth_data, "password", b"") or b""))
+        return AuthResult(success=True)
+
+
+async def test_a_login_is_never_sent_to_a_server_without_starttls(store: Store, clock: Clock,
+                                                                   deadlines_file: Path) -> None:
+    """A server (or an attacker in between) that does not offer STARTTLS gets no password and no mail."""
+    sink, logins, port = Sink(), Logins(), free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=logins, auth_require_tls=False)
+    controller.start()
+    try:
+        set_deadline(2022, "application", dt.date(2022, 12, 30), deadlines_file)
+        say(Assistant(store, clock=clock), "/remind_email li@example.cn", user="page-5", channel="web")
+        clock.set_local(2022, 12, 16, 10, 0)
+        sender = EmailSender(f"smtp://mailer:Pa55word@127.0.0.1:{port}")
+        stats = await Dispatcher(store, [sender], clock).dispatch_due()
+    finally:
+        controller.stop()
+    assert logins.seen == [] and sink.messages == []
+    assert stats.sent == 0 and "STARTTLS" in stats.errors[0]
+
+
+async def test_plain_smtp_without_a_login_still_reaches_a_local_relay(store: Store, clock: Clock,
+                                                                       deadlines_file: Path,
+                                                                       smtp_sink: tuple[Sink, int]) -> None:
+    sink, port = smtp_sink
+    set_deadline(2022, "application", dt.date(2022, 12, 30), deadlines_file)
+    say(Assistant(store, clock=clock), "/remind_email li@example.cn", user="page-6", channel="web")
+    clock.set_local(2022, 12, 16, 10, 0)
+    stats = await Dispatcher(store, [EmailSender(f"smtp://127.0.0.1:{port}")], clock).dispatch_due()
+    assert stats.sent == 1 and len(sink.messages) == 1
+
+
+@pytest.mark.parametrize(("url", "plain"), [("smtp://127.0.0.1:25", True), ("smtp://localhost", True),
+                                            ("smtp://[::1]:25", True), ("smtp://mail.example.cn:25", False),
+                                            ("smtp://u:p@127.0.0.1:25", False), ("smtp://10.0.0.5", False)])
+def test_only_a_loopback_relay_without_a_login_is_spoken_to_in_plain_text(url: str, plain: bool) -> None:
+    assert EmailSender(url).plain_allowed is plain
