@@ -108,7 +108,7 @@ class TelegramChannel:
         self._closed: dict[str, bool] = {}
 
     def install(self, app: Application) -> None:  # type: ignore[type-arg]
-        commands = [name for name, _ in BOT_COMMANDS]
+        commands = [name for name, _ in (*BOT_COMMANDS, *ADMIN_COMMANDS)]
         new = filters.UpdateType.MESSAGE
         app.add_handler(CommandHandler(commands, self.on_command, filters=new))
         app.add_handler(MessageHandler(new & filters.TEXT, self.on_text))
@@ -119,7 +119,8 @@ class TelegramChannel:
         app.add_error_handler(self.on_error)
 
     async def answer(self, bot: Bot, message: Message, user_id: int, text: str, update_id: int) -> None:
-        turn = await self.runner.handle(Incoming(CHANNEL, str(user_id), text, key=f"u{update_id}"))
+        turn = await self.runner.handle(Incoming(CHANNEL, str(user_id), text, key=f"u{update_id}",
+                                                 private=message.chat.type == ChatType.PRIVATE))
         await self.deliver(bot, message.chat_id, turn.replies)
 
     async def deliver(self, bot: Bot, chat_id: int, replies: Sequence[Reply]) -> None:

@@ -40,13 +40,15 @@ class Incoming:
     names the keyboard a button press came from (e.g. Telegram's chat and message id): a second press on a
     keyboard already answered is ignored, whichever process handles it. ``key`` is the channel's id of this
     delivery (Telegram's update_id): the same delivery arriving again (a webhook update Telegram resends after a
-    crash) is processed once."""
+    crash) is processed once. ``private`` is False for a message in a group chat, where administrators' replies
+    (statistics, exports) are never posted."""
 
     channel: str
     user_id: str
     text: str
     keyboard: str | None = None
     key: str | None = None
+    private: bool = True
 
 
 @dataclass(frozen=True)

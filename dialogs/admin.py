@@ -110,17 +110,27 @@ def _not_for_you(ctx: Context) -> list[Reply]:
     return ctx.assistant.answer_intent(ctx)
 
 
-@intent_handler("admin_stats")
-def handle_stats(ctx: Context) -> list[Reply]:
+def _refused(ctx: Context) -> list[Reply] | None:
+    """Why an admin command is not carried out here: not an administrator (answered as any other text), or a
+    group chat, where the results would be posted to every member."""
     if not is_admin(ctx.incoming.channel, ctx.incoming.user_id):
         return _not_for_you(ctx)
+    if not ctx.incoming.private:
+        return [Reply(render("admin/private_only"))]
+    return None
+
+
+@intent_handler("admin_stats")
+def handle_stats(ctx: Context) -> list[Reply]:
+    if (refused := _refused(ctx)) is not None:
+        return refused
     return [Reply(render("admin/stats", stats=stats(ctx.session)))]
 
 
 @intent_handler("admin_export")
 def handle_export(ctx: Context) -> list[Reply]:
-    if not is_admin(ctx.incoming.channel, ctx.incoming.user_id):
-        return _not_for_you(ctx)
+    if (refused := _refused(ctx)) is not None:
+        return refused
     data, rows = export_csv(ctx.session)
     name = f"selfcheck_results_{ctx.now:%Y%m%d}.csv"
     return [Reply(render("admin/export", rows=rows), attachment=Attachment(name, "text/csv", data))]

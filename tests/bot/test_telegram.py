@@ -292,3 +292,20 @@ async def test_a_reminder_push_arrives_and_its_button_works(fake: FakeBotApi, bo
     assert pushed["text"] == "提醒：距申报截止还有3天。"
     await press(fake, pushed, "资产要求")
     await fake.wait_for(lambda: any("100万元" in t for t in fake.texts(USER)))
+
+
+@pytest.mark.parametrize("command", ["/export@shenbao_test_bot", "/stats@shenbao_test_bot",
+                                     "@shenbao_test_bot /export"])
+async def test_admin_commands_in_a_group_post_nothing_of_the_results(fake: FakeBotApi, store: Store, command: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHENBAO_ADMIN_IDS", str(USER))
+    service = make_service(store, fake)
+    await service.start()
+    try:
+        [group_reply] = await ask(fake, command, chat_id=GROUP, chat_type="group")
+        [private_reply] = await ask(fake, "/stats")
+    finally:
+        await stop_service(service, fake)
+    assert not fake.calls_to("sendDocument"), "no CSV posted to the group"
+    assert "私聊" in group_reply and "自测结果" not in group_reply and "用户" not in group_reply
+    assert "自测结果" in private_reply  # the same admin, in a private chat, gets the statistics
