@@ -127,10 +127,14 @@ def text_field(data: dict[str, Any], name: str, *, limit: int, allow_empty: bool
 
 
 def rest_messages(recipient_id: str, turn: Turn) -> list[dict[str, Any]]:
-    """A turn as Rasa's REST channel sends it: one message per paragraph, buttons on the last one."""
+    """A turn as Rasa's REST channel sends it: one message per paragraph, buttons on the last one. After
+    ``/forget`` the last message carries ``"custom": {"forgotten": true}`` (Rasa's field for channel data): the
+    web page then deletes what it keeps in the browser."""
     out: list[dict[str, Any]] = []
     for reply in turn.replies:
         out.extend(_reply_messages(recipient_id, reply))
+    if turn.forgotten and out:
+        out[-1]["custom"] = {"forgotten": True}
     return out
 
 

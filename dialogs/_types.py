@@ -63,6 +63,7 @@ class Turn:
     engine: str = "builtin"
     extra: dict[str, Any] = field(default_factory=dict)
     parts: tuple[tuple[str, float, str], ...] = ()  # (intent, confidence, text) of each question, when several
+    forgotten: bool = False  # the user's data was deleted in this turn (/forget): channels drop their copies
 
     @property
     def text(self) -> str:

@@ -107,7 +107,10 @@ class Assistant:
         parsed = self.understand(text)
         try:
             with self.store.transaction(wait=wait) as conn:
-                return self._handle_in_transaction(conn, incoming, parsed)
+                turn = self._handle_in_transaction(conn, incoming, parsed)
+            if turn.forgotten:  # committed: leave no copy of the deleted rows behind
+                self.store.erase_traces()
+            return turn
         except StorageUnavailableError:
             return Turn(replies=(Reply(render("system/storage_down")),), intent=parsed.intent,
                         confidence=parsed.confidence, engine=reported_engine(parsed))
@@ -140,7 +143,7 @@ class Assistant:
         parsed = ctx.parsed  # a handler may hand the message on (e.g. an admin command from a non-admin)
         if db.user_deleted:  # /forget: nothing of this user may be written again
             return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
-                        engine=reported_engine(parsed))
+                        engine=reported_engine(parsed), forgotten=True)
         if not ctx.state.privacy_notice_shown:
             replies.insert(0, Reply(privacy_notice()))
             ctx.state.privacy_notice_shown = True

@@ -67,7 +67,10 @@ def purge_inactive(store: Store, *, now: datetime, days: int | None = None) -> i
     cutoff = now - timedelta(days=days if days is not None else retention_days())
     with store.session() as session:
         result = session.execute(delete(User).where(User.last_active_at < cutoff))
-        return int(getattr(result, "rowcount", 0) or 0)
+        removed = int(getattr(result, "rowcount", 0) or 0)
+    if removed:
+        store.erase_traces()
+    return removed
 
 
 def forget_user(session: Session, user: User) -> None:
@@ -92,7 +95,8 @@ def forget(store: Store, channel: str, external_id: str) -> bool:
         if user is None:
             return False
         forget_user(session, user)
-        return True
+    store.erase_traces()
+    return True
 
 
 @intent_handler("forget_me")

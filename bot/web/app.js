@@ -45,6 +45,15 @@
     try { s.setItem(KEY_LOG, JSON.stringify(history.slice(-KEEP_MESSAGES))); } catch (e) { /* 空间不足时不保存 */ }
   }
 
+  function forgetLocally() {   // /forget：删除浏览器里保存的对话记录，换一个新的匿名编号
+    var s = storage();
+    history = [];
+    senderId = newSenderId();
+    while (log.firstChild) { log.removeChild(log.firstChild); }
+    if (!s) { return; }
+    try { s.removeItem(KEY_LOG); s.setItem(KEY_SENDER, senderId); } catch (e) { /* 无法写入时仅本页有效 */ }
+  }
+
   function showStatus(text) {
     statusLine.textContent = text || "";
     statusLine.hidden = !text;
@@ -213,7 +222,9 @@
           addBubble("user", label || text);
           history.push({ who: "user", text: label || text });
         }
-        messages.forEach(function (m) { renderBotMessage(m, "", true); });
+        var forgotten = messages.some(function (m) { return m && m.custom && m.custom.forgotten === true; });
+        if (forgotten) { forgetLocally(); }
+        messages.forEach(function (m) { renderBotMessage(m, "", !forgotten); });
       }
       saveHistory();
       return true;

@@ -56,6 +56,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten, not left in free pages (/forget)
     cur.close()
     dbapi_conn.isolation_level = None  # SQLAlchemy emits BEGIN IMMEDIATE itself (see make_engine)
 
@@ -173,6 +174,18 @@ class Store:
         except OperationalError as exc:
             if nowait and getattr(exc.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY:
                 raise StorageBusyError("数据库正由另一连接写入") from exc
+            raise StorageUnavailableError("数据库暂时无法访问") from exc
+
+    def erase_traces(self) -> None:
+        """After rows were deleted (``/forget``, the retention purge): on SQLite, copy the write-ahead log into
+        the file and truncate it, so no copy of the deleted pages stays in ``-wal`` (``secure_delete`` has zeroed
+        them in the file). PostgreSQL keeps dead rows until VACUUM: see the README."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        try:
+            with self.engine.connect() as conn:
+                driver_pragma(conn, "wal_checkpoint(TRUNCATE)")
+        except OperationalError as exc:
             raise StorageUnavailableError("数据库暂时无法访问") from exc
 
     def ping(self) -> bool:

@@ -246,3 +246,11 @@ async def test_extra_routes_are_served_with_the_errors_middleware(store: Store) 
         await c.close()
 
 
+
+
+async def test_forget_marks_the_rest_answer_so_the_page_clears_its_copy(client: TestClient[Any, Any]) -> None:
+    await client.post("/webhooks/rest/webhook", json={"sender": "f1", "message": "你好"})
+    asked = await (await client.post("/webhooks/rest/webhook", json={"sender": "f1", "message": "/forget"})).json()
+    assert all("custom" not in m for m in asked)  # only asked to confirm: nothing deleted yet
+    done = await (await client.post("/webhooks/rest/webhook", json={"sender": "f1", "message": "/forget 确认"})).json()
+    assert done[-1]["custom"] == {"forgotten": True} and "已删除" in done[-1]["text"]

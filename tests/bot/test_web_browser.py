@@ -121,3 +121,21 @@ def test_too_long_message_is_refused_on_the_page(browser: object, live_url: str)
     page.click("#send")
     assert "超过了 4096 字的上限" in page.locator("#status").inner_text()
     assert page.locator(".msg.user").count() == 0
+
+
+def test_deleting_my_data_also_clears_what_the_browser_keeps(browser: object, live_url: str) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(live_url)
+    sender = page.evaluate("localStorage.getItem('shenbao.sender')")
+    page.fill("#input", "雪域检测中心想问资产总额要多少？")
+    page.keyboard.press("Enter")
+    page.get_by_text("资产总额不低于100万元。").wait_for()
+    assert "雪域检测中心" in page.evaluate("localStorage.getItem('shenbao.log')")
+    page.get_by_role("button", name="删除我的数据").click()
+    page.get_by_role("button", name="确认删除").click()
+    page.get_by_text("您的全部数据已删除").wait_for()
+    kept = page.evaluate("localStorage.getItem('shenbao.log')") or ""
+    assert "雪域检测中心" not in kept and "雪域检测中心" not in page.locator("#log").inner_text()
+    assert page.evaluate("localStorage.getItem('shenbao.sender')") not in (None, sender)  # a new anonymous id
+    page.reload()
+    assert "雪域检测中心" not in page.locator("#log").inner_text()

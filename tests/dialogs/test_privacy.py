@@ -215,3 +215,29 @@ def test_tables_fill_helper_covers_the_core_tables(store: Store) -> None:
         s.execute(Base.metadata.tables["conversations"].delete())
         assert fill_every_table(s, uid) == []
         assert {"users", "conversations", "unanswered_questions", "selfcheck_results"} <= set(references(s, uid, "u"))
+
+
+def _file_bytes(db: Any) -> bytes:
+    """The database file and its write-ahead log, as a forensic copy would read them."""
+    return b"".join(p.read_bytes() for p in (db, db.with_name(db.name + "-wal")) if p.exists())
+
+
+@pytest.mark.parametrize("how", ["chat", "cli forget", "cli purge"])
+def test_forgotten_text_leaves_no_trace_in_the_sqlite_files(tmp_path: Any, how: str) -> None:
+    db = tmp_path / "shenbao.db"
+    store = Store(f"sqlite:///{db}")
+    try:
+        bot = Assistant(store, clock=lambda: NOW, parser=parser_for(FALLBACK_INTENT))
+        secret = "拉萨某某检测中心的内部编号QX-7781"
+        for _ in range(3):
+            bot.handle(Incoming("web", "page-9", secret))  # kept as an unanswered question
+        assert secret.encode() in _file_bytes(db)
+        if how == "chat":
+            bot.handle(Incoming("web", "page-9", "/forget 确认"))
+        elif how == "cli forget":
+            assert main(["admin", "--database-url", store.url, "forget", "web:page-9"]) == 0
+        else:  # NOW is long past: the user is inactive beyond one day
+            assert main(["admin", "--database-url", store.url, "purge", "--days", "1"]) == 0
+        assert secret.encode() not in _file_bytes(db)
+    finally:
+        store.dispose()
