@@ -19,6 +19,7 @@ from bot._core import CoreRunner
 from bot._text import paragraphs
 from dialogs import MAX_MESSAGE_CHARS, Assistant, Incoming, Reply, Store, Turn
 from dialogs.assistant import reported_engine
+from dialogs.privacy import privacy_notice_short
 from knowledge.errors import NluUnavailableError, ShenbaoError, StorageUnavailableError, UserInputError
 from nlu import engine_health
 
@@ -139,6 +140,9 @@ def rest_messages(recipient_id: str, turn: Turn) -> list[dict[str, Any]]:
 
 
 def _reply_messages(recipient_id: str, reply: Reply) -> list[dict[str, Any]]:
+    if reply.kind == "privacy_notice":  # one compact line; the full text is at GET /privacy
+        return [{"recipient_id": recipient_id, "text": privacy_notice_short(),
+                 "custom": {"privacy_notice": True, "link": "/privacy"}}]
     parts = paragraphs(reply.text) or ([""] if reply.buttons else [])
     messages: list[dict[str, Any]] = [{"recipient_id": recipient_id, "text": part} for part in parts]
     if reply.buttons:

@@ -26,12 +26,14 @@ class Attachment:
 @dataclass(frozen=True)
 class Reply:
     """One message to the user. ``text`` is plain text with full-width punctuation; paragraphs are
-    separated by blank lines (channels may split there)."""
+    separated by blank lines (channels may split there). ``kind`` names a reply a channel may show in its own
+    way: ``privacy_notice`` (the web page shows a compact line with a link to the full text)."""
 
     text: str
     buttons: tuple[Button, ...] = ()
     multi_select: bool = False
     attachment: Attachment | None = None
+    kind: str = ""
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,7 @@ class Assistant:
             return Turn(replies=tuple(replies), intent=parsed.intent, confidence=parsed.confidence,
                         engine=reported_engine(parsed), forgotten=True)
         if not ctx.state.privacy_notice_shown:
-            replies.insert(0, Reply(privacy_notice()))
+            replies.insert(0, Reply(privacy_notice(), kind="privacy_notice"))
             ctx.state.privacy_notice_shown = True
         save_state(conn, user_id, ctx.state.to_json(), now, exists=stored is not None)
         if ctx.fallback:

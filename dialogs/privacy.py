@@ -27,6 +27,7 @@ __all__ = [
     "forget_user",
     "parse_user_ref",
     "privacy_notice",
+    "privacy_notice_short",
     "privacy_text",
     "purge_inactive",
     "retention_days",
@@ -46,9 +47,14 @@ def privacy_notice() -> str:
     return _notice(retention_days())
 
 
-@functools.lru_cache(maxsize=4)
-def _notice(days: int) -> str:
-    return render("privacy/notice", retention_days=days)
+def privacy_notice_short() -> str:
+    """The notice in one line, for channels that link to the full text (the web page, ``GET /privacy``)."""
+    return _notice(retention_days(), "privacy/notice_short")
+
+
+@functools.lru_cache(maxsize=8)
+def _notice(days: int, template: str = "privacy/notice") -> str:
+    return render(template, retention_days=days)
 
 
 @functools.cache

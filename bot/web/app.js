@@ -77,6 +77,12 @@
     Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) { b.disabled = true; });
   }
 
+  function disableAnsweredButtons() {   // 发出新消息后，之前各行按钮都已作答，不能再点
+    Array.prototype.forEach.call(log.querySelectorAll(".buttons"), disableGroup);
+  }
+
+  var TOGGLE = /^([✗✓])\s*/;   // 材料清单：“✗ 1. 申请报告”未备齐，“✓ …”已备齐
+
   function addButtons(wrap, buttons, multi) {
     var group = document.createElement("div");
     group.className = "buttons" + (multi ? " multi" : "");
@@ -86,6 +92,13 @@
       el.type = "button";
       el.textContent = btn.title;
       el.dataset.payload = btn.payload;
+      var mark = !multi && TOGGLE.exec(btn.title);
+      if (mark) {
+        el.className = "toggle";
+        el.textContent = btn.title.replace(TOGGLE, "");
+        el.setAttribute("aria-pressed", mark[1] === "✓" ? "true" : "false");
+        el.title = mark[1] === "✓" ? "已备齐（点击改为未备齐）" : "未备齐（点击标记为已备齐）";
+      }
       if (multi && btn.title.indexOf("✓") === 0) { el.setAttribute("aria-pressed", "true"); }
       el.addEventListener("click", function () {
         if (busy) { return; }
@@ -94,7 +107,7 @@
           return;
         }
         disableGroup(group);
-        el.setAttribute("aria-pressed", "true");   // 保留所选项的高亮，便于回看
+        if (!mark) { el.setAttribute("aria-pressed", "true"); }   // 保留所选项的高亮，便于回看
         send(btn.payload, btn.title);
       });
       group.appendChild(el);
@@ -149,7 +162,9 @@
       return;
     }
     if (typeof m.text !== "string") { return; }
+    if (m.custom && m.custom.privacy_notice === true) { extraClass = "privacy"; }
     var wrap = addBubble("bot", m.text, extraClass);
+    if (extraClass === "privacy") { addPrivacyLink(wrap); }
     var buttons = Array.isArray(m.buttons) ? m.buttons.filter(function (b) {
       return b && typeof b.title === "string" && typeof b.payload === "string";
     }) : [];
@@ -159,6 +174,13 @@
       history.push({ who: "bot", text: m.text, buttons: buttons, multi: m.multi_select === true,
                      cls: extraClass || "" });
     }
+  }
+
+  function addPrivacyLink(wrap) {   // 首次回复前的简短说明，完整文本在 /privacy
+    var a = document.createElement("a");
+    a.href = "privacy"; a.target = "_blank"; a.rel = "noopener";
+    a.textContent = "查看完整说明";
+    wrap.querySelector(".bubble").appendChild(a);
   }
 
   function restoreHistory() {
@@ -199,6 +221,7 @@
     showStatus("");
     var typing = null;
     if (!opts.multiWrap) {
+      disableAnsweredButtons();
       addBubble("user", label || text);
       history.push({ who: "user", text: label || text });
       typing = addBubble("bot", "正在输入…", "typing");

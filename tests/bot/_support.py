@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot._text import paragraphs
 from dialogs import Attachment, Button, Context, Reply, intent_handler, register_flow
-from dialogs.privacy import privacy_notice
+from dialogs.privacy import privacy_notice, privacy_notice_short
 from nlu import IntentScore, ParseResult
 
 LONG_PARAGRAPH = "本段用于测试长消息的分段发送。" * 100  # 1500 characters
@@ -22,8 +22,8 @@ RULES: tuple[tuple[str, str], ...] = (
 
 
 def is_privacy_notice(text: str) -> bool:
-    """The core adds a privacy notice before the first answer to each user."""
-    return text in paragraphs(privacy_notice())
+    """The core adds a privacy notice before the first answer to each user (REST sends it as one short line)."""
+    return text in paragraphs(privacy_notice()) or text == privacy_notice_short()
 
 
 def keyword_parser(text: str) -> ParseResult:

@@ -51,11 +51,15 @@ async def post(client: TestClient[Any, Any], path: str, body: Any) -> tuple[int,
 
 
 async def test_first_contact_gets_the_privacy_notice_once(client: TestClient[Any, Any]) -> None:
+    """On REST the notice is one compact line marked for the page, with the link to the full text."""
     for first in (True, False):
         resp = await client.post(REST, json={"sender": "new", "message": "资产"})
-        texts = [m["text"] for m in await resp.json()]
-        assert texts[0].startswith("【个人信息处理说明】") is first
+        messages = await resp.json()
+        texts = [m["text"] for m in messages]
+        assert texts[0].startswith("【个人信息】") is first
+        assert (messages[0].get("custom") == {"privacy_notice": True, "link": "/privacy"}) is first
         assert texts[-1] == "依据：二、申报条件（一）第3项。"
+        assert len(texts[0]) < 120 or not first
 
 
 async def test_rest_answers_in_rasa_format_split_on_blank_lines(client: TestClient[Any, Any]) -> None:

@@ -139,3 +139,84 @@ def test_deleting_my_data_also_clears_what_the_browser_keeps(browser: object, li
     assert page.evaluate("localStorage.getItem('shenbao.sender')") not in (None, sender)  # a new anonymous id
     page.reload()
     assert "雪域检测中心" not in page.locator("#log").inner_text()
+
+
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = Path(os.environ.get("SHENBAO_ARTIFACTS", Path(__file__).resolve().parents[2] / "build" / "artifacts"))
+
+# WCAG 2 contrast of every visible text against the first opaque background behind it (disabled controls are
+# exempt in WCAG); returns the offenders as "text: ratio".
+LOW_CONTRAST_JS = """() => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lin = v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; };
+  const lum = ([r, g, b]) => .2126 * lin(r) + .7152 * lin(g) + .0722 * lin(b);
+  const back = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+                         if (c.length === 3 || c[3] > .9) return c.slice(0, 3); } return [255, 255, 255]; };
+  const bad = [];
+  document.querySelectorAll("body *").forEach(el => {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!own || el.disabled || el.closest("[hidden]") || box.width === 0 || box.height === 0) return;
+    const st = getComputedStyle(el); const size = parseFloat(st.fontSize); const bold = +st.fontWeight >= 700;
+    const a = lum(rgb(st.color)), b = lum(back(el)); const ratio = (Math.max(a, b) + .05) / (Math.min(a, b) + .05);
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) bad.push(el.textContent.trim().slice(0, 20) + ": " + ratio.toFixed(2));
+  });
+  return bad;
+}"""
+
+SMALL_TARGETS_JS = """() => [...document.querySelectorAll("button, a, textarea")].filter(el => {
+  const b = el.getBoundingClientRect(); return b.width > 0 && b.height > 0 && (b.height < 44 || b.width < 44);
+}).map(el => (el.textContent || el.getAttribute("aria-label") || el.tagName).trim().slice(0, 20))"""
+
+
+def test_on_a_phone_every_shortcut_fits_targets_are_large_and_text_is_readable(browser: object,
+                                                                              live_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(live_url)
+    for chip in page.locator(".chip").all():
+        box = chip.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], chip.inner_text()
+    page.fill("#input", "资产总额要多少？")
+    page.keyboard.press("Enter")
+    page.get_by_text("资产总额不低于100万元。").wait_for()
+    notice = page.locator(".msg.privacy")
+    assert notice.count() == 1 and notice.bounding_box()["height"] < 110  # type: ignore[index]
+    assert notice.get_by_role("link", name="查看完整说明").get_attribute("href") == "privacy"
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.evaluate(SMALL_TARGETS_JS) == []
+    assert page.evaluate(LOW_CONTRAST_JS) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web-phone-390x844.png"))
+    context.close()
+
+
+def test_answered_buttons_are_disabled_and_materials_show_done_or_not(browser: object, live_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(live_url)
+    page.fill("#input", "按钮")
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="否", exact=True).wait_for()
+    page.fill("#input", "是")  # answered by typing, not by the buttons
+    page.keyboard.press("Enter")
+    page.locator(".msg.user").nth(1).wait_for()
+    assert page.get_by_role("button", name="否", exact=True).is_disabled()
+
+    page.get_by_role("button", name="材料清单").click()
+    page.locator("button.toggle").first.wait_for()
+    first = page.locator("button.toggle").first
+    assert first.get_attribute("aria-pressed") == "false" and "✗" not in first.inner_text()
+    brand = "rgb(166, 27, 41)"
+    assert first.evaluate("el => getComputedStyle(el).color") != brand  # not red like a delete button
+    count = page.locator("button.toggle").count()
+    first.click()
+    page.get_by_text("申请报告已备齐").wait_for()
+    page.get_by_role("button", name="查看材料清单").click()
+    page.locator("button.toggle").nth(count).wait_for()  # the checklist again, with the first one done
+    done = page.locator("button.toggle").nth(count)
+    assert done.get_attribute("aria-pressed") == "true" and "申请报告" in done.inner_text()
+    assert all(b.is_disabled() for b in page.locator("button.toggle").all()[:count])  # the old row
+    assert page.evaluate(LOW_CONTRAST_JS) == []
+    context.close()
