@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot._core import CoreRunner
+from bot._cors import NO_CROSS_SITE, CorsPolicy, cors_middleware
 from bot._text import paragraphs
 from dialogs import MAX_MESSAGE_CHARS, Assistant, Incoming, Reply, Store, Turn
 from dialogs.assistant import reported_engine
@@ -229,12 +230,12 @@ async def security_headers(_request: web.Request, response: web.StreamResponse) 
 
 def create_app(assistant: Assistant, store: Store, *, runner: CoreRunner | None = None,
                nlu_name: Callable[[], str] = engine_health, telegram_webhook: TelegramFeed | None = None,
-               webhook_secret: str | None = None, extra_routes: Iterable[web.AbstractRouteDef] = ()
-               ) -> web.Application:
+               webhook_secret: str | None = None, extra_routes: Iterable[web.AbstractRouteDef] = (),
+               cors: CorsPolicy = NO_CROSS_SITE) -> web.Application:
     """The aiohttp application of ``shenbao serve``. ``extra_routes`` lets features add endpoints (e.g. the
     reminders' ``GET /outbox``); their handlers find the store and the core at ``request.app[STORE_KEY]`` and
     ``request.app[RUNNER_KEY]``. A runner made here is closed with the app."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[cors_middleware(cors), error_middleware], client_max_size=MAX_BODY_BYTES)
     own_runner = runner is None
     app[RUNNER_KEY] = runner or CoreRunner(assistant)
     app[STORE_KEY] = store

@@ -20,6 +20,7 @@ from aiohttp import web
 from telegram import Bot
 
 from bot._core import CoreRunner
+from bot._cors import NO_CROSS_SITE, CorsPolicy
 from bot._privacy_web import privacy_page, purge_task
 from bot._redact import install_redaction
 from bot._reminders import outbox_route, reminder_dispatch_task
@@ -50,6 +51,7 @@ class ServeOptions:
     shutdown_timeout: float = 15.0
     parser: Callable[[str], ParseResult] | None = None  # tests inject one
     background_tasks: list[BackgroundTask] = field(default_factory=lambda: list(BACKGROUND_TASKS))
+    cors: CorsPolicy = NO_CROSS_SITE  # origins of other sites allowed to call the API (none by default)
 
 
 @dataclass
@@ -99,7 +101,8 @@ async def _start(options: ServeOptions) -> _Running:
     webhook = telegram is not None and tg is not None and bool(tg.webhook_url)
     app = create_app(assistant, store, runner=runner,
                      telegram_webhook=telegram.feed if telegram and webhook else None,
-                     webhook_secret=tg.secret if tg and webhook else None, extra_routes=EXTRA_ROUTES)
+                     webhook_secret=tg.secret if tg and webhook else None, extra_routes=EXTRA_ROUTES,
+                     cors=options.cors)
     web_runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=options.shutdown_timeout,
                                access_log=None)
     await web_runner.setup()

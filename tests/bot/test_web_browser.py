@@ -4,6 +4,7 @@ a short button-driven flow with a multi-select, the report link, a phone-sized s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -25,14 +26,13 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
-@pytest.fixture
-def live_url(store: Store) -> Iterator[str]:
-    """The HTTP app on 127.0.0.1 in a thread with its own event loop (Playwright's sync API owns this one)."""
+@contextlib.contextmanager
+def serving(app: web.Application) -> Iterator[str]:
+    """``app`` on 127.0.0.1 in a thread with its own event loop (Playwright's sync API owns this one)."""
     started = threading.Event()
     state: dict[str, object] = {}
 
     async def serve() -> None:
-        app = create_app(Assistant(store, parser=keyword_parser), store, nlu_name=lambda: "test")
         runner = web.AppRunner(app)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", 0).start()
@@ -51,6 +51,12 @@ def live_url(store: Store) -> Iterator[str]:
         loop, stop = state["loop"], state["stop"]
         loop.call_soon_threadsafe(stop.set)  # type: ignore[attr-defined]
         thread.join(15)
+
+
+@pytest.fixture
+def live_url(store: Store) -> Iterator[str]:
+    with serving(create_app(Assistant(store, parser=keyword_parser), store, nlu_name=lambda: "test")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -220,3 +226,37 @@ def test_answered_buttons_are_disabled_and_materials_show_done_or_not(browser: o
     assert all(b.is_disabled() for b in page.locator("button.toggle").all()[:count])  # the old row
     assert page.evaluate(LOW_CONTRAST_JS) == []
     context.close()
+
+
+WIDGET_PAGE = """<!doctype html><meta charset="utf-8"><title>经信厅</title><script>
+const api = new URLSearchParams(location.search).get("api");
+window.answer = fetch(api + "/webhooks/rest/webhook", {method: "POST", headers: {"Content-Type": "application/json"},
+                      body: JSON.stringify({sender: "widget-1", message: "资产"})})
+  .then(r => r.json()).then(b => b[b.length - 1].text, e => "blocked: " + e.name);
+</script>"""
+
+
+async def _widget_page(_request: web.Request) -> web.Response:
+    return web.Response(text=WIDGET_PAGE, content_type="text/html")
+
+
+@pytest.mark.parametrize("allowed", [True, False])
+def test_a_chat_widget_on_another_site_works_only_when_its_origin_is_allowed(browser: object, store: Store,
+                                                                             allowed: bool) -> None:
+    """The widget's page comes from a second local port: another origin, as the 经信厅's site would be."""
+    from bot._cors import CorsPolicy
+
+    widget_site = web.Application()
+    widget_site.router.add_get("/", _widget_page)
+    with contextlib.ExitStack() as stack:
+        widget_url = stack.enter_context(serving(widget_site))
+        cors = CorsPolicy((widget_url.rstrip("/"),) if allowed else ())
+        api = stack.enter_context(serving(create_app(Assistant(store, parser=keyword_parser), store, cors=cors)))
+        page = browser.new_page()  # type: ignore[attr-defined]
+        page.goto(f"{widget_url}?api={api.rstrip('/')}")
+        answer = page.evaluate("window.answer")
+        page.close()
+    if allowed:
+        assert answer == "依据：二、申报条件（一）第3项。"
+    else:
+        assert answer.startswith("blocked")
