@@ -85,6 +85,7 @@ class OrgKind:
     legal_person: bool = False
     confirm: bool = False
     parent: bool = False  # named with another kind, it is where that one belongs (集团, 高校), not the one asked about
+    describes: bool = False  # named with another kind, it describes that one ("我们是学会，挂靠在科协": 挂靠)
     no_legal: bool = False  # no legal person by definition (分公司, 个体户): said to become one, its type decides
     if_legal: str = ""  # what a "depends" verdict depends on once the message says it is a legal person
     by_label: bool = False  # its words are phrases ("注册个公司"): the answer names it by its label
@@ -329,8 +330,9 @@ def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judge
     last (first) that is not a parent of another ("子公司能报吗，需要集团同意吗" asks about the 子公司); the others
     describe it."""
     order = found if words.head_first else found[::-1]
+    heads = (f for f in order if not f[1].parent and not _over(f[0], text))
     word, kind = next((f for f in order if f[1].listed),
-                      next((f for f in order if not f[1].parent and not _over(f[0], text)), order[0]))
+                      next((f for f in heads if not f[1].describes), _head(order, text)))
     others = [k for _, k in found if k is not kind]
     legal = words.legal(text)
     if legal is None and any(k.legal_person for k in others):
@@ -350,6 +352,11 @@ def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judge
     if kind.listed and others:
         return Judgement(word, kind, "depends", "legal_unknown", others[0], form=form)
     return Judgement(word, kind, kind.verdict)
+
+
+def _head(order: list[tuple[str, OrgKind]], text: str) -> tuple[str, OrgKind]:
+    """The organisation when only kinds that describe it or that it is under are named ("挂靠在协会下面的": 挂靠)."""
+    return next((f for f in order if not f[1].parent and not _over(f[0], text)), order[0])
 
 
 def _over(word: str, text: str) -> bool:
@@ -412,7 +419,8 @@ def _kind(key: str, raw: Any, types: dict[str, str], en_types: dict[str, str]) -
                    depends_on=text_of(raw, "depends_on", FILE, path, required=verdict == "depends"), advice=advice,
                    unnamed=flag_of(raw, "unnamed", FILE, path), listed=types.get(listed or "", ""),
                    legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path),
-                   parent=flag_of(raw, "parent", FILE, path), no_legal=flag_of(raw, "no_legal", FILE, path),
+                   parent=flag_of(raw, "parent", FILE, path), describes=flag_of(raw, "describes", FILE, path),
+                   no_legal=flag_of(raw, "no_legal", FILE, path),
                    if_legal=text_of(raw, "if_legal", FILE, path, required=False),
                    by_label=flag_of(raw, "by_label", FILE, path),
                    en=_wording(raw, path, verdict, bool(advice), en_types.get(listed or "", "")))

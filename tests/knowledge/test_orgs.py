@@ -88,6 +88,12 @@ def judge(text: str) -> tuple[Judgement, ...]:
     # a listed type said not to be a legal person: the type's answer, not the 个人 of "个人所"
     ("律所可以报么 我们是个人所", "professional_firm", "cannot"),
     ("我们挂靠在一个科研院所下面 自己没注册 能报不", "research", "cannot"),
+    # 挂靠 describes the kind named with it (学会); said with a body it is under only, it is the organisation; a body
+    # named with 下面 and no other kind: the unit under it (subordinate)
+    ("我们是学会，挂靠在科协，能报吗", "association", "depends"),
+    ("我们是挂靠在协会下面的，能报吗", "affiliated", "depends"),
+    ("街道办下面的服务中心能报吗", "subordinate", "depends"),
+    ("分公司下面的部门能报吗", "subordinate", "cannot"),
     ("医院的检验科能单独报吗", "internal_unit", "cannot"),
     ("县医院下属的独立法人检测中心能报吗", "tech_service", "can"),
     # a unit the organisation has is not what it asks about
