@@ -149,9 +149,15 @@ class KindWords:
         return before.endswith(self.denied)
 
     def corrected(self, text: str) -> str:
+        if self._typo is None or self._typo.search(text) is None:  # most messages hold no typo
+            return text
         for wrong, right in self.typos:
             text = text.replace(wrong, right)
         return text
+
+    @functools.cached_property
+    def _typo(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(re.escape(w) for w, _ in self.typos)) if self.typos else None
 
     @per_text
     def legal(self, text: str) -> bool | None:
