@@ -29,13 +29,18 @@ from knowledge.errors import KnowledgeError
 FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
+_TRAILING = f"{_PUNCTUATION}啊呀哈嘛啦哦"  # a question's end, with the particles said after it ("基金会行不行啊")
 _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
 _SEPARATED = re.compile(r"[\s,，、；;。.！!？?]")  # a clause break, in either width
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b", re.IGNORECASE)
 # a body the organisation is under, not its form ("基金会下面设立的研究院", "事业单位里的检测中心")
 _UNDER = re.compile(r"下属|下面|下设|旗下|所属|设立|举办|主管|挂靠|开办|内设|里的|里面的|内部的|\bunder\b|\bof\b"
                     r"|\bset up by\b", re.IGNORECASE)
+# right after a kind, it is the body the organisation is under ("我们是挂靠在协会下面的"), not the organisation
+_OVER = ("下面", "下属", "名下", "旗下", "底下", "下边")
 _MEASURES = ("个",)  # a word that begins with a measure word: after a number it counts ("8个人")
+_DOING = ("做", "搞", "提供", "从事")  # a kind said as what the organisation does ("做检测的")
+BELOW = "subordinate"  # the kind of a unit under a body named ("街道办下面的服务中心")
 _NUMERALS = "0123456789０１２３４５６７８９零一二三四五六七八九十百千万两几多"
 HEADS = ("first", "last")
 # what comes right before a unit the organisation has, not is ("我们在日喀则还有个分公司", "下设两个办事处")
@@ -80,6 +85,7 @@ class OrgKind:
     legal_person: bool = False
     confirm: bool = False
     parent: bool = False  # named with another kind, it is where that one belongs (集团, 高校), not the one asked about
+    describes: bool = False  # named with another kind, it describes that one ("我们是学会，挂靠在科协": 挂靠)
     no_legal: bool = False  # no legal person by definition (分公司, 个体户): said to become one, its type decides
     if_legal: str = ""  # what a "depends" verdict depends on once the message says it is a legal person
     by_label: bool = False  # its words are phrases ("注册个公司"): the answer names it by its label
@@ -143,9 +149,15 @@ class KindWords:
         return before.endswith(self.denied)
 
     def corrected(self, text: str) -> str:
+        if self._typo is None or self._typo.search(text) is None:  # most messages hold no typo
+            return text
         for wrong, right in self.typos:
             text = text.replace(wrong, right)
         return text
+
+    @functools.cached_property
+    def _typo(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(re.escape(w) for w, _ in self.typos)) if self.typos else None
 
     @per_text
     def legal(self, text: str) -> bool | None:
@@ -214,7 +226,7 @@ class KindData:
         rest = words.corrected(clause)
         for word, start, _ in reversed(_named(words, rest)):
             rest = rest[:start] + " " + rest[start + len(word):]
-        rest = words.unreferred(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
+        rest = words.unreferred(words.asked_of.removed_from(rest.rstrip(_TRAILING)).strip(_PUNCTUATION))
         return rest.strip(_PUNCTUATION).lstrip("那")
 
     @per_text
@@ -234,7 +246,7 @@ class KindData:
         rest = words.corrected(clause)
         if not _named(words, rest):
             return False
-        return words.alone.ends(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
+        return words.alone.ends(words.asked_of.removed_from(rest.rstrip(_TRAILING)).strip(_PUNCTUATION))
 
     @per_text
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
@@ -244,17 +256,49 @@ class KindData:
         found = _affirmed([(word, start, self.kinds[key]) for word, start, key in _named(words, text)], text, words)
         if len(found) > 1 and (all(words.coordinators.equals(_between(text, a, b)) for a, b in pairwise(found))
                                or _compared(found, text, words)):
-            seen = dict.fromkeys(kind for _, _, kind in found)
-            named = [next(w for w, _, k in found if k is kind) for kind in seen]
-            return tuple(Judgement(w, kind, kind.verdict) for w, kind in zip(named, seen, strict=True))
+            named = _names(found, words)
+            if len(named) > 1:
+                return tuple(Judgement(w, kind, kind.verdict) for kind, w in named.items())
+            found = [found[0]]  # "律所和会计所能报吗": one kind, named in the answer by all its names
+        else:
+            named = {}
         if not found:
             return ()
-        asked = _asked(_current(found, words.changed_at(text)), text, words)
-        judgement = _one([(word, kind) for word, _, kind in asked], text, words)
-        at = next(start for word, start, kind in found if kind is judgement.kind)
+        asked = [(word, kind) for word, _, kind in _asked(_current(found, words.changed_at(text)), text, words)]
+        below = self.kinds.get(BELOW)
+        if below is not None and not words.english and _only_over(asked, text):
+            asked.append((below.label, below))  # "街道办下面的服务中心能报吗": the unit under it, not the 街道办
+        judgement = _one(asked, text, words)
+        judgement = replace(judgement, word=named.get(judgement.kind) or _noun(judgement, asked))
+        at = next((start for word, start, kind in found if kind is judgement.kind), 0)
         own = words.ours.any_in(text) and not words.others.any_in(text) \
             and (words.english or not owned(text[:at]))  # not "我们还有个分公司，它能报吗"
         return (replace(judgement, own=own),)
+
+
+def _only_over(asked: list[tuple[str, OrgKind]], text: str) -> bool:
+    """No listed type is named, and each kind named is a body the organisation is under ("我们是集团下面的")."""
+    return not any(k.listed for _, k in asked) and any(_over(w, text) for w, _ in asked) \
+        and all(k.parent or _over(w, text) for w, k in asked)
+
+
+def _noun(judgement: Judgement, asked: list[tuple[str, OrgKind]]) -> str:
+    """The name of the organisation judged: a listed type said as what it does ("集团的全资子公司，做检测的") is named
+    by the other kind said of it (全资子公司), when no legal form names it."""
+    if not judgement.word.startswith(_DOING) or judgement.form is not None:
+        return judgement.word
+    return next((w for w, k in reversed(asked) if k is not judgement.kind and not k.parent
+                 and not w.startswith(_DOING)), judgement.word)
+
+
+def _names(found: list[tuple[str, int, OrgKind]], words: KindWords) -> dict[OrgKind, str]:
+    """Each kind coordinated in the message, its names joined ("个体户和合伙企业": one kind, "个体户、合伙企业")."""
+    names: dict[OrgKind, list[str]] = {}
+    for word, _, kind in found:
+        if word not in names.setdefault(kind, []):
+            names[kind].append(word)
+    joiner = " / " if words.english else "、"
+    return {kind: joiner.join(ws) for kind, ws in names.items()}
 
 
 def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:
@@ -292,7 +336,9 @@ def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judge
     last (first) that is not a parent of another ("子公司能报吗，需要集团同意吗" asks about the 子公司); the others
     describe it."""
     order = found if words.head_first else found[::-1]
-    word, kind = next((f for f in order if f[1].listed), next((f for f in order if not f[1].parent), order[0]))
+    heads = (f for f in order if not f[1].parent and not _over(f[0], text))
+    word, kind = next((f for f in order if f[1].listed),
+                      next((f for f in heads if not f[1].describes), _head(order, text)))
     others = [k for _, k in found if k is not kind]
     legal = words.legal(text)
     if legal is None and any(k.legal_person for k in others):
@@ -312,6 +358,17 @@ def _one(found: list[tuple[str, OrgKind]], text: str, words: KindWords) -> Judge
     if kind.listed and others:
         return Judgement(word, kind, "depends", "legal_unknown", others[0], form=form)
     return Judgement(word, kind, kind.verdict)
+
+
+def _head(order: list[tuple[str, OrgKind]], text: str) -> tuple[str, OrgKind]:
+    """The organisation when only kinds that describe it or that it is under are named ("挂靠在协会下面的": 挂靠)."""
+    return next((f for f in order if not f[1].parent and not _over(f[0], text)), order[0])
+
+
+def _over(word: str, text: str) -> bool:
+    """The kind called ``word`` is said to be what the organisation is under ("挂靠在协会下面的": 协会)."""
+    at = text.find(word)
+    return at >= 0 and text.startswith(_OVER, at + len(word))
 
 
 def _form(found: list[tuple[str, OrgKind]], head: str, text: str) -> OrgKind | None:
@@ -368,7 +425,8 @@ def _kind(key: str, raw: Any, types: dict[str, str], en_types: dict[str, str]) -
                    depends_on=text_of(raw, "depends_on", FILE, path, required=verdict == "depends"), advice=advice,
                    unnamed=flag_of(raw, "unnamed", FILE, path), listed=types.get(listed or "", ""),
                    legal_person=flag_of(raw, "legal_person", FILE, path), confirm=flag_of(raw, "confirm", FILE, path),
-                   parent=flag_of(raw, "parent", FILE, path), no_legal=flag_of(raw, "no_legal", FILE, path),
+                   parent=flag_of(raw, "parent", FILE, path), describes=flag_of(raw, "describes", FILE, path),
+                   no_legal=flag_of(raw, "no_legal", FILE, path),
                    if_legal=text_of(raw, "if_legal", FILE, path, required=False),
                    by_label=flag_of(raw, "by_label", FILE, path),
                    en=_wording(raw, path, verdict, bool(advice), en_types.get(listed or "", "")))
