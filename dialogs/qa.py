@@ -72,8 +72,7 @@ def answer_question(ctx: Context) -> list[Reply]:
         return [Reply(render("system/not_text", kind="表情或符号"))]
     understanding = ctx.understanding
     figures = () if understanding.explains_rule else _own_figures(ctx)  # "意思是至少6个人吗": all the rule's
-    asked = ctx.asked if ctx.asked and names_kind(ctx.asked) else ctx.text  # "分公司能报吗？子公司能报吗？": each
-    answer = tailored_answer(ctx.parsed.intent, asked, ctx.state.memory, ctx.parsed.lang, _judged(ctx),
+    answer = tailored_answer(ctx.parsed.intent, _asked_kind(ctx), ctx.state.memory, ctx.parsed.lang, _judged(ctx),
                              _known_legal(ctx)) \
         or compose(ctx.parsed.intent, ctx.text, figures, local_today(ctx), every_figure=_each_judged(ctx, figures),
                    rule_figures=understanding.rule_figures(), lang=ctx.parsed.lang,
@@ -87,6 +86,16 @@ def answer_question(ctx: Context) -> list[Reply]:
     ctx.fallback = answer.fallback
     text = _about_material(ctx, answer.text)
     return [Reply(text, buttons=tuple(Button(title, payload) for title, payload in answer.buttons))]
+
+
+def _asked_kind(ctx: Context) -> str:
+    """What a can-we is judged on: the clause asked when the message asks several ("分公司能报吗？子公司能报吗？":
+    each), with what the message says of the user's own organisation ("请问事业单位能不能报，我们是有法人证书的检测所":
+    the institute, a legal person), else the whole message."""
+    if not (ctx.asked and names_kind(ctx.asked)):
+        return ctx.text
+    said = [a.text for a in ctx.understanding.statements if a.text and a.text not in ctx.asked]
+    return "，".join([ctx.asked.rstrip("，,。？?！! "), *said]) if said else ctx.asked
 
 
 def _each_judged(ctx: Context, figures: tuple[Entity, ...]) -> bool:

@@ -203,14 +203,15 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
 
 
 def _describes_kind(act: Act, lang: str) -> bool:
-    """A can-we on a kind described before it ("企业内设的研发中心能报吗"), read as out of scope or as a question on
+    """A can-we on a kind described before it ("企业内设的研发中心能报吗", "分公司有营业执照也不行吗"), read as out of
+    scope, as a question on the proof of legal personality or as a question on
     a condition its name happens to hold ("街道办下属的中小企业服务中心能报吗": 中小企业服务): without the kinds' names
     it is still a can-we (or nothing)."""
     kinds = org_data().kinds
     if not kinds.ends_can_we(act.text, lang):
         return False
-    if act.intent == FALLBACK_INTENT:
-        return True
+    if act.intent in (FALLBACK_INTENT, _PROOF):
+        return True  # "分公司有营业执照也不行吗": the licence describes the kind; its verdict answers
     return parse(kinds.without_kinds(act.text, lang)).intent in (*CAN_APPLY_INTENTS, "selfcheck_start", FALLBACK_INTENT)
 
 
