@@ -45,6 +45,10 @@ _ORGS_AFTER = re.compile(r"\s?(?:专业|第三方|社会化|中介)?(?:服务机
 _RESPECTIVELY = re.compile(r"分别|依次")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CALENDAR_YEAR = re.compile(r"(?<!\d)(20\d\d)\s?年(?:度)?(?![\d一二三四五六七八九十]{1,2}月)")
+# a count of 家 said of the firms served, without the year ("我们服务了60家企业", "服务企业60多家")
+_SERVED_FIRMS = re.compile(r"服务.*(?:企业|客户)|(?:企业|客户).*服务(?!机构|中心|平台)")
+_YEAR_SERVED = "smes_served_last_year"
+_YEAR_NOT_SAID = "您没有说是哪一年，按上一年记录；如不是上一年的数字，请更正"
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -185,12 +189,16 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
         if ent.entity == "date" and named[ent.start:ent.end] != text[ent.start:ent.end] \
                 and _labels_figure(ent, entities, text):
             continue  # "2024年、2025年服务企业数分别为…": the years name the items, they are no founding
-        key = respective.get(ent.start) or _keyword_key(model, named, lo, hi, ent, allowed)
+        later = [e.start for e in entities if e.start > ent.end]
+        key = respective.get(ent.start) or _keyword_key(model, named, lo, hi, ent, allowed, later)
         if key is None and ent.unit == "家" and "aggregated_orgs" in allowed and _ORGS_AFTER.match(text, ent.end):
             key = "aggregated_orgs"  # "集聚了律所、会计所等6家服务机构": the keyword is in another clause
         if key is None and previous is not None and _compatible(model.questions[previous], ent, strict_unit=False) \
                 and _convert(model.questions[previous], ent, text, today):
             key = previous  # "资产120万，不对，是150万"
+        guessed = key is None and _served_firms(model, text, lo, hi, ent, allowed, pending)
+        if guessed:  # "我们服务了60家企业": the year is not said, the last one is taken (and the reply says so)
+            key = _YEAR_SERVED
         if key is None and pending is not None and pending in model.questions \
                 and _accepts_unlabelled(model, text, lo, hi, ent, pending):
             key = pending
@@ -216,9 +224,20 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             pass  # "大专以上的10个，总共16个": the 16 is the whole of the share already read
         else:
             value, note = _shares(ent, earlier, value, note or _loose_note(ent, text))
+            note = "；".join(n for n in (note, _YEAR_NOT_SAID if guessed else "") if n)
             reading.facts = [f for f in reading.facts if f.key != key]
             reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
         previous = key
+
+
+def _served_firms(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str],
+                  pending: str | None) -> bool:
+    """A count of 家 said of the firms served, its year not said ("我们服务了60家企业", "服务企业60多家"), while
+    no item of firms served is asked (that one takes it)."""
+    asked = model.questions.get(pending or "")
+    if asked is not None and _SERVED_FIRMS.search(asked.label):
+        return False
+    return ent.unit == "家" and _YEAR_SERVED in allowed and _SERVED_FIRMS.search(text, lo, hi) is not None
 
 
 def _people_item(model: FlowModel, allowed: Collection[str]) -> str | None:
@@ -349,8 +368,11 @@ def _clause_bounds(text: str, ent: Entity) -> tuple[int, int]:
 _SUBSET = re.compile(r"(?:里|里面|里头|当中|之中|其中|中)(?:有|是|的)?\s*$")  # right before the figure
 
 
-def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str]) -> str | None:
-    """The indicator named by the keyword nearest to the entity in its clause (before it, else after it)."""
+def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str],
+                 later: Sequence[int] = ()) -> str | None:
+    """The indicator named by the keyword nearest to the entity in its clause (before it, else after it: not a
+    keyword that a later figure follows, "十五个 大专以上十二个": 大专 names the 12). ``later``: where the figures after
+    the entity start."""
     best: tuple[int, int, int, str] | None = None
     for key in allowed:
         question = model.questions.get(key)
@@ -362,6 +384,8 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
             if before >= 0 and _SUBSET.search(text[before + len(word):ent.start]):
                 before = -1  # "去年服务的企业里有40家给了好评": the word names the whole the figure is part of
             after = text.find(word, ent.end, hi)
+            if after >= 0 and any(after + len(word) <= at < hi for at in later):
+                after = -1
             if before >= 0:  # nearest first; of keywords ending at the same place the longer one
                 rank = (0, ent.start - before - len(word), -len(word), key)
             elif after >= 0:
