@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -49,6 +49,9 @@ _CALENDAR_YEAR = re.compile(r"(?<!\d)(20\d\d)\s?年(?:度)?(?![\d一二三四五
 _SERVED_FIRMS = re.compile(r"服务.*(?:企业|客户)|(?:企业|客户).*服务(?!机构|中心|平台)")
 _YEAR_SERVED = "smes_served_last_year"
 _YEAR_NOT_SAID = "您没有说是哪一年，按上一年记录；如不是上一年的数字，请更正"
+_PART_TIME = re.compile(r"兼职|外聘|临时|劳务派遣|实习")
+_FULL_TIME = re.compile(r"专职|全职|正式|在编|在职")
+_PART_TIME_NOTE = "兼职人员未计入；如需计入，请告诉我合计人数"
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -180,6 +183,7 @@ def _first_clause(text: str, entities: list[Entity]) -> str:
 def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: str | None,
                   allowed: Collection[str], today: date, reading: Reading) -> None:
     previous: str | None = None
+    part_time = ""
     named = _years_as_words(text, today)
     respective = _respectively(model, named, entities, allowed)
     for ent in entities:
@@ -210,6 +214,9 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             key = _people_item(model, allowed)  # "我们单位二十来号人", "一共12个人": the staff
         if key is None:
             continue
+        if model.questions[key].unit == "人" and _part_time(text, lo, ent, entities):
+            part_time = key  # "专职12个，兼职5个": the part-timers neither added nor put in place of the staff
+            continue
         converted = _convert(model.questions[key], ent, text, today)
         if converted is None:
             continue
@@ -228,6 +235,15 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             reading.facts = [f for f in reading.facts if f.key != key]
             reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
         previous = key
+    reading.facts = [replace(f, note="；".join(n for n in (f.note, _PART_TIME_NOTE) if n)) if f.key == part_time else f
+                     for f in reading.facts]
+
+
+def _part_time(text: str, lo: int, ent: Entity, entities: list[Entity]) -> bool:
+    """The head count is of part-time staff ("兼职5个"), and a full-time one is said too ("专职12个")."""
+    if not _PART_TIME.search(text, lo, ent.start):
+        return False
+    return any(_FULL_TIME.search(text, *_clause_bounds(text, e)) for e in entities if e is not ent)
 
 
 def _served_firms(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str],
@@ -371,7 +387,7 @@ _SUBSET = re.compile(r"(?:里|里面|里头|当中|之中|其中|中)(?:有|是|
 def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str],
                  later: Sequence[int] = ()) -> str | None:
     """The indicator named by the keyword nearest to the entity in its clause (before it, else after it: not a
-    keyword that a later figure follows, "十五个 大专以上十二个": 大专 names the 12). ``later``: where the figures after
+    keyword that names the next figure, "十五个 大专以上十二个": 大专 names the 12). ``later``: where the figures after
     the entity start."""
     best: tuple[int, int, int, str] | None = None
     for key in allowed:
@@ -384,7 +400,7 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
             if before >= 0 and _SUBSET.search(text[before + len(word):ent.start]):
                 before = -1  # "去年服务的企业里有40家给了好评": the word names the whole the figure is part of
             after = text.find(word, ent.end, hi)
-            if after >= 0 and any(after + len(word) <= at < hi for at in later):
+            if after >= 0 and _names_next(model, text, after + len(word), hi, later):
                 after = -1
             if before >= 0:  # nearest first; of keywords ending at the same place the longer one
                 rank = (0, ent.start - before - len(word), -len(word), key)
@@ -395,6 +411,13 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
             if best is None or rank[:3] < best[:3]:
                 best = rank
     return best[3] if best else None
+
+
+def _names_next(model: FlowModel, text: str, end: int, hi: int, later: Sequence[int]) -> bool:
+    """A figure follows the keyword ending at ``end`` in its clause with no other keyword between them: the keyword
+    is that figure's ("大专以上十二个"), not the one before it's ("2014年成立 资产3000万": 资产 names the 3000万)."""
+    following = min((at for at in later if end <= at < hi), default=None)
+    return following is not None and model.keyword_pattern.search(text, end, following) is None
 
 
 @functools.lru_cache(maxsize=256)

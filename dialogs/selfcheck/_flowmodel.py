@@ -159,6 +159,12 @@ class FlowModel:
         return self.plan([fn.key for fn in self.indicators.functions])
 
     @functools.cached_property
+    def keyword_pattern(self) -> re.Pattern[str]:
+        """Any item's keyword (the words that name an item next to its figure)."""
+        words = {w for q in self.questions.values() for w in q.keywords}
+        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+    @functools.cached_property
     def fact_words(self) -> re.Pattern[str]:
         """Any word that can state a fact in passing: a yes/no item's words, a type's name, an organisation noun."""
         words = {w for q in self.questions.values() for w in (*q.says, *q.denies)}
