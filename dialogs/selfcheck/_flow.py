@@ -144,10 +144,11 @@ class SelfCheckFlow:
                 out[key] = value
         return out
 
-    def free_reading(self, ctx: Context) -> Reading:
+    def free_reading(self, ctx: Context, plan: tuple[str, ...] | None = None) -> Reading:
         """The facts of a message said outside any question: figures named by their keywords (not those said to be
-        wrong, nor the rule's own), yes/no facts and the organisation type ("我们是科研院所，独立法人")."""
-        today, plan = local_today(ctx), self.model.full_plan()
+        wrong, nor the rule's own), yes/no facts and the organisation type ("我们是科研院所，独立法人"); ``plan``:
+        the items they may be of (all by default)."""
+        today, plan = local_today(ctx), plan or self.model.full_plan()
         reading = read_answer(self.model, ctx.text, self._asked_item(ctx), plan, today, entities=self._own(ctx, today))
         reading.facts = [f for f in reading.facts if f.entity]  # figures only: no "没有" read as 0 of the item asked
         changed = changed_at(ctx.understanding.text)  # "我是个体户，后来注册成有限公司了": not what it was
@@ -841,7 +842,8 @@ class SelfCheckFlow:
         """The functions chosen, and whatever else the message says ("培训服务，去年培训了700多人次")."""
         reading = Reading(facts=[Fact(self.model.functions_key, keys, ctx.text)])
         if ctx.understanding.statements and len(clean(ctx.text)) > max(len(k) for k in self.model.function_synonyms):
-            others = self.free_reading(ctx)  # only the chosen functions' items: "技术服务" here is no type
+            # only the chosen functions' items ("技术服务" is no type; "技术推广活动五六次" no information activity)
+            others = self.free_reading(ctx, self.model.plan(keys))
             allowed = set(self.model.plan(keys)) - set(self.model.basic_order)
             _merge(reading, [f for f in others.facts if f.key in allowed and f.key != self.model.functions_key],
                    replace=False)
