@@ -49,6 +49,8 @@ _CALENDAR_YEAR = re.compile(r"(?<!\d)(20\d\d)\s?年(?:度)?(?![\d一二三四五
 _SERVED_FIRMS = re.compile(r"服务.*(?:企业|客户)|(?:企业|客户).*服务(?!机构|中心|平台)")
 _YEAR_SERVED = "smes_served_last_year"
 _YEAR_NOT_SAID = "您没有说是哪一年，按上一年记录；如不是上一年的数字，请更正"
+# after a figure in years, an event: the year it happened ("15年被评为市级示范平台"), not how long it has operated
+_EVENT_AFTER = re.compile(r"\s?(?:的时候|时|就)?(?:被|获|荣获|评为|评上|拿到|拿了|拿过|得到|受到|入选|通过|认定|授牌)")
 _PART_TIME = re.compile(r"兼职|外聘|临时|劳务派遣|实习")
 _FULL_TIME = re.compile(r"专职|全职|正式|在编|在职")
 _PART_TIME_NOTE = "兼职人员未计入；如需计入，请告诉我合计人数"
@@ -208,7 +210,8 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             key = pending
         if key is None and ent.entity == "date" and "years_operating" in allowed and _alone(text, lo, hi, ent):
             key = "years_operating"  # "有 中介 2020年的": a year alone in its clause is the founding
-        if key is None and ent.entity == "duration" and "years_operating" in allowed and not _PER_YEAR.match(ent.text):
+        if key is None and ent.entity == "duration" and "years_operating" in allowed and not _PER_YEAR.match(ent.text) \
+                and not _EVENT_AFTER.match(text, ent.end):
             key = "years_operating"  # "搞技术服务十二年了": only the operating years are counted in years
         if key is None and ent.entity == "count" and ent.unit == "人" and not _NOT_STAFF.search(text, lo, ent.start):
             key = _people_item(model, allowed)  # "我们单位二十来号人", "一共12个人": the staff

@@ -22,7 +22,7 @@ __all__ = ["YesNo", "facts_in", "functions_in", "org_description", "parts_in", "
 _SUBCLAUSE = re.compile(r"[，,。；;！!？?\n、]|但是|但|不过|而且|并且|可是|只是")
 # "我们是一家建筑公司": a self-description naming a kind of organisation (个 before 人 is not a measure: 个人独资企业)
 _SELF = re.compile(r"(?:我们|我司|本单位|我单位|咱们|我们单位|我们这|我这)?"
-                   r"(?:是|属于|算是|就是|系|(?:注册|登记|改|转|变)(?:成|为)(?:了)?)"
+                   r"(?:是|属于|算是|就是|系|(?:注册|登记|改|转|变)(?:成(?!立)|为)(?:了)?)"
                    r"(?:一家|一个|个(?!人)|家)?"
                    r"(?P<kind>[\u4e00-\u9fffA-Za-z]{1,14}?(?:公司|企业|集团|单位|机构|中心|协会|商会|学会|事务所|研究所|研究院|"
                    r"院|所|站|合作社|平台|园区|基地|学校|大学|学院|医院|工作室|个体户|店|厂|办事处|分公司|子公司))")
@@ -206,6 +206,8 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
         if clause is None:
             continue
         parts = _parts(model, question, clauses)
+        if parts is None and model.word("unsure", clause):
+            continue  # "不过财务状况一般": neither 是 nor 否
         value = polarity(model, clause, question) if parts is None else parts.value
         if value is not None:
             facts.append(Fact(key, value, clause, parts.note if parts else ""))
