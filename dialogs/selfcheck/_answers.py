@@ -51,6 +51,7 @@ _YEAR_SERVED = "smes_served_last_year"
 _YEAR_NOT_SAID = "您没有说是哪一年，按上一年记录；如不是上一年的数字，请更正"
 # after a figure in years, an event: the year it happened ("15年被评为市级示范平台"), not how long it has operated
 _EVENT_AFTER = re.compile(r"\s?(?:的时候|时|就)?(?:被|获|荣获|评为|评上|拿到|拿了|拿过|得到|受到|入选|通过|认定|授牌)")
+_PART_OF = re.compile(r"\s*(?:其中|里面|这里面|当中)")  # a clause opening with it is a part of the figure before
 _PART_TIME = re.compile(r"兼职|外聘|临时|劳务派遣|实习")
 _FULL_TIME = re.compile(r"专职|全职|正式|在编|在职")
 _PART_TIME_NOTE = "兼职人员未计入；如需计入，请告诉我合计人数"
@@ -217,6 +218,9 @@ def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: 
             key = _people_item(model, allowed)  # "我们单位二十来号人", "一共12个人": the staff
         if key is None:
             continue
+        if _PART_OF.match(text, lo) and model.questions[key].type != "percent" \
+                and any(f.key == key for f in reading.facts):
+            continue  # "去年服务的企业有48家，其中小微企业40家": a part of the figure just read, not the item's value
         if model.questions[key].unit == "人" and _part_time(text, lo, ent, entities):
             part_time = key  # "专职12个，兼职5个": the part-timers neither added nor put in place of the staff
             continue
