@@ -201,3 +201,16 @@ def test_part_time_staff_are_not_the_staff(model: FlowModel) -> None:
     reading = read_answer(model, "专职12个，兼职5个", "service_staff", model.full_plan(), TODAY)
     assert [(f.key, f.value) for f in reading.facts] == [("service_staff", 12)]
     assert "兼职人员未计入" in reading.facts[0].note
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("律所3家，会计所2家，银行1家", 6),
+        ("总共5家，律所3家，会计所2家", 5),
+        ("3家，不对，是4家", 4),
+    ],
+)
+def test_counts_of_several_kinds_add_up_unless_a_total_or_a_correction_is_said(model: FlowModel, text: str,
+                                                                                expected: int) -> None:
+    assert values(model, text, "aggregated_orgs")["aggregated_orgs"] == expected
