@@ -49,6 +49,8 @@ _CALENDAR_YEAR = re.compile(r"(?<!\d)(20\d\d)\s?年(?:度)?(?![\d一二三四五
 _SERVED_FIRMS = re.compile(r"服务.*(?:企业|客户)|(?:企业|客户).*服务(?!机构|中心|平台)")
 _YEAR_SERVED = "smes_served_last_year"
 _YEAR_NOT_SAID = "您没有说是哪一年，按上一年记录；如不是上一年的数字，请更正"
+_EACH_YEAR = re.compile(r"每年|年均|平均每年|一年")
+_YEARLY = "按每年的数字记为上一年；如上一年不同，请更正"
 # after a figure in years, an event: the year it happened ("15年被评为市级示范平台"), not how long it has operated
 _EVENT_AFTER = re.compile(r"\s?(?:的时候|时|就)?(?:被|获|荣获|评为|评上|拿到|拿了|拿过|得到|受到|入选|通过|认定|授牌)")
 _PART_OF = re.compile(r"\s*(?:其中|里面|这里面|当中)")  # a clause opening with it is a part of the figure before
@@ -291,7 +293,9 @@ def _record(scan: _Scan, key: str, ent: Entity, converted: tuple[Any, str], gues
         summed = _SUMMED.fullmatch(earlier.note)
         parts = summed.group(1) if summed else format_number(earlier.value)
         value, note = earlier.value + value, f"按{parts}+{format_number(value)}合计"
-    note = "；".join(n for n in (note, _YEAR_NOT_SAID if guessed else "") if n)
+    lo, hi = _clause_bounds(text, ent)
+    year = (_YEARLY if _EACH_YEAR.search(text, lo, hi) else _YEAR_NOT_SAID) if guessed else ""
+    note = "；".join(n for n in (note, year) if n)
     reading.facts = [f for f in reading.facts if f.key != key]
     reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
 
