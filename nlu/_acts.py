@@ -488,7 +488,10 @@ def _implied_question(acts: list[Act], parsed: ParseResult, context: DialogueCon
     if context.asking is not None or any(a.kind == "command" for a in acts) or not followups_only:
         return None  # "我们有3家，那地市认定呢": the 3家 is still about the aggregation
     figures = [e for a in acts if a.kind != "question" for e in a.entities]
-    generic = parsed.intent in vocab.generic_intents or any(a.kind == "question" for a in acts)
+    asked = any(a.kind == "question" for a in acts)
+    if asked and any(a.entities and not vocab.only_figure(a.text, a.entities) for a in acts if a.kind != "question"):
+        return None  # "运营年限呢？我们2019年成立的": the figure is said with what it is of, not of the last topic
+    generic = parsed.intent in vocab.generic_intents or asked
     if not figures or not generic or not _figure_topic(context.topic, vocab):
         return None
     topic = context.topic or ""

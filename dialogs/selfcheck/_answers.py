@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -45,6 +45,27 @@ _ORGS_AFTER = re.compile(r"\s?(?:专业|第三方|社会化|中介)?(?:服务机
 _RESPECTIVELY = re.compile(r"分别|依次")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CALENDAR_YEAR = re.compile(r"(?<!\d)(20\d\d)\s?年(?:度)?(?![\d一二三四五六七八九十]{1,2}月)")
+# a count of 家 said of the firms served, without the year ("我们服务了60家企业", "服务企业60多家")
+_SERVED_FIRMS = re.compile(r"服务.*(?:企业|客户)|(?:企业|客户).*服务(?!机构|中心|平台)")
+_YEAR_SERVED = "smes_served_last_year"
+_YEAR_NOT_SAID = "您没有说是哪一年，按上一年记录；如不是上一年的数字，请更正"
+_EACH_YEAR = re.compile(r"每年|年均|平均每年|一年")
+_YEARLY = "按每年的数字记为上一年；如上一年不同，请更正"
+# after a figure in years, an event: the year it happened ("15年被评为市级示范平台"), not how long it has operated
+_EVENT_AFTER = re.compile(r"\s?(?:的时候|时|就)?(?:被|获|荣获|评为|评上|拿到|拿了|拿过|得到|受到|入选|通过|认定|授牌)")
+_PART_OF = re.compile(r"\s*(?:其中|里面|这里面|当中)")  # a clause opening with it is a part of the figure before
+# a total, a correction or a choice said with several counts: they are no parts to add up
+_NOT_PARTS = re.compile(r"总共|一共|合计|共计|总计|加起来|不对|错|更正|不是|或者|或是|还是|也可能|要么|分别|"
+                        r"去年|前年|上一年|前一年")
+_TOTAL = re.compile(r"总共|一共|合计|共计|总计|加起来|全部加起来")
+_ORG_KINDS = (r"(?:律所|律师事务所|会计所|会计师事务所|事务所|银行|金融机构|担保公司|保险公司|评估机构|咨询公司|"
+              r"代理机构|检测机构|培训机构|协会|商会|中介|机构|公司)")
+_KIND_AFTER = re.compile(rf"\s?(?:的)?[\u4e00-\u9fff]{{0,4}}?{_ORG_KINDS}")
+_KIND_BEFORE = re.compile(rf"{_ORG_KINDS}(?:有|是|共)?\s?$")
+_SUMMED = re.compile(r"按([\d.+]+)合计")
+_PART_TIME = re.compile(r"兼职|外聘|临时|劳务派遣|实习")
+_FULL_TIME = re.compile(r"专职|全职|正式|在编|在职")
+_PART_TIME_NOTE = "兼职人员未计入；如需计入，请告诉我合计人数"
 _NUMERIC_KINDS = frozenset({"money", "percent", "count", "duration", "date", "number"})
 
 
@@ -173,52 +194,143 @@ def _first_clause(text: str, entities: list[Entity]) -> str:
     return text[:end] or text
 
 
+@dataclass(frozen=True)
+class _Scan:
+    """One message being read: its text (and the text with calendar years as 去年/前年), its figures, the items
+    they may be of, the pending one."""
+
+    model: FlowModel
+    text: str
+    named: str
+    entities: list[Entity]
+    allowed: Collection[str]
+    pending: str | None
+    today: date
+
+
 def _map_entities(model: FlowModel, text: str, entities: list[Entity], pending: str | None,
                   allowed: Collection[str], today: date, reading: Reading) -> None:
+    scan = _Scan(model, text, _years_as_words(text, today), entities, allowed, pending, today)
     previous: str | None = None
-    named = _years_as_words(text, today)
-    respective = _respectively(model, named, entities, allowed)
+    part_time = ""
+    totals: set[str] = set()
+    respective = _respectively(model, scan.named, entities, allowed)
     for ent in entities:
         lo, hi = _clause_bounds(text, ent)
         if _rate(ent, entities, hi) or text.startswith("年度", ent.end) or _period_of(ent, text):
             continue  # "一年搞了3次银企对接": how often, not how long; "申报2022年度…": the round
-        if ent.entity == "date" and named[ent.start:ent.end] != text[ent.start:ent.end] \
+        if ent.entity == "date" and scan.named[ent.start:ent.end] != text[ent.start:ent.end] \
                 and _labels_figure(ent, entities, text):
             continue  # "2024年、2025年服务企业数分别为…": the years name the items, they are no founding
-        key = respective.get(ent.start) or _keyword_key(model, named, lo, hi, ent, allowed)
-        if key is None and ent.unit == "家" and "aggregated_orgs" in allowed and _ORGS_AFTER.match(text, ent.end):
-            key = "aggregated_orgs"  # "集聚了律所、会计所等6家服务机构": the keyword is in another clause
-        if key is None and previous is not None and _compatible(model.questions[previous], ent, strict_unit=False) \
-                and _convert(model.questions[previous], ent, text, today):
-            key = previous  # "资产120万，不对，是150万"
-        if key is None and pending is not None and pending in model.questions \
-                and _accepts_unlabelled(model, text, lo, hi, ent, pending):
-            key = pending
-        if key is None and ent.entity == "date" and "years_operating" in allowed and _alone(text, lo, hi, ent):
-            key = "years_operating"  # "有 中介 2020年的": a year alone in its clause is the founding
-        if key is None and ent.entity == "duration" and "years_operating" in allowed and not _PER_YEAR.match(ent.text):
-            key = "years_operating"  # "搞技术服务十二年了": only the operating years are counted in years
-        if key is None and ent.entity == "count" and ent.unit == "人" and not _NOT_STAFF.search(text, lo, ent.start):
-            key = _people_item(model, allowed)  # "我们单位二十来号人", "一共12个人": the staff
-        if key is None:
+        key, guessed = (respective[ent.start], False) if ent.start in respective else _key_of(scan, ent, previous)
+        if key is None or _part_of_another(scan, key, ent, reading, totals):
+            continue
+        if model.questions[key].unit == "人" and _part_time(text, lo, ent, entities):
+            part_time = key  # "专职12个，兼职5个": the part-timers neither added nor put in place of the staff
             continue
         converted = _convert(model.questions[key], ent, text, today)
         if converted is None:
             continue
-        value, note = converted
-        earlier = next((f for f in reading.facts if f.key == key), None)
-        if ent.below:  # "将近20家": under 20, by how much is not said; recording 20 could pass the threshold
-            value = f"您说的是“{_said(ent, text)}”，比{format_number(value)}{model.questions[key].unit or ''}少一些。" \
-                    f"请告诉我{model.questions[key].label}的具体数字，以便准确判断。"
-        if isinstance(value, str):  # a problem, not a value
-            reading.problems.append((key, value))
-        elif earlier is not None and earlier.entity == "percent" and _whole_of(earlier, ent):
-            pass  # "大专以上的10个，总共16个": the 16 is the whole of the share already read
-        else:
-            value, note = _shares(ent, earlier, value, note or _loose_note(ent, text))
-            reading.facts = [f for f in reading.facts if f.key != key]
-            reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
+        _record(scan, key, ent, converted, guessed, reading)
         previous = key
+    reading.facts = [replace(f, note="；".join(n for n in (f.note, _PART_TIME_NOTE) if n)) if f.key == part_time else f
+                     for f in reading.facts]
+
+
+def _key_of(scan: _Scan, ent: Entity, previous: str | None) -> tuple[str | None, bool]:
+    """The item a figure is of, and whether its year was guessed ("我们服务了60家企业": the last year's)."""
+    model, text, allowed, pending = scan.model, scan.text, scan.allowed, scan.pending
+    lo, hi = _clause_bounds(text, ent)
+    later = [e.start for e in scan.entities if e.start > ent.end]
+    key = _keyword_key(model, scan.named, lo, hi, ent, allowed, later)
+    if key is None and ent.unit == "家" and "aggregated_orgs" in allowed and _ORGS_AFTER.match(text, ent.end):
+        key = "aggregated_orgs"  # "集聚了律所、会计所等6家服务机构": the keyword is in another clause
+    if key is None and previous is not None and _compatible(model.questions[previous], ent, strict_unit=False) \
+            and _convert(model.questions[previous], ent, text, scan.today):
+        key = previous  # "资产120万，不对，是150万"
+    if key is None and _served_firms(model, text, lo, hi, ent, allowed, pending):
+        return _YEAR_SERVED, True  # "我们服务了60家企业": the year is not said, the last one is taken
+    if key is None and pending is not None and pending in model.questions \
+            and _accepts_unlabelled(model, text, lo, hi, ent, pending):
+        key = pending
+    if key is None and ent.entity == "date" and "years_operating" in allowed and _alone(text, lo, hi, ent):
+        key = "years_operating"  # "有 中介 2020年的": a year alone in its clause is the founding
+    if key is None and ent.entity == "duration" and "years_operating" in allowed and not _PER_YEAR.match(ent.text) \
+            and not _EVENT_AFTER.match(text, ent.end):
+        key = "years_operating"  # "搞技术服务十二年了": only the operating years are counted in years
+    if key is None and ent.entity == "count" and ent.unit == "人" and not _NOT_STAFF.search(text, lo, ent.start):
+        key = _people_item(model, allowed)  # "我们单位二十来号人", "一共12个人": the staff
+    return key, False
+
+
+def _part_of_another(scan: _Scan, key: str, ent: Entity, reading: Reading, totals: set[str]) -> bool:
+    """The figure is a part of one already read for the item: of a total ("总共5家，律所3家，会计所2家") or of the
+    figure before a 其中 clause ("去年服务的企业有48家，其中小微企业40家"). Notes the totals said in ``totals``."""
+    lo, _ = _clause_bounds(scan.text, ent)
+    said_total = ent.unit == "家" and _TOTAL.search(scan.text, lo, ent.start) is not None  # not "一共20人，专职12个"
+    if key in totals and not said_total:
+        return True
+    totals |= {key} if said_total else set()
+    return _PART_OF.match(scan.text, lo) is not None and scan.model.questions[key].type != "percent" \
+        and any(f.key == key for f in reading.facts)
+
+
+def _record(scan: _Scan, key: str, ent: Entity, converted: tuple[Any, str], guessed: bool, reading: Reading) -> None:
+    """Record the figure for ``key`` (or the problem with it), with the note the reply shows."""
+    question, text = scan.model.questions[key], scan.text
+    value, note = converted
+    earlier = next((f for f in reading.facts if f.key == key), None)
+    if ent.below:  # "将近20家": under 20, by how much is not said; recording 20 could pass the threshold
+        value = f"您说的是“{_said(ent, text)}”，比{format_number(value)}{question.unit or ''}少一些。" \
+                f"请告诉我{question.label}的具体数字，以便准确判断。"
+    if isinstance(value, str):  # a problem, not a value
+        reading.problems.append((key, value))
+        return
+    if earlier is not None and earlier.entity == "percent" and _whole_of(earlier, ent):
+        return  # "大专以上的10个，总共16个": the 16 is the whole of the share already read
+    value, note = _shares(ent, earlier, value, note or _loose_note(ent, text))
+    if earlier is not None and _adds_up(earlier, ent, text):  # "律所3家，会计所2家": the parts add up
+        summed = _SUMMED.fullmatch(earlier.note)
+        parts = summed.group(1) if summed else format_number(earlier.value)
+        value, note = earlier.value + value, f"按{parts}+{format_number(value)}合计"
+    lo, hi = _clause_bounds(text, ent)
+    year = (_YEARLY if _EACH_YEAR.search(text, lo, hi) else _YEAR_NOT_SAID) if guessed else ""
+    note = "；".join(n for n in (note, year) if n)
+    reading.facts = [f for f in reading.facts if f.key != key]
+    reading.facts.append(Fact(key, value, ent.text, note, ent.entity))
+
+
+def _adds_up(earlier: Fact, ent: Entity, text: str) -> bool:
+    """Two counts of organisations for the same item, each said with its own kind ("带动了三家律所和两家会计所",
+    "律所3家，会计所2家"): parts of one total, unless a total or a correction is said. Not a count said without its
+    kind ("5家，3家律所…": the 5 is the total), nor head counts ("员工20人，服务人员12人" names a part)."""
+    if not (earlier.entity == ent.entity == "count" and ent.unit == "家") or ent.high is not None or ent.at_least \
+            or ent.approx or _NOT_PARTS.search(text) or (earlier.note and not _SUMMED.fullmatch(earlier.note)):
+        return False
+    at = text.rfind(earlier.source, 0, ent.start)
+    return at >= 0 and _of_a_kind(text, at, at + len(earlier.source)) and _of_a_kind(text, ent.start, ent.end)
+
+
+def _of_a_kind(text: str, start: int, end: int) -> bool:
+    """The count is said with the kind of organisation counted, right before or after it ("律所3家", "三家律所")."""
+    return _KIND_AFTER.match(text, end) is not None or _KIND_BEFORE.search(text[max(0, start - 8):start]) is not None
+
+
+def _part_time(text: str, lo: int, ent: Entity, entities: list[Entity]) -> bool:
+    """The head count is of part-time staff ("兼职5个"), and a full-time one is said too ("专职12个")."""
+    if not _PART_TIME.search(text, lo, ent.start):
+        return False
+    return any(_FULL_TIME.search(text, *_clause_bounds(text, e)) for e in entities if e is not ent)
+
+
+def _served_firms(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str],
+                  pending: str | None) -> bool:
+    """A count of 家 said of the firms served, its year not said ("我们服务了60家企业", "服务企业60多家"), while
+    no item of firms served is asked (that one takes it)."""
+    asked = model.questions.get(pending or "")
+    if asked is not None and _SERVED_FIRMS.search(asked.label):
+        return False
+    return ent.unit == "家" and _YEAR_SERVED in allowed and _SERVED_FIRMS.search(text, lo, hi) is not None
 
 
 def _people_item(model: FlowModel, allowed: Collection[str]) -> str | None:
@@ -349,8 +461,11 @@ def _clause_bounds(text: str, ent: Entity) -> tuple[int, int]:
 _SUBSET = re.compile(r"(?:里|里面|里头|当中|之中|其中|中)(?:有|是|的)?\s*$")  # right before the figure
 
 
-def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str]) -> str | None:
-    """The indicator named by the keyword nearest to the entity in its clause (before it, else after it)."""
+def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, allowed: Collection[str],
+                 later: Sequence[int] = ()) -> str | None:
+    """The indicator named by the keyword nearest to the entity in its clause (before it, else after it: not a
+    keyword that names the next figure, "十五个 大专以上十二个": 大专 names the 12). ``later``: where the figures after
+    the entity start."""
     best: tuple[int, int, int, str] | None = None
     for key in allowed:
         question = model.questions.get(key)
@@ -362,6 +477,8 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
             if before >= 0 and _SUBSET.search(text[before + len(word):ent.start]):
                 before = -1  # "去年服务的企业里有40家给了好评": the word names the whole the figure is part of
             after = text.find(word, ent.end, hi)
+            if after >= 0 and _names_next(model, text, after + len(word), hi, later):
+                after = -1
             if before >= 0:  # nearest first; of keywords ending at the same place the longer one
                 rank = (0, ent.start - before - len(word), -len(word), key)
             elif after >= 0:
@@ -371,6 +488,13 @@ def _keyword_key(model: FlowModel, text: str, lo: int, hi: int, ent: Entity, all
             if best is None or rank[:3] < best[:3]:
                 best = rank
     return best[3] if best else None
+
+
+def _names_next(model: FlowModel, text: str, end: int, hi: int, later: Sequence[int]) -> bool:
+    """A figure follows the keyword ending at ``end`` in its clause with no other keyword between them: the keyword
+    is that figure's ("大专以上十二个"), not the one before it's ("2014年成立 资产3000万": 资产 names the 3000万)."""
+    following = min((at for at in later if end <= at < hi), default=None)
+    return following is not None and model.keyword_pattern.search(text, end, following) is None
 
 
 @functools.lru_cache(maxsize=256)

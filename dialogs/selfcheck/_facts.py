@@ -14,7 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from dialogs.selfcheck._answers import Fact, read_bool, read_functions
-from dialogs.selfcheck._flowmodel import FlowModel, Question, clean
+from dialogs.selfcheck._flowmodel import FlowModel, Question, clean, squeezed
 from knowledge import owned
 
 __all__ = ["YesNo", "facts_in", "functions_in", "org_description", "parts_in", "read_yes_no"]
@@ -22,7 +22,7 @@ __all__ = ["YesNo", "facts_in", "functions_in", "org_description", "parts_in", "
 _SUBCLAUSE = re.compile(r"[，,。；;！!？?\n、]|但是|但|不过|而且|并且|可是|只是")
 # "我们是一家建筑公司": a self-description naming a kind of organisation (个 before 人 is not a measure: 个人独资企业)
 _SELF = re.compile(r"(?:我们|我司|本单位|我单位|咱们|我们单位|我们这|我这)?"
-                   r"(?:是|属于|算是|就是|系|(?:注册|登记|改|转|变)(?:成|为)(?:了)?)"
+                   r"(?:是|属于|算是|就是|系|(?:注册|登记|改|转|变)(?:成(?!立)|为)(?:了)?)"
                    r"(?:一家|一个|个(?!人)|家)?"
                    r"(?P<kind>[\u4e00-\u9fffA-Za-z]{1,14}?(?:公司|企业|集团|单位|机构|中心|协会|商会|学会|事务所|研究所|研究院|"
                    r"院|所|站|合作社|平台|园区|基地|学校|大学|学院|医院|工作室|个体户|店|厂|办事处|分公司|子公司))")
@@ -61,6 +61,7 @@ _STRONG_OFFER = re.compile(r"(?:服务)?功能")  # one function alone ("提供�
 _NOT_FUNCTION = re.compile(r"机构|中心|公司|企业|单位|平台|系统|网站|热线|类|这一|人员|活动|能力|资质|项目库|"
                            r"专家库|评价")
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_DIGIT = re.compile(r"[0-9零一二两三四五六七八九十百]")
 # "we are a", "our organisation is an", "as a": an English self-description before the type's name
 _EN_SELF = re.compile(r"\b(?:we are|we're|i am from|i'm from|i work for|this is|our \w+ is|as)\b"
                       r"(?!.*\b(?:not|no|never|with|of|for|to|from|by|under|serving|serve|like)\b)(?!.*n't)"
@@ -129,6 +130,8 @@ def read_yes_no(model: FlowModel, question: Question, clauses: Sequence[str], kn
     """The answer to ``question`` in the user's statement clauses. ``known``: the parts of the item affirmed in
     an earlier turn; ``bare``: the first clause is a bare 是 (True) or 否 (False), as the NLU read it."""
     parts = _parts(model, question, clauses, known)
+    if parts is not None and parts.value is None and bare:
+        return YesNo(True)  # "有，年度目标也有": the bare 有 answers the whole item, the rest says more of it
     if parts is not None:
         return parts
     stated = [c for c in clauses if _speaks_of(question, c)]
@@ -191,7 +194,8 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
     functions = model.functions_key
     offered = functions_in(model, "，".join(clauses)) if pending != functions and functions in allowed else None
     facts = [Fact(functions, offered, "，".join(clauses))] if offered is not None else []
-    if not any(model.fact_words.search(c) or _bare_keyword(model, c) or _together(model, c) for c in clauses):
+    facts += _all_of(model, clauses, allowed)
+    if not any(model.fact_words.search(squeezed(c)) or _bare_keyword(model, c) or _together(model, c) for c in clauses):
         return facts  # no word that states a fact: most answers ("是", "120万")
     for key in allowed:
         question = model.questions.get(key)
@@ -202,11 +206,27 @@ def facts_in(model: FlowModel, clauses: Sequence[str], pending: str | None, allo
         if clause is None:
             continue
         parts = _parts(model, question, clauses)
+        if parts is None and model.word("unsure", clause):
+            continue  # "不过财务状况一般": neither 是 nor 否
         value = polarity(model, clause, question) if parts is None else parts.value
         if value is not None:
             facts.append(Fact(key, value, clause, parts.note if parts else ""))
     org = _org_type(model, clauses) if pending != "org_type" and "org_type" in allowed else None
     return [*facts, org] if org is not None else facts
+
+
+def _all_of(model: FlowModel, clauses: Sequence[str], allowed: Collection[str]) -> list[Fact]:
+    """"员工二十五个，全是本科以上": a share said to be the whole, without a figure, is 100 %."""
+    found: list[Fact] = []
+    for key in allowed:
+        question = model.questions.get(key)
+        if question is None or not question.all_of:
+            continue
+        clause = next((c for c in clauses if _mentions(question.all_of, c) and _mentions(question.keywords, c)
+                       and not _DIGIT.search(c) and model.word("denied", c) is None), None)
+        if clause is not None:
+            found.append(Fact(key, 100, clause, "您说的是全部人员，按100%计"))
+    return found
 
 
 def functions_in(model: FlowModel, text: str) -> list[str] | None:
@@ -226,7 +246,9 @@ def functions_in(model: FlowModel, text: str) -> list[str] | None:
 
 
 def _together(model: FlowModel, clause: str) -> bool:
-    return any(q.together is not None and q.together.search(clause) for q in model.questions.values())
+    """A fact said by two words apart ("小微企业一律免费") or by a short name and a predicate ("制度也健全")."""
+    return any((q.together is not None and q.together.search(clause)) or (q.whole is not None and q.states(clause))
+               for q in model.questions.values())
 
 
 def _bare_keyword(model: FlowModel, clause: str) -> bool:

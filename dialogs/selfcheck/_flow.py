@@ -60,6 +60,7 @@ MATERIAL_WORDS = ("材料", "清单", "证书", "报告", "执照")
 KEPT_SAID = 10  # the user's latest statements kept for "刚才说过了"
 OTHER_ACTION_CONFIDENCE = 0.8
 MAX_NAMED = 5  # items recorded so far named in "自测正在进行中" (more: only counted)
+_NUMERIC = ("number", "integer", "percent")
 _PERCENT_WORDS = re.compile(r"[%％]|百分|成")  # "大专以上60" with 百分/成/% is a percentage, not a head count
 SURE_OF_ANOTHER = 0.9  # a question mid-form read as another item's with less than this is about the pending one
 OTHER_ACTIONS = frozenset({"own_deadline", "remind_subscribe", "remind_unsubscribe", "remind_email", "materials_update",
@@ -143,11 +144,13 @@ class SelfCheckFlow:
                 out[key] = value
         return out
 
-    def free_reading(self, ctx: Context) -> Reading:
+    def free_reading(self, ctx: Context, plan: tuple[str, ...] | None = None) -> Reading:
         """The facts of a message said outside any question: figures named by their keywords (not those said to be
-        wrong, nor the rule's own), yes/no facts and the organisation type ("我们是科研院所，独立法人")."""
-        today, plan = local_today(ctx), self.model.full_plan()
-        reading = read_answer(self.model, ctx.text, None, plan, today, entities=self._own(ctx, today))
+        wrong, nor the rule's own), yes/no facts and the organisation type ("我们是科研院所，独立法人"); ``plan``:
+        the items they may be of (all by default)."""
+        today, plan = local_today(ctx), plan or self.model.full_plan()
+        reading = read_answer(self.model, ctx.text, self._asked_item(ctx), plan, today, entities=self._own(ctx, today))
+        reading.facts = [f for f in reading.facts if f.entity]  # figures only: no "没有" read as 0 of the item asked
         changed = changed_at(ctx.understanding.text)  # "我是个体户，后来注册成有限公司了": not what it was
         clauses = [a.text for a in ctx.understanding.statements if a.start + len(a.text) > changed]
         _merge(reading, facts_in(self.model, clauses, None, plan), replace=False)
@@ -157,6 +160,13 @@ class SelfCheckFlow:
         known = ctx.state.known_facts()
         reading.facts = [self._as_share(f, reading, known, ctx.text) for f in reading.facts]
         return reading
+
+    def _asked_item(self, ctx: Context) -> str | None:
+        """"资产总额怎么算？我们账上150万": the one item counted in figures that the message's question is about; a
+        figure said without its keyword is of it, as the answer judges it."""
+        topics = {a.intent for a in ctx.understanding.questions}
+        keys = [k for k, q in self.model.questions.items() if q.type in _NUMERIC and q.topic in topics]
+        return keys[0] if len(topics) == 1 and len(keys) == 1 else None
 
     def _kind_said(self, ctx: Context) -> tuple[str, str] | None:
         """Answering the type question with a kind of organisation: the listed type its words give ("我们是做检测的"
@@ -346,9 +356,10 @@ class SelfCheckFlow:
         return Fact(fact.key, round(part / whole * 100, 2), fact.source,
                     f"按{format_number(part)}/{format_number(whole)}计算", "percent")
 
-    def _corrected_answer(self, ctx: Context, today: date) -> list[Fact]:
-        """"不对，是195万": the item named in the message, else the latest answer a figure of that kind fits."""
-        text = self._after_correction(ctx.text)
+    def _corrected_answer(self, ctx: Context, today: date, said: str) -> list[Fact]:
+        """"不对，是195万": the item named in the correction ``said``, else the latest answer a figure of that kind
+        fits."""
+        text = self._after_correction(said)
         named = self._named_key(ctx, text)  # "资产我前面说错了，应该是105万": the item named, however it was recorded
         for key in [*([named] if named else []), *reversed(ctx.state.history)]:
             if self.model.questions[key].type in ("number", "integer", "percent"):
@@ -426,9 +437,10 @@ class SelfCheckFlow:
         understanding = ctx.understanding
         question = model.questions.get(key)
         pending = key if question is not None and question.type != "bool" else None
+        lead, fixed = self._correction_parts(ctx, key, today) if word == "correction" else ([], ctx.text)
         if word == "correction":  # "不对，是35家": the item named, else the last answer (not the pending one)
-            reading = read_answer(model, self._after_correction(ctx.text), None, self._allowed(ctx), today,
-                                  self.extract)
+            own = key if lead and self._named_key(ctx, fixed) is None else None  # "30家，哦不对，是3家": this answer
+            reading = read_answer(model, self._after_correction(fixed), own, self._allowed(ctx), today, self.extract)
         else:
             reading = read_answer(model, ctx.text, pending, self._allowed(ctx), today, entities=self._own(ctx, today))
         clauses = [a.text for a in understanding.statements if clean(a.text) not in FILLERS]
@@ -447,7 +459,8 @@ class SelfCheckFlow:
         _merge(reading, corrections, replace=True)
         _merge(reading, facts_in(model, clauses, key, self._allowed(ctx)), replace=False)
         if word == "correction" and not reading.facts:  # "不对，是195万": the last answer it fits
-            _merge(reading, self._corrected_answer(ctx, today), replace=True)
+            _merge(reading, self._corrected_answer(ctx, today, fixed), replace=True)
+        _merge(reading, lead, replace=False)  # "三家 对了满意度刚才说错了，是95%": 三家 answers the pending item
         self._keep_parts(ctx, parts_in(model, clauses, key, self._allowed(ctx)))
         reading.facts = [self._as_share(f, reading, draft.profile, ctx.text) for f in reading.facts]
         yes_no = None
@@ -461,6 +474,19 @@ class SelfCheckFlow:
             if yes_no.value is not None:
                 _merge(reading, [Fact(key, yes_no.value, ctx.text, yes_no.note)], replace=True)
         return reading, yes_no
+
+    def _correction_parts(self, ctx: Context, key: str, today: date) -> tuple[list[Fact], str]:
+        """The answer to the pending item said before a correction in the same message (a figure or a bare 是/否),
+        and the correction ("3家。资产刚才说错了，是250万" → 3 家, "资产刚才说错了，是250万"); no answer, and the
+        whole message, when the message opens with the correction or what precedes it answers nothing."""
+        statements, text = ctx.understanding.statements, ctx.understanding.text
+        fix = next((a for a in statements if a.kind == "correction"), None)
+        if fix is None or fix is statements[0] or not text[:fix.start].strip():
+            return [], text
+        bare = statements[0].polarity is not None
+        answer = read_answer(self.model, text[:fix.start], key, self._allowed(ctx), today, self.extract).facts
+        lead = [f for f in answer if f.entity or bare]
+        return (lead, text[fix.start:]) if lead else ([], text)
 
     def _after_correction(self, text: str) -> str:
         """"不对，资产是150万" → "资产是150万" (what follows the correction word)."""
@@ -816,7 +842,8 @@ class SelfCheckFlow:
         """The functions chosen, and whatever else the message says ("培训服务，去年培训了700多人次")."""
         reading = Reading(facts=[Fact(self.model.functions_key, keys, ctx.text)])
         if ctx.understanding.statements and len(clean(ctx.text)) > max(len(k) for k in self.model.function_synonyms):
-            others = self.free_reading(ctx)  # only the chosen functions' items: "技术服务" here is no type
+            # only the chosen functions' items ("技术服务" is no type; "技术推广活动五六次" no information activity)
+            others = self.free_reading(ctx, self.model.plan(keys))
             allowed = set(self.model.plan(keys)) - set(self.model.basic_order)
             _merge(reading, [f for f in others.facts if f.key in allowed and f.key != self.model.functions_key],
                    replace=False)

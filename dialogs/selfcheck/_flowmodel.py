@@ -54,6 +54,7 @@ class Question:
     # "小微企业来咨询我们一律免费": a word of each list in one clause states the fact, in either order
     together: re.Pattern[str] | None = field(default=None, hash=False, compare=False)
     not_says: tuple[str, ...] = ()  # phrases with a says word that state nothing of it ("挂牌成立" is a founding)
+    all_of: tuple[str, ...] = ()  # words that make a share the whole ("全是本科以上": 100 % of the staff)
 
     @per_text
     def states(self, clause: str) -> bool:
@@ -61,8 +62,13 @@ class Question:
         clause = clause.lower()  # English words are written in lower case ("Independent legal person")
         for phrase in self.not_says:
             clause = clause.replace(phrase, "")
-        return any(w in clause for w in (*self.says, *self.denies)) or \
-            (self.together is not None and self.together.search(clause) is not None)
+        if any(w in clause for w in (*self.says, *self.denies)) or \
+                (self.together is not None and self.together.search(clause) is not None):
+            return True
+        if self.whole is not None and any(w in clause for w in self.parts[0]) and self.whole.search(clause):
+            return True  # "制度健全": the first thing's short name with the item's predicate
+        linked = squeezed(clause)  # "财务也没问题": 财务没问题 with an adverb between
+        return linked != clause and any(w in linked for w in self.says)
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,12 @@ class FlowModel:
         return self.plan([fn.key for fn in self.indicators.functions])
 
     @functools.cached_property
+    def keyword_pattern(self) -> re.Pattern[str]:
+        """Any item's keyword (the words that name an item next to its figure)."""
+        words = {w for q in self.questions.values() for w in q.keywords}
+        return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+    @functools.cached_property
     def fact_words(self) -> re.Pattern[str]:
         """Any word that can state a fact in passing: a yes/no item's words, a type's name, an organisation noun."""
         words = {w for q in self.questions.values() for w in (*q.says, *q.denies)}
@@ -181,6 +193,16 @@ def simplified(text: str) -> str:
 @functools.lru_cache(maxsize=2048)
 def _cleaned(text: str) -> str:
     return clean(simplified(text))
+
+
+# adverbs and links said between a fact's words ("财务也没问题", "经营一直很规范"): dropped to find the fact
+_LINKS = re.compile(r"也都|也|都|还|倒是|倒|一直|一向|向来|方面|这块|这一块|挺|很|非常|比较|特别")
+
+
+@functools.lru_cache(maxsize=2048)
+def squeezed(text: str) -> str:
+    """The text without the adverbs said between a fact's words ("财务也没问题" → "财务没问题")."""
+    return _LINKS.sub("", text)
 
 
 def clean(text: str) -> str:
@@ -267,9 +289,12 @@ def _question(key: str, raw: Any, ind: Indicators) -> Question:
     if share_of is not None and (indicator.type != "percent" or share_of not in ind.all_keys()):
         raise KnowledgeError(FLOW_FILE, f"questions.{key}.share_of", "只用于百分比题，且须是另一个计数项目的键")
     share_unit = ind[share_of].unit if share_of is not None else None
+    all_of = tuple(_strings(entry.get("all_of", []), f"questions.{key}.all_of", allow_empty=True))
+    if all_of and share_of is None:
+        raise KnowledgeError(FLOW_FILE, f"questions.{key}.all_of", "只用于有 share_of 的百分比题")
     return Question(key, indicator.label, indicator.type, prompt, keywords, indicator.unit, indicator.function,
                     dict(indicator.choices), says, denies, parts, whole, share_of, share_unit, topic, together,
-                    not_says)
+                    not_says, all_of)
 
 
 def _together(raw: Any, key: str) -> re.Pattern[str] | None:

@@ -181,3 +181,36 @@ def test_a_correction_goes_to_the_item_of_the_wrong_figure(model: FlowModel, tex
     understanding = understand(text, DialogueContext(), parse(text), parse)
     facts = read_corrections(model, text, understanding.own_entities, understanding.rejected, profile, TODAY)
     assert {f.key: f.value for f in facts} == expected
+
+
+def test_a_keyword_after_a_figure_is_the_next_figures_when_nothing_else_names_that_one(model: FlowModel) -> None:
+    """Voice input without marks: "大专以上" before 十二个 names the 12, not the 15 before it; "成立" after 2014年 is
+    the founding's, since 资产 names the figure after it."""
+    assert values(model, "十五个 大专以上十二个", "service_staff") == {"service_staff": 15, "qualified_staff_pct": 12}
+    said = values(model, "我们研究所 2014年成立 资产3000万", None)
+    assert said["total_assets_wan"] == 3000 and said["years_operating"] == pytest.approx(11.9, abs=0.1)
+
+
+def test_firms_served_without_a_year_are_last_years_and_the_reply_says_so(model: FlowModel) -> None:
+    reading = read_answer(model, "我们服务了60家企业", None, model.full_plan(), TODAY)
+    assert [(f.key, f.value) for f in reading.facts] == [("smes_served_last_year", 60)]
+    assert "按上一年记录" in reading.facts[0].note
+
+
+def test_part_time_staff_are_not_the_staff(model: FlowModel) -> None:
+    reading = read_answer(model, "专职12个，兼职5个", "service_staff", model.full_plan(), TODAY)
+    assert [(f.key, f.value) for f in reading.facts] == [("service_staff", 12)]
+    assert "兼职人员未计入" in reading.facts[0].note
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("律所3家，会计所2家，银行1家", 6),
+        ("总共5家，律所3家，会计所2家", 5),
+        ("3家，不对，是4家", 4),
+    ],
+)
+def test_counts_of_several_kinds_add_up_unless_a_total_or_a_correction_is_said(model: FlowModel, text: str,
+                                                                                expected: int) -> None:
+    assert values(model, text, "aggregated_orgs")["aggregated_orgs"] == expected
