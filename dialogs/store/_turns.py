@@ -11,9 +11,22 @@ lock at BEGIN.
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, Text, bindparam, insert, inspect, literal_column, select, update
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Float,
+    Integer,
+    Text,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import NoResultFound
@@ -89,16 +102,26 @@ def save_state(conn: Connection, user_id: int, state_json: str, now: datetime, *
     run(conn, _UPDATE_STATE if exists else _INSERT_STATE, {"p_uid": user_id, "p_state": state_json, "p_now": now})
 
 
-_RECORD_UNANSWERED = DriverStatement(insert(_unanswered).values(
-    user_id=bindparam("p_uid"), text=bindparam("p_text"), intent=bindparam("p_intent"),
-    confidence=bindparam("p_confidence"), created_at=bindparam("p_now")))
+UNANSWERED_CHARS = 1000  # of one question kept
+UNANSWERED_PER_DAY = 30  # questions kept per user in 24 hours: a flood of nonsense fills no disk
+_KEPT_TODAY = (select(func.count()).select_from(_unanswered)
+               .where(_unanswered.c.user_id == bindparam("p_uid"), _unanswered.c.created_at >= bindparam("p_since"))
+               .scalar_subquery())
+# one statement: the row is written only while the user's count of the last 24 hours is under the cap
+_RECORD_UNANSWERED = DriverStatement(insert(_unanswered).from_select(
+    ["user_id", "text", "intent", "confidence", "created_at"],
+    select(bindparam("p_uid", type_=Integer), bindparam("p_text", type_=Text), bindparam("p_intent", type_=Text),
+           bindparam("p_confidence", type_=Float), bindparam("p_now", type_=DateTime(timezone=True)))
+    .where(bindparam("p_cap", type_=Integer) > _KEPT_TODAY)))
 
 
 def record_unanswered(conn: Connection, user_id: int, text: str, intent: str, confidence: float,
                       now: datetime) -> None:
-    """A question the assistant could not answer, for ``shenbao admin unanswered``."""
-    run(conn, _RECORD_UNANSWERED, {"p_uid": user_id, "p_text": text[:1000], "p_intent": intent,
-                                         "p_confidence": confidence, "p_now": now})
+    """A question the assistant could not answer, for ``shenbao admin unanswered``: its first 1,000 characters,
+    at most 30 a day per user."""
+    run(conn, _RECORD_UNANSWERED, {"p_uid": user_id, "p_text": text[:UNANSWERED_CHARS], "p_intent": intent,
+                                   "p_confidence": confidence, "p_now": now, "p_since": now - timedelta(days=1),
+                                   "p_cap": UNANSWERED_PER_DAY})
 
 
 class TurnStore:

@@ -132,3 +132,26 @@ def test_export_cells_that_a_spreadsheet_would_run_are_neutralised(bot: Assistan
     [row] = csv.DictReader(io.StringIO(turn.replies[-1].attachment.content.decode("utf-8-sig")))
     assert row["org_name"] == "'=cmd|' /C calc'!A0" and row["failed"] == "'@SUM(1)"
     assert row["total_assets_wan"] == "-3"
+
+
+def test_unanswered_text_kept_per_user_is_capped_per_day(store: Store) -> None:
+    """A flood of nonsense from one user fills no disk: at most 30 questions a day, 1,000 characters each; the next
+    day counts again, and other users are not affected."""
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from dialogs.store.models import UnansweredQuestion
+
+    now = [NOW]
+    bot = Assistant(store, clock=lambda: now[0], parser=out_of_scope)
+    for i in range(40):
+        bot.handle(Incoming("web", "flood", f"火星{i}" + "啊" * 2000))
+    bot.handle(Incoming("web", "calm", "火星上能申报吗"))
+    now[0] = NOW + timedelta(days=1, minutes=1)
+    bot.handle(Incoming("web", "flood", "月球呢"))
+    with store.session() as s:
+        rows = s.execute(select(UnansweredQuestion.text)).scalars().all()
+        longest = s.scalar(select(func.max(func.length(UnansweredQuestion.text))))
+    assert sum(t.startswith("火星") and t != "火星上能申报吗" for t in rows) == 30
+    assert "火星上能申报吗" in rows and "月球呢" in rows and longest == 1000
