@@ -35,6 +35,7 @@ from knowledge import (
     role_answer,
     step_answer,
 )
+from knowledge import bare as unadorned
 from nlu import FALLBACK_INTENT, Act, detect_language, normalize, parse, vocabulary
 
 __all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "bare_can_we",
@@ -53,6 +54,7 @@ _INTRODUCING = 6  # characters besides the kind in a mere introduction ("我们�
 # asks about the premises)
 _DESCRIBING = frozenset({"condition_years"})
 _PROOF = "material_license"  # how an organisation proves it is a legal person: its certificate and licence
+_PROOF_CHARS = 14  # a question on how to prove it, with a few words besides ("那我们要怎么证明是独立法人")
 _NO_LEGAL = "no_legal_person"  # the kind org_kinds.yml gives to "没有独立法人资格" said alone
 _MARKS = " 。.！!？?～~，,"
 _THEN = re.compile(r"\s*(?:然后|接着|再然后|接下来|之后)")  # "然后要附什么": asks for the step it names
@@ -95,9 +97,9 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
     if bare and act.resolved and (act.intent or "").startswith("function_") and _ELLIPSIS.search(clause):
         bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
     again = follows_kind(clause, memory or {}, lang)
-    if again and kinds.words(lang).proof.equals(clause.strip(_MARKS)):
+    if again and asks_proof(clause, lang):
         return (replace(act, intent=_PROOF),)  # "分公司能报吗" → "要什么证明": the legal person's certificates
-    if again and kinds.words(lang).confirm.equals(clause.strip(_MARKS)) and not speaks_for_recommender(memory or {}):
+    if again and kinds.words(lang).confirm.equals(unadorned(clause)) and not speaks_for_recommender(memory or {}):
         return (replace(act, intent=RECOMMENDING),)  # "…建议向推荐单位确认" → "那要怎么确认": who recommends
     asked = bare or again or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
@@ -123,11 +125,18 @@ def follows_kind(text: str, memory: dict[str, Any], lang: str = "zh") -> bool:
     ("那怎么办"), why ("为什么"), how to prove it ("要什么证明"), whom to confirm it with ("那要怎么确认") or whether it
     can apply ("那能申报吗", said after "我们是事业单位"): it is about the organisation of that answer."""
     kinds = org_data().kinds
-    words, plain = kinds.words(lang), text.strip(_MARKS)
+    words, plain = kinds.words(lang), unadorned(text, then=False)
     if not isinstance(memory.get(KIND_KEY), str) or not plain or kinds.judge(plain, lang):
         return False
-    return any(w.equals(plain) for w in (words.what_now, words.why, words.proof, words.confirm)) \
-        or bare_can_we(plain)
+    return any(w.equals(said) for w in (words.what_now, words.why, words.proof, words.confirm)
+               for said in (plain, unadorned(plain))) or asks_proof(plain, lang) or bare_can_we(plain)
+
+
+def asks_proof(text: str, lang: str = "zh") -> bool:
+    """A short message that asks how to prove the organisation is a legal person ("那要怎么证明是独立法人"): the
+    words of ``proof`` in it, with at most a few words around them."""
+    plain = unadorned(text)
+    return len(plain) <= _PROOF_CHARS and org_data().kinds.words(lang).proof.any_in(plain)
 
 
 def bare_can_we(text: str) -> bool:

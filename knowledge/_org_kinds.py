@@ -29,6 +29,8 @@ from knowledge.errors import KnowledgeError
 FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
+_PARTICLES = "啊呀啦哈嘛哦噢"  # said at the end of a question, asking nothing more ("为啥不行啊", "能报不能报呀")
+_THEN = ("那么", "那")  # said before a follow-up ("那为啥", "那么要什么证明")
 _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
 _SEPARATED = re.compile(r"[\s,，、；;。.！!？?]")  # a clause break, in either width
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b", re.IGNORECASE)
@@ -42,6 +44,13 @@ HEADS = ("first", "last")
 # (not the 有 of 国有, 所有, 具有, 有限公司)
 _OWNS = re.compile(r"(?:(?<![国所私公具拥])(?<!^)有(?!限)|开了|开有|设了|设有|设立了|成立了|下设|旗下)"
                    r"(?:[一两几]?[个家所处]|一些|多个|多家)?[\u4e00-\u9fff]{0,4}$")
+
+
+def bare(text: str, *, then: bool = True) -> str:
+    """``text`` without the marks and particles around it and (``then``) the "那" said before a follow-up
+    ("那为啥不行啊？" → "为啥不行")."""
+    text = text.strip(_PUNCTUATION).rstrip(_PARTICLES).rstrip(_PUNCTUATION)
+    return next((text[len(w):] for w in _THEN if text.startswith(w)), text).strip(_PUNCTUATION) if then else text
 
 
 def owned(before: str) -> bool:
@@ -215,7 +224,7 @@ class KindData:
         for word, start, _ in reversed(_named(words, rest)):
             rest = rest[:start] + " " + rest[start + len(word):]
         rest = words.unreferred(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
-        return rest.strip(_PUNCTUATION).lstrip("那")
+        return bare(rest)
 
     @per_text
     def without_kinds(self, clause: str, lang: str = "zh") -> str:
