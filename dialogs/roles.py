@@ -38,11 +38,10 @@ from knowledge import (
 from knowledge import bare as unadorned
 from nlu import FALLBACK_INTENT, Act, detect_language, normalize, parse, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "bare_can_we",
-           "changed_at", "continues_can_we", "follows_kind", "introduces_kind", "introduces_role", "judged_kinds",
-           "kind_verdict", "names_kind", "own_listed_type", "remember_role", "restated_level", "role_question",
-           "speaks_for_body", "speaks_for_recommender",
-           "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "KIND_KEY", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind",
+           "bare_can_we", "changed_at", "continues_can_we", "follows_kind", "introduces_kind", "introduces_role",
+           "judged_kinds", "kind_verdict", "names_kind", "own_listed_type", "remember_own", "remember_role",
+           "restated_level", "role_question", "speaks_for_body", "speaks_for_recommender", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -62,6 +61,9 @@ _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 _CLAUSES = re.compile(r"[^。！？!?；;，,\s]+[。！？!?；;，,]?")  # "…研究院能报吗 独立登记的": voice input, no marks
 TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
 KIND_KEY = "kind"  # the organisation of the last can-we answer ("律所"), for a what-if follow-up
+OWN_KEY = "own_said"  # what the user said of their own organisation, message by message: [text, [slots]]
+_OWN_KEPT = 4  # messages of it kept
+_OWN_CHARS = 80  # characters of each kept
 STEP_KEY = "recommend_step"  # the step of its own work a recommending body was last told about (1-based)
 RECOMMENDING = "recommendation"  # the intent whose answers tell a body whether and how it recommends
 _GENERAL = frozenset({FALLBACK_INTENT, "process_overview"})  # "辖区企业怎么办": no subject of its own
@@ -96,7 +98,7 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
         or (kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
     if bare and act.resolved and (act.intent or "").startswith("function_") and _ELLIPSIS.search(clause):
         bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
-    again = follows_kind(clause, memory or {}, lang)
+    again = follows_kind(clause, memory or {}, lang) or _described(clause, memory or {}) is not None
     if again and asks_proof(clause, lang):
         return (replace(act, intent=_PROOF),)  # "分公司能报吗" → "要什么证明": the legal person's certificates
     if again and kinds.words(lang).confirm.equals(unadorned(clause)) and not speaks_for_recommender(memory or {}):
@@ -196,6 +198,10 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
     kinds = org_data().kinds
     judgements = _not_ours(kinds.judge(text, lang), text, memory, lang)
     previous = memory.get(KIND_KEY)
+    described = None if judgements else _described(text, memory)
+    if described is not None and (not isinstance(previous, str) or previous in described):
+        # "我们是研究所"…"有独立法人"…"能报吗": the answer names the organisation by its kind ("分公司不能申报")
+        return tuple(replace(j, own=False) for j in kinds.judge(described, lang))
     if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in (*CAN_APPLY_INTENTS, "selfcheck_start", None):
         return judgements
     if not judgements and follows_kind(vocabulary().plain(text), memory, lang):
@@ -209,6 +215,36 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
         return judgements
     separator = ", " if lang == "en" else "，"
     return tuple(replace(j, word=previous) for j in kinds.judge(f"{previous}{separator}{text}", lang))
+
+
+def remember_own(text: str, memory: dict[str, Any]) -> None:
+    """Keep what a message says of the user's own organisation (``memory["own_said"]``): a kind said to be theirs
+    ("我们是一家研究所"), or, once they have described it, a statement that goes on ("事业单位性质", "有独立法人");
+    not a what-if nor a kind asked about ("那子公司呢"). What it says replaces what was said before on the same
+    (``slot_of``: "说错了 是子公司" replaces "我们是分公司")."""
+    lang = detect_language(text)
+    kinds = org_data().kinds
+    remembered = memory.get(OWN_KEY)
+    said: list[Any] = remembered if isinstance(remembered, list) else []
+    judgements = _not_ours(kinds.judge(text, lang), text, memory, lang)
+    legal = kinds.words(lang).legal(text)
+    if (not judgements and legal is None) or _WHAT_IF.search(text) or kinds.words(lang).others.any_in(text):
+        return
+    ours = any(j.own for j in judgements) or (not judgements and kinds.words(lang).ours.any_in(text))
+    if not ours and not (said and not _asks(text)):
+        return
+    slots = kinds.slots(text, lang) or frozenset({"legal"})
+    kept = [entry for entry in said if not slots & set(entry[1])]
+    memory[OWN_KEY] = [*kept, [text[:_OWN_CHARS], sorted(slots)]][-_OWN_KEPT:]
+
+
+def _described(text: str, memory: dict[str, Any]) -> str | None:
+    """A bare can-we ("能报吗", "那我们能报吗") after the user described their own organisation over several messages:
+    the description with the question, to be judged as one message."""
+    said = memory.get(OWN_KEY)
+    if not isinstance(said, list) or not said or not bare_can_we(text):
+        return None
+    return "，".join([*(str(entry[0]) for entry in said), text])
 
 
 def _describes_kind(act: Act, lang: str) -> bool:

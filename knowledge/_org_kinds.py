@@ -245,6 +245,13 @@ class KindData:
             return False
         return words.alone.ends(words.asked_of.removed_from(rest).strip(_PUNCTUATION))
 
+    def slots(self, text: str, lang: str = "zh") -> frozenset[str]:
+        """What the kinds ``text`` names say of an organisation (``slot_of``), the kinds said not to be aside."""
+        words = self.words(lang)
+        text = words.corrected(text)
+        found = _affirmed([(w, at, self.kinds[key]) for w, at, key in _named(words, text)], text, words)
+        return frozenset(slot_of(kind) for _, _, kind in found)
+
     @per_text
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
         """One judgement per organisation the message asks about (none when it names no kind)."""
@@ -264,6 +271,20 @@ class KindData:
         own = words.ours.any_in(text) and not words.others.any_in(text) \
             and (words.english or not owned(text[:at]))  # not "我们还有个分公司，它能报吗"
         return (replace(judgement, own=own),)
+
+
+def slot_of(kind: OrgKind) -> str:
+    """What a kind says of an organisation, so that a later word on the same replaces it ("分公司" → "子公司" are both
+    its unit; "事业单位" → "民非" both its legal form): ``listed`` (one of the five types), ``legal`` (only whether it
+    is a legal person), ``unit`` (a unit of a legal person or a legal person by definition: 分公司, 子公司, 集团),
+    ``form`` (a legal form the notice does not name: 事业单位, 民非), else the kind's key."""
+    if kind.listed:
+        return "listed"
+    if kind.no_legal and kind.by_label:
+        return "legal"
+    if kind.no_legal or kind.legal_person or kind.parent:
+        return "unit"
+    return "form" if kind.unnamed else kind.key
 
 
 def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:

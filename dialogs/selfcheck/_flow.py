@@ -20,6 +20,8 @@ from dialogs._context import Context
 from dialogs._types import Button, Reply
 from dialogs.roles import (
     CAN_APPLY_INTENTS,
+    KIND_KEY,
+    KIND_VERDICT,
     asks_kind,
     bare_can_we,
     changed_at,
@@ -57,6 +59,7 @@ NO_RESUME_INTENTS = frozenset({"forget_me"})
 # asked mid-form, these get the interim judgement: items failed so far, items left
 STANDING_INTENTS = frozenset({"selfcheck_start", "selfcheck_result"})
 MATERIAL_WORDS = ("材料", "清单", "证书", "报告", "执照")
+_KIND_KEYS = frozenset({"legal_person", "org_type"})  # what a statement of the organisation's kind records
 KEPT_SAID = 10  # the user's latest statements kept for "刚才说过了"
 OTHER_ACTION_CONFIDENCE = 0.8
 MAX_NAMED = 5  # items recorded so far named in "自测正在进行中" (more: only counted)
@@ -202,9 +205,44 @@ class SelfCheckFlow:
             return self._at_choice(ctx)
         if ctx.state.step == SUMMARY:
             return self._at_summary(ctx, word)
+        settled = self._kind_restated(ctx, word) or self._kind_knockout(ctx, word)
+        if settled is not None:
+            return settled
         if ctx.state.step == KNOCKED:
             return self._at_knocked(ctx, word)
         return self._at_question(ctx, word)
+
+    def _kind_restated(self, ctx: Context, word: str | None) -> list[Reply] | None:
+        """Right after a can-we answer, a statement that says again what the user's own organisation is ("搞错了，
+        我们是独立注册的子公司", "更正一下，我们是事业单位"): that kind's verdict, then what the statement gives
+        recorded (the legal personality), else the pending question again."""
+        understanding = ctx.understanding
+        if word not in (None, "correction") or understanding.questions or not understanding.statements \
+                or not isinstance(ctx.state.memory.get(KIND_KEY), str) \
+                or not any(j.own for j in judged_kinds(understanding.text, ctx.state.memory)):
+            return None
+        ctx.parsed = replace(ctx.parsed, intent=KIND_VERDICT, confidence=1.0)
+        verdict = ctx.assistant.answer_intent(ctx)
+        key = ctx.state.step if ctx.state.step in self.model.questions else ""
+        reading, _ = self._read(ctx, key or "", None)
+        reading.facts = [f for f in reading.facts if f.key in _KIND_KEYS]
+        return [*verdict, *(self._apply(ctx, reading) if reading.facts else self.resume(ctx))]
+
+    def _kind_knockout(self, ctx: Context, word: str | None) -> list[Reply] | None:
+        """A can-we on the user's own organisation, of a kind that is no legal person ("等一下，我们是分公司能报吗"):
+        the kind's verdict, the legal personality recorded as 否, and the knock-out that follows."""
+        understanding = ctx.understanding
+        if word is not None or ctx.state.step == KNOCKED or understanding.own_entities \
+                or not asks_kind(understanding.questions, understanding.text, ctx.state.memory):
+            return None
+        judgements = judged_kinds(understanding.text, ctx.state.memory)
+        if len(judgements) != 1 or not judgements[0].own or judgements[0].verdict != "cannot" \
+                or not (judgements[0].kind.no_legal or judgements[0].basis in ("legal_no", "blocked")):
+            return None
+        verdict = ctx.assistant.answer_questions(ctx)
+        feedback, taken = self._take(ctx, Reading(facts=[Fact("legal_person", False, ctx.text)]))
+        knocked = self._knockout(ctx, taken)
+        return [*verdict, feedback, *([knocked] if knocked is not None else self.resume(ctx))]
 
     def _control_word(self, ctx: Context) -> str | None:
         """The control word of the message. In a longer question ("中途退出的话，是不是要重新开始填？") the words
