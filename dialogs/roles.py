@@ -98,7 +98,7 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
         or (kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
     if bare and act.resolved and (act.intent or "").startswith("function_") and _ELLIPSIS.search(clause):
         bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
-    again = follows_kind(clause, memory or {}, lang) or _described(clause, memory or {}) is not None
+    again = follows_kind(clause, memory or {}, lang) or _described(act.text, memory or {}) is not None
     if again and asks_proof(clause, lang):
         return (replace(act, intent=_PROOF),)  # "分公司能报吗" → "要什么证明": the legal person's certificates
     if again and kinds.words(lang).confirm.equals(unadorned(clause)) and not speaks_for_recommender(memory or {}):
@@ -145,9 +145,14 @@ def bare_can_we(text: str) -> bool:
     """Only a can-we that names no kind, about the user's own organisation or none ("可以申报吗", "那我们能报吗")."""
     lang = detect_language(text)
     kinds = org_data().kinds
-    plain = vocabulary().plain(text).strip(_MARKS).lstrip("那")
-    own = max((w for w in kinds.words(lang).ours.words if plain.startswith(w)), key=len, default="")
-    return not kinds.judge(plain, lang) and kinds.bare_can_we(plain[len(own):], lang)
+    if kinds.judge(text, lang):
+        return False
+    for said in dict.fromkeys((vocabulary().plain(text), text)):  # "还有机会吗": no courtesy "还有" before a question
+        plain = said.strip(_MARKS).lstrip("那")
+        own = max((w for w in kinds.words(lang).ours.words if plain.startswith(w)), key=len, default="")
+        if kinds.bare_can_we(plain[len(own):], lang):
+            return True
+    return False
 
 
 def _sentence_of(act: Act, text: str) -> str:
@@ -185,7 +190,10 @@ def changed_at(text: str) -> int:
 
 def continues_can_we(text: str, memory: dict[str, Any]) -> bool:
     """Right after a can-we answer, a statement that names a kind or says whether it is a legal person ("我们是独立
-    法人，做检测的") is the answer's follow-up: it gets the verdict on what it says."""
+    法人，做检测的") is the answer's follow-up: it gets the verdict on what it says; so is, whenever the user has
+    described their own organisation, a statement that goes on describing it."""
+    if _described(text, memory) is not None and not bare_can_we(text):
+        return bool(judged_kinds(text, memory, detect_language(text)))  # "我们是事业单位" … "有独立的法人证书"
     return isinstance(memory.get(KIND_KEY), str) and memory.get(TOPIC_KEY) in CAN_APPLY_INTENTS \
         and bool(judged_kinds(text, memory, detect_language(text)))
 
@@ -198,8 +206,9 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
     kinds = org_data().kinds
     judgements = _not_ours(kinds.judge(text, lang), text, memory, lang)
     previous = memory.get(KIND_KEY)
-    described = None if judgements else _described(text, memory)
-    if described is not None and (not isinstance(previous, str) or previous in described):
+    described = _described(text, memory)
+    if described is not None and (not isinstance(previous, str) or previous in described) \
+            and (not judgements or not judgements[0].own):
         # "我们是研究所"…"有独立法人"…"能报吗": the answer names the organisation by its kind ("分公司不能申报")
         return tuple(replace(j, own=False) for j in kinds.judge(described, lang))
     if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in (*CAN_APPLY_INTENTS, "selfcheck_start", None):
@@ -239,12 +248,22 @@ def remember_own(text: str, memory: dict[str, Any]) -> None:
 
 
 def _described(text: str, memory: dict[str, Any]) -> str | None:
-    """A bare can-we ("能报吗", "那我们能报吗") after the user described their own organisation over several messages:
-    the description with the question, to be judged as one message."""
+    """After the user described their own organisation (``memory["own_said"]``), a bare can-we ("能报吗", "那我们
+    能报吗") or a statement that goes on describing it ("有独立的法人证书", "主要做农产品质量检测"): the description
+    with the message, to be judged as one message (what the message says replaces what was said before on the
+    same)."""
     said = memory.get(OWN_KEY)
-    if not isinstance(said, list) or not said or not bare_can_we(text):
+    if not isinstance(said, list) or not said:
         return None
-    return "，".join([*(str(entry[0]) for entry in said), text])
+    if bare_can_we(text):
+        return "，".join([*(str(entry[0]) for entry in said), text])
+    lang = detect_language(text)
+    kinds = org_data().kinds
+    if _asks(text) or _WHAT_IF.search(text) or kinds.words(lang).others.any_in(text):
+        return None
+    slots = kinds.slots(text, lang) or (frozenset({"legal"}) if kinds.words(lang).legal(text) is not None else None)
+    kept = [str(entry[0]) for entry in said if slots and not slots & set(entry[1])]
+    return "，".join([*kept, text]) if kept else None
 
 
 def _describes_kind(act: Act, lang: str) -> bool:

@@ -276,13 +276,16 @@ class KindData:
 def slot_of(kind: OrgKind) -> str:
     """What a kind says of an organisation, so that a later word on the same replaces it ("分公司" → "子公司" are both
     its unit; "事业单位" → "民非" both its legal form): ``listed`` (one of the five types), ``legal`` (only whether it
-    is a legal person), ``unit`` (a unit of a legal person or a legal person by definition: 分公司, 子公司, 集团),
-    ``form`` (a legal form the notice does not name: 事业单位, 民非), else the kind's key."""
+    is a legal person), ``unit`` (a unit of a legal person or a legal person by definition: 分公司, 子公司),
+    ``parent`` (the body it belongs to: 集团, 总公司), ``form`` (a legal form the notice does not name: 事业单位,
+    民非), else the kind's key."""
     if kind.listed:
         return "listed"
     if kind.no_legal and kind.by_label:
         return "legal"
-    if kind.no_legal or kind.legal_person or kind.parent:
+    if kind.parent:
+        return "parent"  # "不过总公司在拉萨": the body it belongs to, not what it is
+    if kind.no_legal or kind.legal_person:
         return "unit"
     return "form" if kind.unnamed else kind.key
 
