@@ -30,6 +30,7 @@ FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
 _PARTICLES = "啊呀啦哈嘛哦噢"  # said at the end of a question, asking nothing more ("为啥不行啊", "能报不能报呀")
+_MO = re.compile(r"(?<=[报请加与格以行能])么$")  # the question particle 么 (not that of 什么, 怎么)
 _THEN = ("那么", "那")  # said before a follow-up ("那为啥", "那么要什么证明")
 _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
 _SEPARATED = re.compile(r"[\s,，、；;。.！!？?]")  # a clause break, in either width
@@ -49,7 +50,7 @@ _OWNS = re.compile(r"(?:(?<![国所私公具拥])(?<!^)有(?!限)|开了|开有|
 def bare(text: str, *, then: bool = True) -> str:
     """``text`` without the marks and particles around it and (``then``) the "那" said before a follow-up
     ("那为啥不行啊？" → "为啥不行")."""
-    text = text.strip(_PUNCTUATION).rstrip(_PARTICLES).rstrip(_PUNCTUATION)
+    text = _MO.sub("吗", text.strip(_PUNCTUATION).rstrip(_PARTICLES).rstrip(_PUNCTUATION))  # "能报么" is "能报吗"
     return next((text[len(w):] for w in _THEN if text.startswith(w)), text).strip(_PUNCTUATION) if then else text
 
 

@@ -47,7 +47,7 @@ from dialogs.selfcheck._present import T, check_value, question_reply, show_valu
 from dialogs.selfcheck._records import latest_result, save_result
 from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
-from knowledge import format_number, load_file, render
+from knowledge import Judgement, format_number, load_file, render
 from nlu import FALLBACK_INTENT, Act, Entity, detect_language, extract_entities, vocabulary
 
 FLOW_NAME = "selfcheck"
@@ -157,6 +157,7 @@ class SelfCheckFlow:
         if ctx.state.flow == self.name:
             self._keep_parts(ctx, parts_in(self.model, clauses, None, plan))
         _merge(reading, self._kind_type(ctx), replace=False)
+        _merge(reading, self._kind_legal(ctx), replace=False)
         known = ctx.state.known_facts()
         reading.facts = [self._as_share(f, reading, known, ctx.text) for f in reading.facts]
         return reading
@@ -176,6 +177,12 @@ class SelfCheckFlow:
         """The type the words of a kind give ("我们是做检测的子公司": 技术服务机构), as the can-we answer said."""
         key = self._type_key(own_listed_type(ctx.text, ctx.state.memory))
         return [Fact("org_type", key, ctx.text)] if key else []
+
+    @staticmethod
+    def _kind_legal(ctx: Context) -> list[Fact]:
+        """No legal personality, said by the kind of the user's own organisation in a can-we ("我们是办事处能报吗")."""
+        judgements = judged_kinds(ctx.understanding.text, ctx.state.memory)
+        return [Fact("legal_person", False, ctx.text)] if _lacks_legal(judgements) else []
 
     def _type_key(self, label: str | None) -> str:
         """The choice of the type question named ``label`` (技术服务机构 → tech_service); "" for none."""
@@ -235,9 +242,7 @@ class SelfCheckFlow:
         if word is not None or ctx.state.step == KNOCKED or understanding.own_entities \
                 or not asks_kind(understanding.questions, understanding.text, ctx.state.memory):
             return None
-        judgements = judged_kinds(understanding.text, ctx.state.memory)
-        if len(judgements) != 1 or not judgements[0].own or judgements[0].verdict != "cannot" \
-                or not (judgements[0].kind.no_legal or judgements[0].basis in ("legal_no", "blocked")):
+        if not _lacks_legal(judged_kinds(understanding.text, ctx.state.memory)):
             return None
         verdict = ctx.assistant.answer_questions(ctx)
         feedback, taken = self._take(ctx, Reading(facts=[Fact("legal_person", False, ctx.text)]))
@@ -939,6 +944,13 @@ def _named_only(model: FlowModel, question: Question, clauses: list[str], known:
     missing = tuple(words[0] for words in question.parts
                     if not any(w in p for p in pieces for w in words) and words[0] not in known)
     return YesNo(None, missing=missing) if missing else yes_no
+
+
+def _lacks_legal(judgements: tuple[Judgement, ...]) -> bool:
+    """The one organisation judged is the user's own and no legal person (a 分公司, "研究所，没单独登记")."""
+    if len(judgements) != 1 or not judgements[0].own or judgements[0].verdict != "cannot":
+        return False
+    return judgements[0].kind.no_legal or judgements[0].basis in ("legal_no", "blocked")
 
 
 def _merge(reading: Reading, facts: list[Fact], *, replace: bool) -> None:
