@@ -12,10 +12,10 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dialogs._context import Context
-from dialogs._registry import intent_handler
+from dialogs._registry import intent_handler, observer
 from dialogs._types import Button, Reply
 from dialogs._unlisted import unlisted_answer, unlisted_document
-from dialogs.roles import CAN_APPLY_INTENTS, names_kind, speaks_for_recommender, tailored_answer
+from dialogs.roles import CAN_APPLY_INTENTS, names_kind, remember_own, speaks_for_recommender, tailored_answer
 from knowledge import FigureCheck, compose, knowledge_base, load_file, render
 from nlu import FALLBACK_INTENT, Entity, extract_entities
 
@@ -96,6 +96,12 @@ def _asked_kind(ctx: Context) -> str:
         return ctx.text
     said = [a.text for a in ctx.understanding.statements if a.text and a.text not in ctx.asked]
     return "，".join([ctx.asked.rstrip("，,。？?！! "), *said]) if said else ctx.asked
+
+
+@observer
+def remember_own_kind(ctx: Context) -> None:
+    """What the message says of the user's own organisation, for a can-we asked later ("能报吗")."""
+    remember_own(ctx.understanding.text, ctx.state.memory)
 
 
 def _each_judged(ctx: Context, figures: tuple[Entity, ...]) -> bool:

@@ -35,13 +35,13 @@ from knowledge import (
     role_answer,
     step_answer,
 )
+from knowledge import bare as unadorned
 from nlu import FALLBACK_INTENT, Act, detect_language, normalize, parse, vocabulary
 
-__all__ = ["CAN_APPLY_INTENTS", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind", "bare_can_we",
-           "changed_at", "continues_can_we", "follows_kind", "introduces_kind", "introduces_role", "judged_kinds",
-           "kind_verdict", "names_kind", "own_listed_type", "remember_role", "restated_level", "role_question",
-           "speaks_for_body", "speaks_for_recommender",
-           "tailored_answer"]
+__all__ = ["CAN_APPLY_INTENTS", "KIND_KEY", "KIND_VERDICT", "RECOMMENDING", "ROLE_KEY", "asked_instead", "asks_kind",
+           "bare_can_we", "changed_at", "continues_can_we", "follows_kind", "introduces_kind", "introduces_role",
+           "judged_kinds", "kind_verdict", "names_kind", "own_listed_type", "remember_own", "remember_role",
+           "restated_level", "role_question", "speaks_for_body", "speaks_for_recommender", "tailored_answer"]
 
 CAN_APPLY_INTENTS = ("who_can_apply", "condition_legal_person")
 KIND_VERDICT = "who_can_apply"  # the intent whose answer gives a kind's verdict
@@ -53,6 +53,7 @@ _INTRODUCING = 6  # characters besides the kind in a mere introduction ("我们�
 # asks about the premises)
 _DESCRIBING = frozenset({"condition_years"})
 _PROOF = "material_license"  # how an organisation proves it is a legal person: its certificate and licence
+_PROOF_CHARS = 14  # a question on how to prove it, with a few words besides ("那我们要怎么证明是独立法人")
 _NO_LEGAL = "no_legal_person"  # the kind org_kinds.yml gives to "没有独立法人资格" said alone
 _MARKS = " 。.！!？?～~，,"
 _THEN = re.compile(r"\s*(?:然后|接着|再然后|接下来|之后)")  # "然后要附什么": asks for the step it names
@@ -60,6 +61,9 @@ _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 _CLAUSES = re.compile(r"[^。！？!?；;，,\s]+[。！？!?；;，,]?")  # "…研究院能报吗 独立登记的": voice input, no marks
 TOPIC_KEY = "topic"  # the intent of the last question answered (dialogs.assistant)
 KIND_KEY = "kind"  # the organisation of the last can-we answer ("律所"), for a what-if follow-up
+OWN_KEY = "own_said"  # what the user said of their own organisation, message by message: [text, [slots]]
+_OWN_KEPT = 4  # messages of it kept
+_OWN_CHARS = 80  # characters of each kept
 STEP_KEY = "recommend_step"  # the step of its own work a recommending body was last told about (1-based)
 RECOMMENDING = "recommendation"  # the intent whose answers tell a body whether and how it recommends
 _GENERAL = frozenset({FALLBACK_INTENT, "process_overview"})  # "辖区企业怎么办": no subject of its own
@@ -94,10 +98,10 @@ def kind_verdict(act: Act, text: str, in_flow: bool, memory: dict[str, Any] | No
         or (kinds.asks_to_recommend(act.text, lang) and _recommends_another(text, memory or {}, lang)))
     if bare and act.resolved and (act.intent or "").startswith("function_") and _ELLIPSIS.search(clause):
         bare = False  # "那技术服务呢" after 信息服务: the next function, not the technical-service institutions
-    again = follows_kind(clause, memory or {}, lang)
-    if again and kinds.words(lang).proof.equals(clause.strip(_MARKS)):
+    again = follows_kind(clause, memory or {}, lang) or _described(act.text, memory or {}) is not None
+    if again and asks_proof(clause, lang):
         return (replace(act, intent=_PROOF),)  # "分公司能报吗" → "要什么证明": the legal person's certificates
-    if again and kinds.words(lang).confirm.equals(clause.strip(_MARKS)) and not speaks_for_recommender(memory or {}):
+    if again and kinds.words(lang).confirm.equals(unadorned(clause)) and not speaks_for_recommender(memory or {}):
         return (replace(act, intent=RECOMMENDING),)  # "…建议向推荐单位确认" → "那要怎么确认": who recommends
     asked = bare or again or act.intent == "selfcheck_start" or _WHAT_IF.search(_sentence_of(act, text)) is not None
     if not asked or vocabulary().request(text) is not None:
@@ -123,20 +127,32 @@ def follows_kind(text: str, memory: dict[str, Any], lang: str = "zh") -> bool:
     ("那怎么办"), why ("为什么"), how to prove it ("要什么证明"), whom to confirm it with ("那要怎么确认") or whether it
     can apply ("那能申报吗", said after "我们是事业单位"): it is about the organisation of that answer."""
     kinds = org_data().kinds
-    words, plain = kinds.words(lang), text.strip(_MARKS)
+    words, plain = kinds.words(lang), unadorned(text, then=False)
     if not isinstance(memory.get(KIND_KEY), str) or not plain or kinds.judge(plain, lang):
         return False
-    return any(w.equals(plain) for w in (words.what_now, words.why, words.proof, words.confirm)) \
-        or bare_can_we(plain)
+    return any(w.equals(said) for w in (words.what_now, words.why, words.proof, words.confirm)
+               for said in (plain, unadorned(plain))) or asks_proof(plain, lang) or bare_can_we(plain)
+
+
+def asks_proof(text: str, lang: str = "zh") -> bool:
+    """A short message that asks how to prove the organisation is a legal person ("那要怎么证明是独立法人"): the
+    words of ``proof`` in it, with at most a few words around them."""
+    plain = unadorned(text)
+    return len(plain) <= _PROOF_CHARS and org_data().kinds.words(lang).proof.any_in(plain)
 
 
 def bare_can_we(text: str) -> bool:
     """Only a can-we that names no kind, about the user's own organisation or none ("可以申报吗", "那我们能报吗")."""
     lang = detect_language(text)
     kinds = org_data().kinds
-    plain = vocabulary().plain(text).strip(_MARKS).lstrip("那")
-    own = max((w for w in kinds.words(lang).ours.words if plain.startswith(w)), key=len, default="")
-    return not kinds.judge(plain, lang) and kinds.bare_can_we(plain[len(own):], lang)
+    if kinds.judge(text, lang):
+        return False
+    for said in dict.fromkeys((vocabulary().plain(text), text)):  # "还有机会吗": no courtesy "还有" before a question
+        plain = said.strip(_MARKS).lstrip("那")
+        own = max((w for w in kinds.words(lang).ours.words if plain.startswith(w)), key=len, default="")
+        if kinds.bare_can_we(plain[len(own):], lang):
+            return True
+    return False
 
 
 def _sentence_of(act: Act, text: str) -> str:
@@ -174,7 +190,10 @@ def changed_at(text: str) -> int:
 
 def continues_can_we(text: str, memory: dict[str, Any]) -> bool:
     """Right after a can-we answer, a statement that names a kind or says whether it is a legal person ("我们是独立
-    法人，做检测的") is the answer's follow-up: it gets the verdict on what it says."""
+    法人，做检测的") is the answer's follow-up: it gets the verdict on what it says; so is, whenever the user has
+    described their own organisation, a statement that goes on describing it."""
+    if _described(text, memory) is not None and not bare_can_we(text):
+        return bool(judged_kinds(text, memory, detect_language(text)))  # "我们是事业单位" … "有独立的法人证书"
     return isinstance(memory.get(KIND_KEY), str) and memory.get(TOPIC_KEY) in CAN_APPLY_INTENTS \
         and bool(judged_kinds(text, memory, detect_language(text)))
 
@@ -187,6 +206,11 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
     kinds = org_data().kinds
     judgements = _not_ours(kinds.judge(text, lang), text, memory, lang)
     previous = memory.get(KIND_KEY)
+    described = _described(text, memory)
+    if described is not None and (not isinstance(previous, str) or previous in described) \
+            and (not judgements or not judgements[0].own):
+        # "我们是研究所"…"有独立法人"…"能报吗": the answer names the organisation by its kind ("分公司不能申报")
+        return tuple(replace(j, own=False) for j in kinds.judge(described, lang))
     if not isinstance(previous, str) or memory.get(TOPIC_KEY) not in (*CAN_APPLY_INTENTS, "selfcheck_start", None):
         return judgements
     if not judgements and follows_kind(vocabulary().plain(text), memory, lang):
@@ -200,6 +224,46 @@ def judged_kinds(text: str, memory: dict[str, Any], lang: str = "zh") -> tuple[J
         return judgements
     separator = ", " if lang == "en" else "，"
     return tuple(replace(j, word=previous) for j in kinds.judge(f"{previous}{separator}{text}", lang))
+
+
+def remember_own(text: str, memory: dict[str, Any]) -> None:
+    """Keep what a message says of the user's own organisation (``memory["own_said"]``): a kind said to be theirs
+    ("我们是一家研究所"), or, once they have described it, a statement that goes on ("事业单位性质", "有独立法人");
+    not a what-if nor a kind asked about ("那子公司呢"). What it says replaces what was said before on the same
+    (``slot_of``: "说错了 是子公司" replaces "我们是分公司")."""
+    lang = detect_language(text)
+    kinds = org_data().kinds
+    remembered = memory.get(OWN_KEY)
+    said: list[Any] = remembered if isinstance(remembered, list) else []
+    judgements = _not_ours(kinds.judge(text, lang), text, memory, lang)
+    legal = kinds.words(lang).legal(text)
+    if (not judgements and legal is None) or _WHAT_IF.search(text) or kinds.words(lang).others.any_in(text):
+        return
+    ours = any(j.own for j in judgements) or (not judgements and kinds.words(lang).ours.any_in(text))
+    if not ours and not (said and not _asks(text)):
+        return
+    slots = kinds.slots(text, lang) or frozenset({"legal"})
+    kept = [entry for entry in said if not slots & set(entry[1])]
+    memory[OWN_KEY] = [*kept, [text[:_OWN_CHARS], sorted(slots)]][-_OWN_KEPT:]
+
+
+def _described(text: str, memory: dict[str, Any]) -> str | None:
+    """After the user described their own organisation (``memory["own_said"]``), a bare can-we ("能报吗", "那我们
+    能报吗") or a statement that goes on describing it ("有独立的法人证书", "主要做农产品质量检测"): the description
+    with the message, to be judged as one message (what the message says replaces what was said before on the
+    same)."""
+    said = memory.get(OWN_KEY)
+    if not isinstance(said, list) or not said:
+        return None
+    if bare_can_we(text):
+        return "，".join([*(str(entry[0]) for entry in said), text])
+    lang = detect_language(text)
+    kinds = org_data().kinds
+    if _asks(text) or _WHAT_IF.search(text) or kinds.words(lang).others.any_in(text):
+        return None
+    slots = kinds.slots(text, lang) or (frozenset({"legal"}) if kinds.words(lang).legal(text) is not None else None)
+    kept = [str(entry[0]) for entry in said if slots and not slots & set(entry[1])]
+    return "，".join([*kept, text]) if kept else None
 
 
 def _describes_kind(act: Act, lang: str) -> bool:

@@ -10,7 +10,18 @@ from knowledge._figures import FigureCheck
 from knowledge._kb import AnswerSpec, Clause, KnowledgeBase, Material, Threshold, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, load_file, read_yaml
 from knowledge._org_answers import ask_answer, can_apply_answer, role_answer, step_answer
-from knowledge._orgs import Judgement, OrgData, OrgKind, Role, RoleAsk, RoleFound, load_org_data, org_data, owned
+from knowledge._orgs import (
+    Judgement,
+    OrgData,
+    OrgKind,
+    Role,
+    RoleAsk,
+    RoleFound,
+    bare,
+    load_org_data,
+    org_data,
+    owned,
+)
 from knowledge._settings import env_number
 from knowledge._templates import format_number, render
 from knowledge._validation import Summary, load_knowledge, validate
@@ -51,6 +62,7 @@ __all__ = [
     "age_basis",
     "age_in_years",
     "ask_answer",
+    "bare",
     "can_apply_answer",
     "compose",
     "env_number",

@@ -30,6 +30,9 @@ FILE = "org_kinds.yml"
 VERDICTS = ("can", "cannot", "depends")
 _PUNCTUATION = " ，,。.；;！!？?、～~…"
 _TRAILING = f"{_PUNCTUATION}啊呀哈嘛啦哦"  # a question's end, with the particles said after it ("基金会行不行啊")
+_PARTICLES = "啊呀啦哈嘛哦噢"  # said at the end of a question, asking nothing more ("为啥不行啊", "能报不能报呀")
+_MO = re.compile(r"(?<=[报请加与格以行能])么$")  # the question particle 么 (not that of 什么, 怎么)
+_THEN = ("那么", "那")  # said before a follow-up ("那为啥", "那么要什么证明")
 _CLAUSE_BREAK = re.compile(r"[\s,、；;。.！!？?]+")
 _SEPARATED = re.compile(r"[\s,，、；;。.！!？?]")  # a clause break, in either width
 _ARTICLES = re.compile(r"\b(?:a|an|the)\b", re.IGNORECASE)
@@ -47,6 +50,13 @@ HEADS = ("first", "last")
 # (not the 有 of 国有, 所有, 具有, 有限公司)
 _OWNS = re.compile(r"(?:(?<![国所私公具拥])(?<!^)有(?!限)|开了|开有|设了|设有|设立了|成立了|下设|旗下)"
                    r"(?:[一两几]?[个家所处]|一些|多个|多家)?[\u4e00-\u9fff]{0,4}$")
+
+
+def bare(text: str, *, then: bool = True) -> str:
+    """``text`` without the marks and particles around it and (``then``) the "那" said before a follow-up
+    ("那为啥不行啊？" → "为啥不行")."""
+    text = _MO.sub("吗", text.strip(_PUNCTUATION).rstrip(_PARTICLES).rstrip(_PUNCTUATION))  # "能报么" is "能报吗"
+    return next((text[len(w):] for w in _THEN if text.startswith(w)), text).strip(_PUNCTUATION) if then else text
 
 
 def owned(before: str) -> bool:
@@ -227,7 +237,7 @@ class KindData:
         for word, start, _ in reversed(_named(words, rest)):
             rest = rest[:start] + " " + rest[start + len(word):]
         rest = words.unreferred(words.asked_of.removed_from(rest.rstrip(_TRAILING)).strip(_PUNCTUATION))
-        return rest.strip(_PUNCTUATION).lstrip("那")
+        return bare(rest)
 
     @per_text
     def without_kinds(self, clause: str, lang: str = "zh") -> str:
@@ -247,6 +257,13 @@ class KindData:
         if not _named(words, rest):
             return False
         return words.alone.ends(words.asked_of.removed_from(rest.rstrip(_TRAILING)).strip(_PUNCTUATION))
+
+    def slots(self, text: str, lang: str = "zh") -> frozenset[str]:
+        """What the kinds ``text`` names say of an organisation (``slot_of``), the kinds said not to be aside."""
+        words = self.words(lang)
+        text = words.corrected(text)
+        found = _affirmed([(w, at, self.kinds[key]) for w, at, key in _named(words, text)], text, words)
+        return frozenset(slot_of(kind) for _, _, kind in found)
 
     @per_text
     def judge(self, text: str, lang: str = "zh") -> tuple[Judgement, ...]:
@@ -299,6 +316,23 @@ def _names(found: list[tuple[str, int, OrgKind]], words: KindWords) -> dict[OrgK
             names[kind].append(word)
     joiner = " / " if words.english else "、"
     return {kind: joiner.join(ws) for kind, ws in names.items()}
+
+
+def slot_of(kind: OrgKind) -> str:
+    """What a kind says of an organisation, so that a later word on the same replaces it ("分公司" → "子公司" are both
+    its unit; "事业单位" → "民非" both its legal form): ``listed`` (one of the five types), ``legal`` (only whether it
+    is a legal person), ``unit`` (a unit of a legal person or a legal person by definition: 分公司, 子公司),
+    ``parent`` (the body it belongs to: 集团, 总公司), ``form`` (a legal form the notice does not name: 事业单位,
+    民非), else the kind's key."""
+    if kind.listed:
+        return "listed"
+    if kind.no_legal and kind.by_label:
+        return "legal"
+    if kind.parent:
+        return "parent"  # "不过总公司在拉萨": the body it belongs to, not what it is
+    if kind.no_legal or kind.legal_person:
+        return "unit"
+    return "form" if kind.unnamed else kind.key
 
 
 def _named(words: KindWords, text: str) -> list[tuple[str, int, str]]:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from knowledge._kb import KnowledgeBase, knowledge_base
 from knowledge._loader import KNOWLEDGE_DIR, read_yaml
-from knowledge._org_kinds import Judgement, KindData, OrgKind, load_kinds, owned
+from knowledge._org_kinds import Judgement, KindData, OrgKind, bare, load_kinds, owned
 from knowledge._roles import Role, RoleAnswer, RoleAsk, RoleData, RoleFound, load_roles
 from knowledge.errors import KnowledgeError
 
-__all__ = ["Judgement", "OrgData", "OrgKind", "Role", "RoleAnswer", "RoleAsk", "RoleFound", "load_org_data", "org_data",
+__all__ = ["Judgement", "OrgData", "OrgKind", "Role", "RoleAnswer", "RoleAsk", "RoleFound", "bare", "load_org_data",
+           "org_data",
            "owned"]
 
 

@@ -20,6 +20,8 @@ from dialogs._context import Context
 from dialogs._types import Button, Reply
 from dialogs.roles import (
     CAN_APPLY_INTENTS,
+    KIND_KEY,
+    KIND_VERDICT,
     asks_kind,
     bare_can_we,
     changed_at,
@@ -45,7 +47,7 @@ from dialogs.selfcheck._present import T, check_value, question_reply, show_valu
 from dialogs.selfcheck._records import latest_result, save_result
 from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
-from knowledge import format_number, load_file, render
+from knowledge import Judgement, format_number, load_file, render
 from nlu import FALLBACK_INTENT, Act, Entity, detect_language, extract_entities, vocabulary
 
 FLOW_NAME = "selfcheck"
@@ -57,6 +59,7 @@ NO_RESUME_INTENTS = frozenset({"forget_me"})
 # asked mid-form, these get the interim judgement: items failed so far, items left
 STANDING_INTENTS = frozenset({"selfcheck_start", "selfcheck_result"})
 MATERIAL_WORDS = ("材料", "清单", "证书", "报告", "执照")
+_KIND_KEYS = frozenset({"legal_person", "org_type"})  # what a statement of the organisation's kind records
 KEPT_SAID = 10  # the user's latest statements kept for "刚才说过了"
 OTHER_ACTION_CONFIDENCE = 0.8
 MAX_NAMED = 5  # items recorded so far named in "自测正在进行中" (more: only counted)
@@ -157,6 +160,7 @@ class SelfCheckFlow:
         if ctx.state.flow == self.name:
             self._keep_parts(ctx, parts_in(self.model, clauses, None, plan))
         _merge(reading, self._kind_type(ctx), replace=False)
+        _merge(reading, self._kind_legal(ctx), replace=False)
         known = ctx.state.known_facts()
         reading.facts = [self._as_share(f, reading, known, ctx.text) for f in reading.facts]
         return reading
@@ -183,6 +187,12 @@ class SelfCheckFlow:
         """The type the words of a kind give ("我们是做检测的子公司": 技术服务机构), as the can-we answer said."""
         key = self._type_key(own_listed_type(ctx.text, ctx.state.memory))
         return [Fact("org_type", key, ctx.text)] if key else []
+
+    @staticmethod
+    def _kind_legal(ctx: Context) -> list[Fact]:
+        """No legal personality, said by the kind of the user's own organisation in a can-we ("我们是办事处能报吗")."""
+        judgements = judged_kinds(ctx.understanding.text, ctx.state.memory)
+        return [Fact("legal_person", False, ctx.text)] if _lacks_legal(judgements) else []
 
     def _type_key(self, label: str | None) -> str:
         """The choice of the type question named ``label`` (技术服务机构 → tech_service); "" for none."""
@@ -212,9 +222,42 @@ class SelfCheckFlow:
             return self._at_choice(ctx)
         if ctx.state.step == SUMMARY:
             return self._at_summary(ctx, word)
+        settled = self._kind_restated(ctx, word) or self._kind_knockout(ctx, word)
+        if settled is not None:
+            return settled
         if ctx.state.step == KNOCKED:
             return self._at_knocked(ctx, word)
         return self._at_question(ctx, word)
+
+    def _kind_restated(self, ctx: Context, word: str | None) -> list[Reply] | None:
+        """Right after a can-we answer, a statement that says again what the user's own organisation is ("搞错了，
+        我们是独立注册的子公司", "更正一下，我们是事业单位"): that kind's verdict, then what the statement gives
+        recorded (the legal personality), else the pending question again."""
+        understanding = ctx.understanding
+        if word not in (None, "correction") or understanding.questions or not understanding.statements \
+                or not isinstance(ctx.state.memory.get(KIND_KEY), str) \
+                or not any(j.own for j in judged_kinds(understanding.text, ctx.state.memory)):
+            return None
+        ctx.parsed = replace(ctx.parsed, intent=KIND_VERDICT, confidence=1.0)
+        verdict = ctx.assistant.answer_intent(ctx)
+        key = ctx.state.step if ctx.state.step in self.model.questions else ""
+        reading, _ = self._read(ctx, key or "", None)
+        reading.facts = [f for f in reading.facts if f.key in _KIND_KEYS]
+        return [*verdict, *(self._apply(ctx, reading) if reading.facts else self.resume(ctx))]
+
+    def _kind_knockout(self, ctx: Context, word: str | None) -> list[Reply] | None:
+        """A can-we on the user's own organisation, of a kind that is no legal person ("等一下，我们是分公司能报吗"):
+        the kind's verdict, the legal personality recorded as 否, and the knock-out that follows."""
+        understanding = ctx.understanding
+        if word is not None or ctx.state.step == KNOCKED or understanding.own_entities \
+                or not asks_kind(understanding.questions, understanding.text, ctx.state.memory):
+            return None
+        if not _lacks_legal(judged_kinds(understanding.text, ctx.state.memory)):
+            return None
+        verdict = ctx.assistant.answer_questions(ctx)
+        feedback, taken = self._take(ctx, Reading(facts=[Fact("legal_person", False, ctx.text)]))
+        knocked = self._knockout(ctx, taken)
+        return [*verdict, feedback, *([knocked] if knocked is not None else self.resume(ctx))]
 
     def _control_word(self, ctx: Context) -> str | None:
         """The control word of the message. In a longer question ("中途退出的话，是不是要重新开始填？") the words
@@ -928,6 +971,13 @@ def _named_only(model: FlowModel, question: Question, clauses: list[str], known:
     missing = tuple(words[0] for words in question.parts
                     if not any(w in p for p in pieces for w in words) and words[0] not in known)
     return YesNo(None, missing=missing) if missing else yes_no
+
+
+def _lacks_legal(judgements: tuple[Judgement, ...]) -> bool:
+    """The one organisation judged is the user's own and no legal person (a 分公司, "研究所，没单独登记")."""
+    if len(judgements) != 1 or not judgements[0].own or judgements[0].verdict != "cannot":
+        return False
+    return judgements[0].kind.no_legal or judgements[0].basis in ("legal_no", "blocked")
 
 
 def _merge(reading: Reading, facts: list[Fact], *, replace: bool) -> None:
