@@ -6,7 +6,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from knowledge._loader import KNOWLEDGE_DIR
 
@@ -52,7 +52,14 @@ def format_number(value: Any) -> str:
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
 
+@functools.cache
+def _template(key: str) -> Template:
+    """The compiled template of a key: the environment's own, looked up once (its cache is a least-recently-used
+    list, reordered on every lookup; with ``auto_reload`` off it always gives the same template)."""
+    name = key if "." in key.rsplit("/", 1)[-1] else f"{key}.j2"
+    return environment().get_template(name)
+
+
 def render(key: str, **variables: Any) -> str:
     """Render ``knowledge/templates/<key>.j2`` (or ``<key>`` when it has an extension)."""
-    name = key if "." in key.rsplit("/", 1)[-1] else f"{key}.j2"
-    return environment().get_template(name).render(**variables).strip()
+    return _template(key).render(**variables).strip()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from dialogs.reminders._schedule import (
@@ -31,6 +31,17 @@ from knowledge._workdays import WorkCalendar
 
 MAX_NOTE_CHARS = 200
 CHANGED = "截止日期已更改或删除"
+# built once with bound parameters (building a statement per call cost more than running it)
+_OWN_DEADLINES = select(OwnDeadline).where(OwnDeadline.user_id == bindparam("uid")).order_by(OwnDeadline.day,
+                                                                                            OwnDeadline.id)
+_OWN_DEADLINE_ON = select(OwnDeadline).where(OwnDeadline.user_id == bindparam("uid"),
+                                             OwnDeadline.day == bindparam("on_day"))
+_DAYS_AND_TARGETS = (select(OwnDeadline.day, User, ReminderSubscription).join(User, User.id == OwnDeadline.user_id)
+                     .outerjoin(ReminderSubscription, ReminderSubscription.user_id == User.id))
+_DAYS_AND_TARGETS_OF = _DAYS_AND_TARGETS.where(OwnDeadline.user_id == bindparam("uid"))
+_PENDING_TIMES = select(Reminder.due_at).where(
+    Reminder.user_id == bindparam("uid"), Reminder.kind == OWN_KIND, Reminder.deadline == bindparam("on_day"),
+    Reminder.status == "pending").distinct().order_by(Reminder.due_at)
 
 
 @dataclass(frozen=True)
@@ -51,14 +62,13 @@ def countdown(day: dt.date, today: dt.date, cal: WorkCalendar) -> Countdown:
 
 def own_deadlines(session: Session, user_id: int) -> list[OwnDeadline]:
     """The user's deadlines, the nearest first."""
-    return list(session.scalars(select(OwnDeadline).where(OwnDeadline.user_id == user_id)
-                                .order_by(OwnDeadline.day, OwnDeadline.id)))
+    return list(session.scalars(_OWN_DEADLINES, {"uid": user_id}))
 
 
 def remember(session: Session, user_id: int, day: dt.date, note: str, now: dt.datetime,
              replacing: OwnDeadline | None = None) -> OwnDeadline:
     """Store ``day`` (one row per user and day), or move ``replacing`` to it."""
-    same = session.scalar(select(OwnDeadline).where(OwnDeadline.user_id == user_id, OwnDeadline.day == day))
+    same = session.scalar(_OWN_DEADLINE_ON, {"uid": user_id, "on_day": day})
     if replacing is not None and same is not None and same.id != replacing.id:
         session.delete(replacing)  # moved onto a date already remembered: the two become one
         replacing = same
@@ -96,18 +106,12 @@ def sync_own_reminders(session: Session, settings: ReminderSettings, now: dt.dat
                        tz: dt.tzinfo | None = None) -> int:
     """Make the ``own`` reminder rows match the remembered deadlines (one user, or everybody); idempotent.
     Returns how many rows were created."""
-    stmt = (select(OwnDeadline.day, User, ReminderSubscription).join(User, User.id == OwnDeadline.user_id)
-            .outerjoin(ReminderSubscription, ReminderSubscription.user_id == User.id))
-    if user_id is not None:
-        stmt = stmt.where(OwnDeadline.user_id == user_id)
-    wanted = [(user.id, channel, address, slot) for day, user, sub in session.execute(stmt)
+    stmt, params = (_DAYS_AND_TARGETS, {}) if user_id is None else (_DAYS_AND_TARGETS_OF, {"uid": user_id})
+    wanted = [(user.id, channel, address, slot) for day, user, sub in session.execute(stmt, params)
               for channel, address in own_targets(user, sub) for slot in own_slots(day, settings, tz)]
     return apply_rows(session, wanted, existing_rows(session, user_id, own=True), now, CHANGED)
 
 
 def pending_times(session: Session, user_id: int, day: dt.date) -> list[dt.datetime]:
     """When the reminders of ``day`` will come (each time once, whatever the number of channels)."""
-    times = session.scalars(select(Reminder.due_at).where(
-        Reminder.user_id == user_id, Reminder.kind == OWN_KIND, Reminder.deadline == day,
-        Reminder.status == "pending").distinct().order_by(Reminder.due_at))
-    return list(times)
+    return list(session.scalars(_PENDING_TIMES, {"uid": user_id, "on_day": day}))

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -27,6 +28,47 @@ OWN_KIND = "own"  # rows for a deadline the user gave (dialogs/reminders/_own.py
 SlotKey = tuple[int, str, dt.date, int]
 RowKey = tuple[int, str, int, str, dt.date, int]
 Existing = dict[RowKey, tuple[int, str, str, dt.datetime]]  # key -> (id, status, address, due_at)
+
+AnySelect = Select[*tuple[Any, ...]]
+
+
+def _narrowed(stmt: AnySelect, column: Any) -> tuple[AnySelect, AnySelect]:
+    """``stmt`` for everybody, and for one user (``for_user``)."""
+    return stmt, stmt.where(column == bindparam("for_user"))
+
+
+def _for_user(stmts: tuple[AnySelect, AnySelect], user_id: int | None) -> tuple[AnySelect, dict[str, Any]]:
+    """The statement for everybody or for one user, with its parameters."""
+    return (stmts[0], {}) if user_id is None else (stmts[1], {"for_user": user_id})
+
+
+# The statements of a sync, built once with bound parameters (building one per call, column comparisons and all,
+# cost more than running it); the SQL and the rows are those of the statements written out per call before.
+_NO_SYNC = {"synchronize_session": False}
+_PENDING_NOTICE_ROWS = _narrowed(select(Reminder.id, Reminder.year, Reminder.kind, Reminder.deadline,
+                                        Reminder.offset_days).where(Reminder.status == "pending",
+                                                                    Reminder.kind != OWN_KIND), Reminder.user_id)
+_SET_STATUS = (update(Reminder).where(Reminder.id.in_(bindparam("ids", expanding=True)),
+                                      Reminder.status == bindparam("only_from"))
+               .values(status=bindparam("new_status"), last_error=bindparam("reason")).execution_options(**_NO_SYNC))
+_SUBSCRIBERS = _narrowed(select(User, ReminderSubscription)
+                         .join(ReminderSubscription, ReminderSubscription.user_id == User.id)
+                         .where(ReminderSubscription.active), User.id)
+_ROW_COLUMNS = select(Reminder.id, Reminder.user_id, Reminder.channel, Reminder.year, Reminder.kind, Reminder.deadline,
+                      Reminder.offset_days, Reminder.status, Reminder.address, Reminder.due_at)
+_OWN_ROWS = _narrowed(_ROW_COLUMNS.where(Reminder.kind == OWN_KIND), Reminder.user_id)
+_NOTICE_ROWS = _narrowed(_ROW_COLUMNS.where(Reminder.kind != OWN_KIND), Reminder.user_id)
+_INSERT = insert(Reminder)
+_INSERT_IGNORING = {"postgresql": pg_insert(Reminder).on_conflict_do_nothing(),
+                    "sqlite": sqlite_insert(Reminder).on_conflict_do_nothing()}
+_REFRESH = (update(Reminder).where(Reminder.id == bindparam("row_id"), Reminder.status.in_(("pending", "cancelled")))
+            .values(status="pending", address=bindparam("new_address"), due_at=bindparam("due"),
+                    next_attempt_at=bindparam("due"), attempts=0, last_error=None).execution_options(**_NO_SYNC))
+_CANCEL_PENDING = (update(Reminder).where(Reminder.user_id == bindparam("uid"), Reminder.status == "pending")
+                   .values(status="cancelled", last_error=bindparam("reason")).execution_options(**_NO_SYNC))
+_CANCEL_PENDING_ON = (update(Reminder).where(Reminder.user_id == bindparam("uid"), Reminder.status == "pending",
+                                             Reminder.channel == bindparam("on_channel"))
+                      .values(status="cancelled", last_error=bindparam("reason")).execution_options(**_NO_SYNC))
 
 
 @dataclass(frozen=True)
@@ -67,58 +109,40 @@ def targets(user: User, sub: ReminderSubscription) -> list[tuple[str, str]]:
 
 def _cancel_stale(session: Session, slots: list[Slot], user_id: int | None) -> None:
     wanted = {s.key for s in slots}
-    stmt = select(Reminder.id, Reminder.year, Reminder.kind, Reminder.deadline, Reminder.offset_days).where(
-        Reminder.status == "pending", Reminder.kind != OWN_KIND)
-    if user_id is not None:
-        stmt = stmt.where(Reminder.user_id == user_id)
-    stale = [row.id for row in session.execute(stmt) if (row.year, row.kind, row.deadline, row.offset_days)
-             not in wanted]
+    stale = [row.id for row in session.execute(*_for_user(_PENDING_NOTICE_ROWS, user_id))
+             if (row.year, row.kind, row.deadline, row.offset_days) not in wanted]
     _set_status(session, stale, "cancelled", "截止日期或提醒设置已更改", only_from="pending")
 
 
 def _set_status(session: Session, ids: list[int], status: str, reason: str, only_from: str) -> None:
     for start in range(0, len(ids), 500):
-        session.execute(update(Reminder).where(Reminder.id.in_(ids[start:start + 500]), Reminder.status == only_from)
-                        .values(status=status, last_error=reason).execution_options(synchronize_session=False))
+        session.execute(_SET_STATUS, {"ids": ids[start:start + 500], "only_from": only_from, "new_status": status,
+                                      "reason": reason})
 
 
 def _subscribers(session: Session, user_id: int | None) -> Iterable[tuple[User, ReminderSubscription]]:
-    stmt = select(User, ReminderSubscription).join(ReminderSubscription, ReminderSubscription.user_id == User.id)
-    stmt = stmt.where(ReminderSubscription.active)
-    if user_id is not None:
-        stmt = stmt.where(User.id == user_id)
-    return [(u, s) for u, s in session.execute(stmt)]
+    return [(u, s) for u, s in session.execute(*_for_user(_SUBSCRIBERS, user_id))]
 
 
 def existing_rows(session: Session, user_id: int | None, own: bool = False) -> Existing:
     """The rows of the notice's deadlines, or (``own``) of the deadlines users gave, for one user or everybody."""
-    stmt = select(Reminder.id, Reminder.user_id, Reminder.channel, Reminder.year, Reminder.kind, Reminder.deadline,
-                  Reminder.offset_days, Reminder.status, Reminder.address, Reminder.due_at)
-    stmt = stmt.where(Reminder.kind == OWN_KIND if own else Reminder.kind != OWN_KIND)
-    if user_id is not None:
-        stmt = stmt.where(Reminder.user_id == user_id)
     return {(r.user_id, r.channel, r.year, r.kind, r.deadline, r.offset_days): (r.id, r.status, r.address, r.due_at)
-            for r in session.execute(stmt)}
+            for r in session.execute(*_for_user(_OWN_ROWS if own else _NOTICE_ROWS, user_id))}
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, object]]) -> None:
     """INSERT … ON CONFLICT DO NOTHING: a concurrent sync may have created the same rows a moment earlier."""
+    if not rows:
+        return
     dialect = session.get_bind().dialect.name
     for start in range(0, len(rows), 1000):
         chunk = rows[start:start + 1000]
-        if dialect == "postgresql":
-            session.execute(pg_insert(Reminder).values(chunk).on_conflict_do_nothing())
-        elif dialect == "sqlite":
-            session.execute(sqlite_insert(Reminder).values(chunk).on_conflict_do_nothing())
-        else:
-            session.execute(insert(Reminder), chunk)
+        session.execute(_INSERT_IGNORING.get(dialect, _INSERT), chunk)
 
 
 def _refresh(session: Session, row_id: int, address: str, slot: Slot) -> None:
     """Make an existing pending or cancelled row pending again for this slot (address or time may differ)."""
-    session.execute(update(Reminder).where(Reminder.id == row_id, Reminder.status.in_(("pending", "cancelled")))
-                    .values(status="pending", address=address, due_at=slot.due_at, next_attempt_at=slot.due_at,
-                            attempts=0, last_error=None).execution_options(synchronize_session=False))
+    session.execute(_REFRESH, {"row_id": row_id, "new_address": address, "due": slot.due_at})
 
 
 def _new_row(user_id: int, channel: str, address: str, slot: Slot) -> dict[str, object]:
@@ -161,7 +185,8 @@ def apply_rows(session: Session, wanted: list[tuple[int, str, str, Slot]],
 
 
 def cancel_pending(session: Session, user_id: int, reason: str, channel: str | None = None) -> None:
-    stmt = update(Reminder).where(Reminder.user_id == user_id, Reminder.status == "pending")
-    if channel is not None:
-        stmt = stmt.where(Reminder.channel == channel)
-    session.execute(stmt.values(status="cancelled", last_error=reason).execution_options(synchronize_session=False))
+    params = {"uid": user_id, "reason": reason}
+    if channel is None:
+        session.execute(_CANCEL_PENDING, params)
+    else:
+        session.execute(_CANCEL_PENDING_ON, {**params, "on_channel": channel})

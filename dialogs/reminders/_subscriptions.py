@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from dialogs._context import Context
 from dialogs._registry import intent_handler, register_flow
@@ -22,6 +22,8 @@ from knowledge._deadlines import KIND_LABELS, load_deadlines
 EMAIL_FLOW = "remind_email"
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 _OFF_WORDS = ("off", "stop", "关闭", "取消", "停止", "不要")
+_NEXT_DUE = select(Reminder.due_at).where(Reminder.user_id == bindparam("uid"), Reminder.status == "pending") \
+    .order_by(Reminder.due_at).limit(1)  # built once (building it per call cost more than running it)
 
 
 def find_email(text: str) -> str | None:
@@ -44,9 +46,7 @@ def _smtp_configured() -> bool:
 
 
 def _next_reminder(ctx: Context) -> str | None:
-    due = ctx.session.scalar(select(Reminder.due_at).where(Reminder.user_id == ctx.user.id,
-                                                           Reminder.status == "pending")
-                             .order_by(Reminder.due_at).limit(1))
+    due = ctx.session.scalar(_NEXT_DUE, {"uid": ctx.user.id})
     if due is None:
         return None
     local = due.astimezone(local_tz())

@@ -44,7 +44,7 @@ from dialogs.selfcheck._answers import (
 from dialogs.selfcheck._facts import YesNo, facts_in, org_description, parts_in, read_yes_no, subclauses
 from dialogs.selfcheck._flowmodel import FlowModel, Question, clean, load_flow
 from dialogs.selfcheck._present import T, check_value, question_reply, show_value, summary_reply
-from dialogs.selfcheck._records import latest_result, save_result
+from dialogs.selfcheck._records import save_result, turn_latest_result
 from dialogs.selfcheck._rules import evaluate, judge_items
 from dialogs.selfcheck._verdict import verdict_replies
 from knowledge import Judgement, format_number, load_file, render
@@ -570,7 +570,7 @@ class SelfCheckFlow:
 
     def _at_choice(self, ctx: Context) -> list[Reply] | None:
         if self.model.word("prefill", ctx.text):
-            last = latest_result(ctx.session, ctx.user_id)
+            last = turn_latest_result(ctx.db)
             return self.start(ctx, dict(last.profile) if last else None)
         if self.model.word("fresh", ctx.text):
             return self.start(ctx)

@@ -7,7 +7,7 @@ from dialogs._registry import intent_handler, observer, register_flow
 from dialogs._types import Button, Reply
 from dialogs.selfcheck._flow import CHOOSE, FLOW, local_today
 from dialogs.selfcheck._present import check_value
-from dialogs.selfcheck._records import knowledge_version, latest_result
+from dialogs.selfcheck._records import knowledge_version, turn_latest_result
 from dialogs.selfcheck._rules import VERDICT_LABELS, evaluate
 from dialogs.selfcheck._verdict import verdict_replies
 from dialogs.store.models import SelfCheckRecord
@@ -48,7 +48,7 @@ def remember_facts(ctx: Context) -> None:
 @intent_handler("selfcheck_start")
 def start_selfcheck(ctx: Context) -> list[Reply]:
     """A first self-check starts at once; with a stored result the user chooses its answers or a fresh start."""
-    last = latest_result(ctx.session, ctx.user_id)
+    last = turn_latest_result(ctx.db)
     if last is not None and FLOW.model.word("prefill", ctx.text):
         return FLOW.start(ctx, dict(last.profile))
     said = "" if ctx.parsed.engine == "command" else ctx.text
@@ -60,7 +60,7 @@ def start_selfcheck(ctx: Context) -> list[Reply]:
 @intent_handler("selfcheck_result")
 def show_last_result(ctx: Context) -> list[Reply]:
     """The last result, judged again by the current knowledge, and the offer to re-run it."""
-    last = latest_result(ctx.session, ctx.user_id)
+    last = turn_latest_result(ctx.db)
     if last is None:
         return [Reply(render(T + "no_result"), buttons=(Button("开始自测", "/selfcheck"),))]
     try:

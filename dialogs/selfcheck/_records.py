@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from dialogs.selfcheck._indicators import load_indicators
 from dialogs.selfcheck._rules import SelfCheckResult
+from dialogs.store._driver import DriverStatement, run
+from dialogs.store._turns import TurnStore
 from dialogs.store.models import SelfCheckRecord
 from knowledge import KNOWLEDGE_DIR
 
@@ -41,3 +43,15 @@ _LATEST = (select(SelfCheckRecord).where(SelfCheckRecord.user_id == bindparam("u
 
 def latest_result(session: Session, user_id: int) -> SelfCheckRecord | None:
     return session.scalars(_LATEST, {"user_id": user_id}).first()
+
+
+_ANY_RESULT = DriverStatement(select(SelfCheckRecord.id).where(SelfCheckRecord.user_id == bindparam("p_uid")))
+
+
+def turn_latest_result(db: TurnStore) -> SelfCheckRecord | None:
+    """``latest_result`` of the turn's user. Most users starting a self-check have no result yet: one driver
+    statement says so, without making the turn's ORM session (unless it is made already: it may hold a result not
+    yet flushed)."""
+    if not db.has_session and run(db.conn, _ANY_RESULT, {"p_uid": db.user_id}) is None:
+        return None
+    return latest_result(db.session, db.user_id)

@@ -62,7 +62,23 @@ class DriverStatement:
 
 
 def run(conn: Connection, statement: DriverStatement, values: Mapping[str, Any]) -> Sequence[Any] | None:
-    """Run ``statement`` on ``conn`` (errors are SQLAlchemy's, as with ``conn.execute``): its first row, if any."""
+    """Run ``statement`` on ``conn`` (errors are SQLAlchemy's, as with ``conn.execute``): its first row, if any.
+
+    In the turn's transaction it runs on the driver's cursor itself: SQLAlchemy's execution of a driver statement
+    (its execution context and result object) cost several times the driver's own call. A driver error goes
+    through the connection's own handling, as from ``exec_driver_sql``: wrapped as SQLAlchemy's error, the
+    connection invalidated when the database dropped it. Outside a transaction (none in the turn's code) the
+    connection's ``exec_driver_sql`` begins one, as Core does."""
     compiled = statement.compiled(conn.dialect)
-    result = conn.exec_driver_sql(compiled.sql, compiled.params(values))
-    return result.first() if result.returns_rows else None
+    params = compiled.params(values)
+    if not conn.in_transaction():
+        result = conn.exec_driver_sql(compiled.sql, params)
+        return result.first() if result.returns_rows else None
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.sql, params)
+        return cursor.fetchone() if cursor.description is not None else None
+    except Exception as exc:
+        conn._handle_dbapi_exception(exc, compiled.sql, params, cursor, None)  # raises SQLAlchemy's error
+    finally:
+        cursor.close()

@@ -147,6 +147,11 @@ class TurnStore:
         return user
 
     @property
+    def has_session(self) -> bool:
+        """Whether a handler has asked for the ORM session this turn (it may hold changes not yet flushed)."""
+        return "session" in self.__dict__
+
+    @property
     def user_deleted(self) -> bool:
         return "user" in self.__dict__ and inspect(self.user).was_deleted
 
