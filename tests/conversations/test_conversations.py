@@ -24,7 +24,7 @@ GROUPS = range(1, 13)
 HELDOUT_TARGET = 0.90  # the conversation issue's target, per group
 # the held-out pass rates per group measured on 2026-12-05 (passed / cases): none may fall
 HELDOUT_FLOOR = {1: (20, 21), 2: (25, 27), 3: (14, 16), 4: (14, 15), 5: (15, 16), 6: (16, 17), 7: (18, 19),
-                 8: (12, 16), 9: (16, 17), 10: (17, 17), 11: (15, 16), 12: (14, 15)}
+                 8: (13, 16), 9: (16, 17), 10: (17, 17), 11: (15, 16), 12: (14, 15)}
 KNOWN_GAPS: dict[str, str] = yaml.safe_load((HERE / "known_gaps.yml").read_text(encoding="utf-8"))["gaps"] or {}
 
 
