@@ -16,6 +16,7 @@ from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "requirements.lock"
+RASA_LOCK = ROOT / "scripts" / "rasa-requirements.lock"
 ENTRY = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
 
 
@@ -35,7 +36,7 @@ def parse(path: Path) -> dict[str, tuple[str, list[str]]]:
     return out
 
 
-@pytest.mark.parametrize("path", [LOCK], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [LOCK, RASA_LOCK], ids=lambda p: p.name)
 def test_every_entry_is_pinned_and_hashed(path: Path) -> None:
     entries = parse(path)
     assert len(entries) > 10
@@ -82,3 +83,15 @@ def test_the_makefile_installs_from_the_lock_with_hashes() -> None:
     installs = re.findall(r"-m pip install [^\n]*", makefile)
     assert len(installs) == 2, installs
 
+
+def test_the_rasa_sidecar_installs_from_its_lock_with_hashes() -> None:
+    script = (ROOT / "scripts" / "rasa.sh").read_text(encoding="utf-8")
+    assert 'LOCK="$ROOT/scripts/rasa-requirements.lock"' in script
+    assert 'pip install --require-hashes --no-deps -r "$LOCK"' in script
+    installs = re.findall(r"-m pip install [^\n]*", script)
+    assert len(installs) == 1, installs
+    # the venv's marker is named after the lock's content, so a changed lock rebuilds the venv
+    assert re.search(r'^MARKER=.*sha256sum "\$LOCK"', script, re.M)
+    entries = parse(RASA_LOCK)
+    for name in ("rasa", "tensorflow", "jieba", "pip", "setuptools"):
+        assert name in entries, f"{name} is not in the Rasa lock"
