@@ -6,10 +6,16 @@ BIN := $(VENV)/bin
 
 .PHONY: setup serve test lint chat clean
 
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+LOCK := requirements.lock
+
+# The venv holds exactly the lock (pinned, hash-checked; `bash scripts/lock.sh` updates it, README "锁定的安装"):
+# it is rebuilt from scratch when pyproject.toml or the lock changes, then the project goes in as an editable
+# install without dependencies and without build isolation (setuptools comes from the lock too).
+$(BIN)/.installed: pyproject.toml $(LOCK)
+	$(PYTHON) -m venv --clear $(VENV)
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 setup: $(BIN)/.installed

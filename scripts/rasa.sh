@@ -20,10 +20,14 @@
 # RASA_SERVE_TIMEOUT (seconds to wait for the server, default 300).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-RASA_VERSION=3.6.21
+# the venv holds exactly scripts/rasa-requirements.lock (pinned, hash-checked; `bash scripts/lock.sh` updates it)
+LOCK="$ROOT/scripts/rasa-requirements.lock"
+RASA_VERSION=$(sed -n 's/^rasa==\([^ ]*\).*/\1/p' "$LOCK")
+[ -n "$RASA_VERSION" ] || { echo "rasa.sh: $LOCK pins no rasa" >&2; exit 1; }
 VENV=${SHENBAO_RASA_VENV:-$HOME/.cache/shenbao/rasa-venv}
 CACHE=${SHENBAO_RASA_CACHE:-$HOME/.cache/shenbao/rasa}
-MARKER="$VENV/.shenbao-rasa-$RASA_VERSION"
+# named after the lock's content: a changed lock makes `setup` rebuild the venv
+MARKER="$VENV/.shenbao-rasa-$RASA_VERSION-$(sha256sum "$LOCK" | cut -c1-16)"
 NLU_DATA=${SHENBAO_RASA_NLU:-$ROOT/nlu/nlu.yml}
 NLU_CONFIG=${SHENBAO_RASA_CONFIG:-$ROOT/nlu/config.yml}
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONWARNINGS=ignore SQLALCHEMY_SILENCE_UBER_WARNING=1
@@ -46,19 +50,18 @@ cmd_setup() {
         log "venv ready: $VENV (rasa $RASA_VERSION)"; return
     fi
     local py; py=$(find_python)
-    log "creating $VENV with $py (rasa[jieba]==$RASA_VERSION; TensorFlow makes this take several minutes)"
+    log "creating $VENV with $py (rasa $RASA_VERSION from $LOCK; TensorFlow makes this take several minutes)"
     rm -rf "$VENV"
     mkdir -p "$(dirname "$VENV")"
     "$py" -m venv "$VENV"
     mkdir -p "$CACHE"
     local plog="$CACHE/pip-install.log"
     : >"$plog"
-    "$VENV/bin/python" -m pip install --upgrade 'pip<24.1' 'setuptools<70' wheel >>"$plog" 2>&1 \
-        || { tail -n 30 "$plog" >&2; die "pip upgrade failed (log: $plog)"; }
-    # pip's resolver finds a consistent set for rasa 3.6.21 on Python 3.10 by itself; the constraints
-    # below only pin what rasa leaves open to the versions tested here, which saves the backtracking.
-    "$VENV/bin/python" -m pip install -c "$ROOT/scripts/rasa-constraints.txt" "rasa[jieba]==$RASA_VERSION" \
+    # every package pinned and checked against the lock's hashes (pip, setuptools and wheel too), no resolving
+    "$VENV/bin/python" -m pip install --require-hashes --no-deps -r "$LOCK" \
         >>"$plog" 2>&1 || { grep -v '^WARNING: Location' "$plog" | tail -n 30 >&2; die "pip install failed (log: $plog)"; }
+    "$VENV/bin/python" -m pip check >>"$plog" 2>&1 \
+        || { grep -v '^WARNING: Location' "$plog" | tail -n 30 >&2; die "pip check failed (log: $plog)"; }
     "$VENV/bin/rasa" --version >/dev/null
     touch "$MARKER"
     log "venv ready: $VENV"
@@ -72,9 +75,9 @@ with_lock() {
     "$@"
 }
 
-need_venv() { [ -f "$MARKER" ] || die "no Rasa venv at $VENV: run scripts/rasa.sh setup first"; }
+need_venv() { [ -f "$MARKER" ] || die "no Rasa venv for this lock at $VENV: run scripts/rasa.sh setup first"; }
 
-data_hash() { cat "$NLU_DATA" "$1" "$ROOT/scripts/rasa-constraints.txt" | sha256sum | cut -c1-16; }
+data_hash() { cat "$NLU_DATA" "$1" "$LOCK" | sha256sum | cut -c1-16; }
 
 # SHENBAO_RASA_EPOCHS=N trains with N epochs for the DIET classifier instead of config.yml's (the CI step
 # uses a short training: it tests the integration, the benchmark measures the real configuration)
