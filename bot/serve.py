@@ -22,7 +22,6 @@ from telegram import Bot
 from bot._core import CoreRunner
 from bot._cors import NO_CROSS_SITE, CorsPolicy
 from bot._privacy_web import privacy_page, purge_task
-from bot._redact import install_redaction
 from bot._reminders import outbox_route, reminder_dispatch_task
 from bot.http import create_app
 from bot.telegram import TelegramService, TelegramSettings
@@ -180,9 +179,8 @@ async def _shutdown(running: _Running, tasks: list[asyncio.Task[None]], timeout:
 
 
 def serve(options: ServeOptions) -> int:
-    """Run until SIGTERM or SIGINT; exit status 0 after a clean shutdown."""
-    tg = options.telegram
-    install_redaction(*((tg.token, tg.secret) if tg else ()))
+    """Run until SIGTERM or SIGINT; exit status 0 after a clean shutdown. (The CLI has masked every configured
+    secret, the bot token and webhook secret included, in the log before this runs.)"""
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -3,12 +3,13 @@ the error's text), a token inside any error a command raises, and a traceback th
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -85,9 +86,7 @@ def test_an_error_carrying_a_secret_is_redacted_on_stderr_and_in_the_log(
     assert SECRET_PART not in shown and "Pa55word-x" not in shown
 
 
-def _parser_raising(message: str, kind: type[Exception]):  # type: ignore[no-untyped-def]
-    import argparse
-
+def _parser_raising(message: str, kind: type[Exception]) -> Callable[[], argparse.ArgumentParser]:
     def build() -> argparse.ArgumentParser:
         parser = argparse.ArgumentParser(prog="shenbao")
         sub = parser.add_subparsers(dest="command")
